@@ -1,0 +1,1 @@
+"""Schema revisions, oldest first; each explains why the schema changes."""

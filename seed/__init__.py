@@ -1,0 +1,1 @@
+"""Seed data for a new sij database (shipped as tracker._seed)."""

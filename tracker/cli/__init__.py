@@ -1,0 +1,22 @@
+"""The `sij` command line: Typer commands and Rich rendering. The only layer that prints or reads the keyboard.
+
+Imports Typer and Rich at start; everything heavier (SQLModel, Alembic, Matplotlib) is imported
+inside the commands that need it, so `sij --help` and `sij --version` stay instant.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from tracker.cli.app import app
+
+
+def main() -> None:
+    """Console-script entry point."""
+    os.umask(0o077)  # every file sij writes (database, backups, exports, charts) is owner-only
+    app(prog_name="sij")
+    sys.exit(0)
+
+
+__all__ = ["app", "main"]

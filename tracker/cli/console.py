@@ -1,0 +1,212 @@
+"""The Rich consoles and every renderer: data to stdout, prompts, advice, warnings and errors to stderr.
+
+The only module that prints.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from rich import box
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from tracker.records import PainRecord, PracticeRecord, StretchInfo
+    from tracker.safety import Advice
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def out_line(text: str) -> None:
+    out.print(text, markup=False, highlight=False)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def error(message: str) -> None:
+    text = Text("Error: ", style="bold red")
+    text.append(message)
+    err.print(text, soft_wrap=True)
+
+
+def warn(message: str) -> None:
+    err.print(Text(message, style="yellow"), soft_wrap=True)
+
+
+def info(message: str) -> None:
+    err.print(Text(message), soft_wrap=True)
+
+
+def show_first_use_notice() -> None:
+    from tracker.safety import FIRST_USE_NOTICE
+
+    err.print(Panel(Text(FIRST_USE_NOTICE), title="Before you start", border_style="cyan", expand=False))
+
+
+def show_doctor_panel(advice: Advice) -> None:
+    """The see-a-doctor panel: prominent, and always with the emergency red flags."""
+    body = Text()
+    body.append(advice.title + "\n", style="bold")
+    for line in advice.lines:
+        body.append(line + "\n")
+    body.append("\n" + advice.urgent_title + "\n", style="bold red")
+    for item in advice.urgent_items:
+        body.append(f"  • {item}\n")
+    body.append(advice.urgent_action)
+    err.print(Panel(body, title="[bold]See a doctor or physiotherapist[/bold]", border_style="red", expand=False))
+
+
+def describe_pain(score: int | None) -> str:
+    if score is None:
+        return "not recorded"
+    from tracker.safety import band
+
+    return f"{score}/10 ({band(score).value})"
+
+
+def when(record: PracticeRecord | PainRecord) -> str:
+    from tracker.clock import format_local
+
+    return format_local(record.local_time)
+
+
+def holds_summary(record: PracticeRecord) -> str:
+    """`knee-to-chest L R · figure-4 L R` (skipped holds in brackets)."""
+    parts: list[str] = []
+    current: str | None = None
+    sides: list[str] = []
+    for hold in record.holds:
+        if hold.stretch_slug != current:
+            if current is not None:
+                parts.append(f"{current} {' '.join(sides)}")
+            current, sides = hold.stretch_slug, []
+        mark = {"left": "L", "right": "R", "both": "both"}.get(hold.side, hold.side)
+        sides.append(mark if hold.completed else f"({mark})")
+    if current is not None:
+        parts.append(f"{current} {' '.join(sides)}")
+    return " · ".join(parts) if parts else "no holds"
+
+
+STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
+
+
+def show_practice_saved(record: PracticeRecord) -> None:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    table.add_row("When", when(record))
+    table.add_row("Routine", record.routine_name or "hand-picked stretches")
+    done = sum(1 for h in record.holds if h.completed)
+    table.add_row("Holds", f"{done} of {len(record.holds)}: {holds_summary(record)}")
+    pain = f"{describe_pain(record.pain_before)} → {describe_pain(record.pain_after)}"
+    if record.change is not None:
+        pain += f" (change {record.change:+d})"
+    table.add_row("Pain", pain)
+    table.add_row("Sharp pain", "yes" if record.sharp else "no")
+    table.add_row("Heat first", "yes" if record.heat else "no")
+    table.add_row("State", STATE_TEXT.get(record.state, record.state))
+    if record.note:
+        table.add_row("Note", Text(record.note))
+    out.print(Panel(table, title=f"Saved session #{record.id}", border_style="green", expand=False))
+
+
+def show_pain_saved(record: PainRecord) -> None:
+    line = Text(f"Saved pain check-in #{record.id}: ", style="bold green")
+    line.append(f"{describe_pain(record.score)} at {when(record)}")
+    if record.sharp:
+        line.append(", sharp pain")
+    out.print(line)
+    if record.note:
+        out.print(Text(f"Note: {record.note}"))
+
+
+SHORT_STATE = {"completed": "done", "stopped_sharp": "stopped", "aborted": "stopped early"}
+
+
+def short_when(record: PracticeRecord | PainRecord) -> str:
+    moment = record.local_time
+    offset = moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+
+
+def history_table(records: Sequence[PracticeRecord]) -> Table:
+    table = Table(
+        title="Sessions, newest first (pain 0-10 before → after)",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+    table.add_column("ID", justify="right")
+    table.add_column("When (local)", no_wrap=True)
+    table.add_column("Routine", no_wrap=True, overflow="ellipsis", max_width=14)
+    table.add_column("Holds", justify="right", no_wrap=True)
+    table.add_column("Pain", justify="center", no_wrap=True)
+    table.add_column("Flags", no_wrap=True)
+    table.add_column("State")
+    table.add_column("Note", overflow="fold", min_width=12)
+    for r in records:
+        done = sum(1 for h in r.holds if h.completed)
+        before = "–" if r.pain_before is None else str(r.pain_before)
+        after = "–" if r.pain_after is None else str(r.pain_after)
+        flags = Text()
+        if r.sharp:
+            flags.append("sharp ", style="bold red")
+        if r.flagged and not r.sharp:
+            flags.append("severe ", style="bold red")
+        if r.heat:
+            flags.append("heat")
+        table.add_row(
+            str(r.id),
+            short_when(r),
+            r.routine_slug or "custom",
+            f"{done}/{len(r.holds)}",
+            f"{before} → {after}",
+            flags,
+            SHORT_STATE.get(r.state, r.state),
+            Text(r.note),
+        )
+    return table
+
+
+def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
+    table = Table(header_style="bold")
+    table.add_column("Slug")
+    table.add_column("Name")
+    table.add_column("Hold", justify="right")
+    table.add_column("Sides")
+    for s in stretches:
+        name = Text(s.name) if s.active else Text(f"{s.name} (retired)", style="dim")
+        table.add_row(s.slug, name, f"{s.hold_seconds} s", "each side" if s.per_side else "both together")
+    return table
+
+
+def stretch_panel(stretch: StretchInfo) -> Panel:
+    body = Text()
+    side = "on each side" if stretch.per_side else "with both sides together"
+    body.append(f"Hold about {stretch.hold_seconds} seconds {side}.\n\n", style="bold")
+    for number, step in enumerate(stretch.steps, start=1):
+        body.append(f"{number}. {step}\n")
+    if stretch.cautions:
+        body.append("\nTake care\n", style="bold yellow")
+        for caution in stretch.cautions:
+            body.append(f"  • {caution}\n")
+    body.append("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
+    if stretch.source:
+        body.append(f"\nSource: {stretch.source}", style="dim")
+    return Panel(body, title=f"[bold]{stretch.name}[/bold] ({stretch.slug})", expand=False)
+
+
+def render(*items: Any, to_err: bool = False) -> None:
+    (err if to_err else out).print(Group(*items) if len(items) > 1 else items[0])

@@ -1,0 +1,73 @@
+"""What every command shares: the chosen database, the clock, whether a person is at the keyboard."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from tracker.clock import Clock, SystemClock
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from tracker.db import Database
+
+
+@dataclass
+class AppContext:
+    db_option: str | None = None
+    clock: Clock = field(default_factory=SystemClock)
+    interactive: bool | None = None  # None: decide from the terminal
+    _db: Database | None = field(default=None, repr=False)
+
+    @property
+    def is_interactive(self) -> bool:
+        if self.interactive is not None:
+            return self.interactive
+        return sys.stdin.isatty()
+
+    def database(self) -> Database:
+        if self._db is None:
+            from tracker.config import resolve_db_path
+            from tracker.db import open_database
+
+            self._db = open_database(resolve_db_path(self.db_option))
+            if not self._db.notice_shown:
+                self._show_first_use_notice(self._db)
+        return self._db
+
+    def _show_first_use_notice(self, db: Database) -> None:
+        from tracker.cli.console import show_first_use_notice
+        from tracker.db import unit_of_work
+        from tracker.services.settings import NOTICE_SHOWN, mark_once
+
+        with unit_of_work(db) as session:
+            first = mark_once(session=session, key=NOTICE_SHOWN)
+        if first:
+            show_first_use_notice()
+        db.notice_shown = True
+
+    @contextlib.contextmanager
+    def work(self, *, readonly: bool = False) -> Iterator[Session]:
+        """One unit of work on the chosen database."""
+        from tracker.db import unit_of_work
+
+        with unit_of_work(self.database(), readonly=readonly) as session:
+            yield session
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def get_app(ctx: typer.Context) -> AppContext:
+    obj: Any = ctx.find_root().obj
+    if not isinstance(obj, AppContext):
+        raise RuntimeError("sij's context was not set up")
+    return obj

@@ -1,0 +1,90 @@
+"""`sij history`: past sessions as a table or JSON."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from tracker.cli import console, prompts
+from tracker.cli.context import get_app
+from tracker.cli.params import positive_int
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from tracker.records import PracticeRecord
+
+
+def practice_json(r: PracticeRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "uuid": r.uuid,
+        "started_at": r.local_time.isoformat(),
+        "day": r.day.isoformat(),
+        "routine": r.routine_slug,
+        "stretches": [
+            {"slug": h.stretch_slug, "side": h.side, "seconds": h.seconds, "completed": h.completed, "sharp": h.sharp}
+            for h in r.holds
+        ],
+        "pain_before": r.pain_before,
+        "pain_after": r.pain_after,
+        "sharp": r.sharp,
+        "heat": r.heat,
+        "note": r.note,
+        "state": r.state,
+        "flagged": r.flagged,
+        "guided": r.guided,
+    }
+
+
+def day_option(ctx: typer.Context, value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    from tracker.dates import DateInputError, parse_day
+
+    try:
+        return parse_day(value, get_app(ctx).clock)
+    except DateInputError as err:
+        raise prompts.date_error(option, str(err)) from None
+
+
+def date_range(ctx: typer.Context, since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    start = day_option(ctx, since, "--since")
+    end = day_option(ctx, until, "--until")
+    if start and end and start > end:
+        raise typer.BadParameter(
+            f"--since {start} is after --until {end}; give the earlier day first.", param_hint="'--since'"
+        )
+    return start, end
+
+
+SinceOption = Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (ISO date, today, yesterday).")]
+UntilOption = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (ISO date, today, yesterday).")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def history_command(
+    ctx: typer.Context,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", parser=positive_int, metavar="N", help="Show at most N sessions.")
+    ] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List past sessions, newest first.
+
+    Example: [bold]sij history --since 2026-11-01 --limit 20[/bold]
+    """
+    start, end = date_range(ctx, since, until)
+    from tracker.services.practices import list_practices
+
+    with get_app(ctx).work(readonly=True) as session:
+        records = list_practices(session=session, since=start, until=end, limit=limit)
+    if as_json:
+        console.print_json([practice_json(r) for r in records])
+    elif not records:
+        console.info("No sessions recorded yet in this period. Record one with `sij run` or `sij log`.")
+    else:
+        console.render(console.history_table(records))

@@ -1,0 +1,45 @@
+"""Questions asked on a terminal. Each says its range and default; answers are checked and asked again."""
+
+from __future__ import annotations
+
+import typer
+
+from tracker.cli import console
+from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_SCALE
+
+
+def _ask(text: str) -> str:
+    console.err.print(text, end="", markup=True, highlight=False)
+    return input()
+
+
+def ask_pain(when: str) -> int | None:
+    """Pain on the 0-10 scale; Enter skips (None)."""
+    while True:
+        answer = _ask(f"[bold]{PAIN_QUESTION}{when}[/bold] ({PAIN_SCALE}) [Enter to skip]: ").strip()
+        if not answer:
+            return None
+        if answer.isdigit() and PAIN_MIN <= int(answer) <= PAIN_MAX:
+            return int(answer)
+        console.warn(f"Please type a whole number from {PAIN_MIN} to {PAIN_MAX}, or press Enter to skip.")
+
+
+def ask_yes_no(question: str, default: bool = False) -> bool:
+    suffix = "[Y/n]" if default else "[y/N]"
+    while True:
+        answer = _ask(f"[bold]{question}[/bold] {suffix}: ").strip().lower()
+        if not answer:
+            return default
+        if answer in ("y", "yes"):
+            return True
+        if answer in ("n", "no"):
+            return False
+        console.warn("Please answer y or n.")
+
+
+def ask_text(question: str) -> str:
+    return _ask(f"[bold]{question}[/bold] [Enter to skip]: ").strip()
+
+
+def date_error(option: str, message: str) -> typer.BadParameter:
+    return typer.BadParameter(message, param_hint=f"'{option}'")

@@ -1,0 +1,298 @@
+"""The database: engine with SQLite pragmas, one unit of work per command, migrate-if-behind and seeding.
+
+Everything SQLite-specific (pragmas, raw version checks, the online backup, local-day SQL) lives here,
+so that the rest of the program speaks plain SQLAlchemy and could run on PostgreSQL through a URL.
+Alembic is imported only when a migration is actually due.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import String, cast, event, exc, func
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+from sqlmodel import Session, create_engine
+
+from tracker.errors import DataError
+
+# Every schema revision this program knows, oldest first. The last one is what it writes.
+# A test checks that this list matches the Alembic scripts in migrations/versions.
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+
+BUSY_TIMEOUT_MS = 30_000
+SEED_FILE = "stretches.json"
+_OUR_TABLES = {"alembic_version", "setting", "stretch", "practice"}
+
+
+def resource_dir(name: str) -> Path:
+    """A data folder shipped with the program: 'migrations' or 'seed'.
+
+    In an installed wheel they live inside the package as tracker/_migrations and tracker/_seed; in a
+    source checkout they are the top-level folders of the repository.
+    """
+    packaged = resources.files("tracker").joinpath(f"_{name}")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    checkout = Path(__file__).resolve().parent.parent / name
+    if checkout.is_dir():
+        return checkout
+    raise DataError(f"The program's {name} folder is missing; reinstall sij.")
+
+
+@dataclass(frozen=True)
+class StoredState:
+    revision: str | None
+    seed_version: int
+    notice_shown: bool = False
+
+
+def _describe(path: Path) -> str:
+    return f"'{path}'"
+
+
+def _prepare_file(path: Path) -> None:
+    """Create the parent folder (0700) and an empty database file (0600) before SQLite touches it."""
+    try:
+        if not path.parent.exists():
+            path.parent.mkdir(parents=True, mode=0o700)
+        if not path.exists():
+            fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
+            os.close(fd)
+    except FileExistsError:
+        pass  # another sij process created it a moment ago
+    except OSError as err:
+        raise DataError(
+            f"Cannot create the database at {_describe(path)}: {err.strerror}. "
+            "Choose another place with --db PATH or SIJ_DB."
+        ) from None
+    if path.is_dir():
+        raise DataError(f"The database path {_describe(path)} is a folder; give a file name.")
+
+
+def read_state(path: Path) -> StoredState:
+    """Read the schema revision and seed version with the stdlib driver: no SQLAlchemy, no Alembic."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    except sqlite3.Error as err:
+        raise _data_error(path, err) from None
+    try:
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables:
+            return StoredState(None, 0, False)
+        if "alembic_version" not in tables:
+            raise DataError(
+                f"{_describe(path)} is a database of another program, not a sij database; "
+                "point --db at a new file."
+            )
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+        settings: dict[str, str] = {}
+        if "setting" in tables:
+            settings = dict(
+                conn.execute(
+                    "SELECT key, value FROM setting WHERE key IN ('seed_version', 'first_use_notice_shown')"
+                ).fetchall()
+            )
+        seed = settings.get("seed_version", "0")
+        return StoredState(
+            revision,
+            int(seed) if seed.isdigit() else 0,
+            settings.get("first_use_notice_shown") == "yes",
+        )
+    except sqlite3.Error as err:
+        raise _data_error(path, err) from None
+    finally:
+        conn.close()
+
+
+def _data_error(path: Path, err: BaseException) -> DataError:
+    text = str(getattr(err, "orig", None) or err).lower()
+    if "not a database" in text or "malformed" in text or "disk image" in text:
+        return DataError(
+            f"{_describe(path)} is not a readable sij database (damaged or another kind of file); "
+            "restore a backup or point --db at another file."
+        )
+    if "readonly" in text or "read-only" in text:
+        return DataError(
+            f"The database {_describe(path)} is read-only; nothing was saved. "
+            "Check the file's permissions or copy it somewhere writable."
+        )
+    if "unable to open" in text:
+        return DataError(f"Cannot open the database at {_describe(path)}; check the path and permissions.")
+    if "locked" in text or "busy" in text:
+        return DataError(f"The database {_describe(path)} stayed busy too long; try again in a moment.")
+    return DataError(f"The database {_describe(path)} could not be used: {err}.")
+
+
+def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
+    # Take over transaction control from the sqlite3 module so that BEGIN IMMEDIATE is ours to emit.
+    dbapi_conn.isolation_level = None
+    cursor = dbapi_conn.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.close()
+
+
+def _on_begin(conn: Any) -> None:
+    # Writers take the write lock up front: a deferred transaction that later wants to write can
+    # fail with "database is locked" without waiting, which is what many sij processes at once hit.
+    readonly = conn.get_execution_options().get("sij_readonly", False)
+    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+
+
+def make_engine(path: Path) -> Engine:
+    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    event.listen(engine, "connect", _on_connect)
+    event.listen(engine, "begin", _on_begin)
+    return engine
+
+
+@dataclass
+class Database:
+    path: Path
+    engine: Engine
+    notice_shown: bool = True
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating on first use) the database at `path`, migrating and seeding it if behind."""
+    _prepare_file(path)
+    state = read_state(path)
+    if state.revision is not None and state.revision not in SCHEMA_REVISIONS:
+        raise DataError(
+            f"The database {_describe(path)} was written by a newer version of sij "
+            f"(schema {state.revision}); upgrade sij to use it. Nothing was changed."
+        )
+    engine = make_engine(path)
+    db = Database(path, engine, notice_shown=state.notice_shown)
+    if state.revision != SCHEMA_HEAD:
+        migrate(db)
+    if state.seed_version < seed_version():
+        seed(db)
+    return db
+
+
+def _guard(path: Path) -> contextlib.AbstractContextManager[None]:
+    @contextlib.contextmanager
+    def translating() -> Iterator[None]:
+        try:
+            yield
+        except (exc.OperationalError, exc.DatabaseError) as err:
+            raise _data_error(path, err) from None
+        except sqlite3.Error as err:
+            raise _data_error(path, err) from None
+
+    return translating()
+
+
+@contextlib.contextmanager
+def unit_of_work(db: Database, *, readonly: bool = False) -> Iterator[Session]:
+    """One transaction: commit once at the end, roll back on any error. Services never commit."""
+    with _guard(db.path), Session(db.engine, expire_on_commit=False) as session:
+        session.connection(execution_options={"sij_readonly": readonly})
+        try:
+            yield session
+            if readonly:
+                session.rollback()
+            else:
+                session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def database_has_data(conn: Any) -> bool:
+    for table in ("practice", "pain_score", "screening"):
+        try:
+            if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first():
+                return True
+        except exc.OperationalError:
+            continue  # the table does not exist at this revision
+    return False
+
+
+def backup_to(source: sqlite3.Connection, target: Path) -> None:
+    """A consistent copy with SQLite's online backup API, owner-only."""
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    os.close(fd)
+    dest = sqlite3.connect(target)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+    os.chmod(target, 0o600)
+
+
+def migrate(db: Database) -> str | None:
+    """Bring the schema to SCHEMA_HEAD under the write lock. Returns the path of the backup made, if any."""
+    from alembic import command
+    from alembic.config import Config
+
+    backup_path: str | None = None
+    with _guard(db.path), db.engine.connect() as conn:
+        conn.begin()
+        row = None
+        with contextlib.suppress(exc.OperationalError):
+            row = conn.exec_driver_sql("SELECT version_num FROM alembic_version").first()
+        current = row[0] if row else None
+        if current == SCHEMA_HEAD:
+            conn.rollback()
+            return None
+        if current is not None and current not in SCHEMA_REVISIONS:
+            conn.rollback()
+            raise DataError(f"The database {_describe(db.path)} is newer than this sij; upgrade sij.")
+        if current is not None and database_has_data(conn):
+            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+            target = db.path.with_name(f"{db.path.name}.before-{SCHEMA_HEAD}-{stamp}.bak")
+            backup_to(conn.connection.driver_connection, target)
+            backup_path = str(target)
+        config = Config()
+        config.set_main_option("script_location", str(resource_dir("migrations")))
+        config.attributes["connection"] = conn
+        command.upgrade(config, SCHEMA_HEAD)
+        conn.commit()
+    return backup_path
+
+
+def seed_document() -> dict[str, Any]:
+    path = resource_dir("seed") / SEED_FILE
+    with path.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = json.load(handle)
+    return data
+
+
+def seed_version() -> int:
+    # Kept in step with seed/stretches.json "version" by a test, so that opening a database never
+    # has to read the seed file when nothing is new.
+    return 1
+
+
+def seed(db: Database) -> None:
+    """Add seeded stretches and routines that are missing; never touch ones that exist (the person may have edited them)."""
+    from tracker.services.seeding import apply_seed
+
+    with unit_of_work(db) as session:
+        apply_seed(session, seed_document())
+
+
+def local_day_sql(at_column: Any, offset_column: Any, day_start_minutes: int) -> Any:
+    """SQL for a record's local day (YYYY-MM-DD text): its UTC instant moved by its offset and the day start."""
+    shift = cast(offset_column - day_start_minutes, String) + " minutes"
+    return func.date(at_column, shift)

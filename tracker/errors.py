@@ -1,0 +1,31 @@
+"""Errors a person can cause or meet; the CLI turns each into one line and an exit status. Stdlib only."""
+
+from __future__ import annotations
+
+
+class TrackerError(Exception):
+    """Base for every expected failure; `exit_code` is the documented exit status."""
+
+    exit_code = 1
+
+
+class InvalidInput(TrackerError):
+    """A value the person typed is not acceptable (exit 2)."""
+
+    exit_code = 2
+
+
+class NotFound(InvalidInput):
+    """A record or slug the person named does not exist (exit 2)."""
+
+
+class DataError(TrackerError):
+    """The database or a file cannot be used as it is (exit 1)."""
+
+    exit_code = 1
+
+
+class NothingToDo(TrackerError):
+    """An expected empty result, such as nothing to plot yet (exit 1)."""
+
+    exit_code = 1

@@ -1,0 +1,125 @@
+"""Plain read models that services return and that stats, charts and exports consume. Stdlib only.
+
+They hold no database session, so they can outlive the unit of work and be built by hand in tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from tracker.clock import as_recorded
+
+
+@dataclass(frozen=True)
+class StretchInfo:
+    id: int
+    uuid: str
+    slug: str
+    name: str
+    steps: tuple[str, ...]
+    cautions: tuple[str, ...]
+    hold_seconds: int
+    per_side: bool
+    source: str
+    active: bool
+
+    @property
+    def sides(self) -> tuple[str, ...]:
+        return ("left", "right") if self.per_side else ("both",)
+
+
+@dataclass(frozen=True)
+class RoutineInfo:
+    id: int
+    uuid: str
+    slug: str
+    name: str
+    description: str
+    stretches: tuple[StretchInfo, ...]
+    is_default: bool = False
+
+
+@dataclass(frozen=True)
+class HoldRecord:
+    position: int
+    stretch_slug: str
+    stretch_name: str
+    side: str
+    seconds: int
+    completed: bool
+    sharp: bool
+    uuid: str = ""
+
+
+@dataclass(frozen=True)
+class PainRecord:
+    id: int
+    uuid: str
+    recorded_at: datetime  # UTC
+    offset_minutes: int
+    score: int
+    context: str
+    sharp: bool
+    note: str
+    practice_id: int | None
+    flagged: bool
+    advice: str
+    day: date
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.recorded_at, self.offset_minutes)
+
+
+@dataclass(frozen=True)
+class PracticeRecord:
+    id: int
+    uuid: str
+    started_at: datetime  # UTC
+    offset_minutes: int
+    ended_at: datetime | None
+    routine_slug: str | None
+    routine_name: str | None
+    heat: bool
+    note: str
+    state: str
+    flagged: bool
+    advice: str
+    guided: bool
+    day: date
+    holds: tuple[HoldRecord, ...] = ()
+    pain_before: int | None = None
+    pain_after: int | None = None
+    pain_sharp: bool = False
+    pains: tuple[PainRecord, ...] = field(default=(), repr=False)
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.started_at, self.offset_minutes)
+
+    @property
+    def sharp(self) -> bool:
+        return self.pain_sharp or any(h.sharp for h in self.holds)
+
+    @property
+    def change(self) -> int | None:
+        if self.pain_before is None or self.pain_after is None:
+            return None
+        return self.pain_after - self.pain_before
+
+
+@dataclass(frozen=True)
+class ScreeningRecord:
+    id: int
+    uuid: str
+    taken_at: datetime
+    offset_minutes: int
+    kind: str
+    answers: dict[str, bool]
+    level: str
+    advice: str
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.taken_at, self.offset_minutes)

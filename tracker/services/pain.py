@@ -1,0 +1,44 @@
+"""Pain check-ins outside a session, and reading pain scores back."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from tracker.models import PainContext, PainScore
+from tracker.records import PainRecord
+from tracker.services.practices import add_pain, check_note, check_pain, pain_record
+from tracker.services.settings import day_start_minutes
+
+
+def record_check_in(
+    *, session: Session, at: datetime, score: int, sharp: bool = False, note: str | None = None
+) -> PainRecord:
+    value = check_pain(score, "Pain")
+    assert value is not None
+    row = add_pain(
+        session=session, at=at, score=value, context=PainContext.check_in, sharp=sharp, note=check_note(note)
+    )
+    session.flush()
+    return pain_record(row, day_start_minutes(session=session))
+
+
+def latest_pain(*, session: Session, limit: int = 3) -> list[PainRecord]:
+    day_start = day_start_minutes(session=session)
+    rows = session.exec(
+        select(PainScore)
+        .where(col(PainScore.deleted_at).is_(None))
+        .order_by(col(PainScore.recorded_at).desc(), col(PainScore.id).desc())
+        .limit(limit)
+    ).all()
+    return [pain_record(r, day_start) for r in rows]
+
+
+def pains_between(*, session: Session, since: date | None, until: date | None) -> list[PainRecord]:
+    day_start = day_start_minutes(session=session)
+    rows = session.exec(
+        select(PainScore).where(col(PainScore.deleted_at).is_(None)).order_by(col(PainScore.recorded_at))
+    ).all()
+    records = [pain_record(r, day_start) for r in rows]
+    return [r for r in records if (since is None or r.day >= since) and (until is None or r.day <= until)]
