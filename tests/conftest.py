@@ -1,0 +1,119 @@
+"""Shared fixtures: a fresh home and database per test, a pinned clock, and ways to run `sij`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from typer.testing import CliRunner
+
+from tracker.cli import app
+from tracker.cli.context import AppContext
+from tracker.clock import ManualClock
+
+REAL_HOME = Path(os.path.expanduser("~"))
+ZONE = ZoneInfo("Europe/London")
+# A fixed "now" for tests: a Tuesday morning in winter (UTC+00:00).
+NOW = datetime(2026, 11, 24, 9, 30, tzinfo=ZONE)
+
+
+def _real_data_dir_state() -> bool:
+    return (REAL_HOME / ".local" / "share" / "sij").exists()
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Every test gets its own home; a test that writes to the real user data folder fails."""
+    before = _real_data_dir_state()
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("SIJ_DB", raising=False)
+    monkeypatch.setenv("TZ", "Europe/London")
+    monkeypatch.setenv("COLUMNS", "100")
+    yield home
+    assert _real_data_dir_state() == before, "a test touched the real user data folder"
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "sij.db"
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(NOW)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+@pytest.fixture
+def sij(db_path: Path, clock: ManualClock) -> Callable[..., Result]:
+    """Run `sij` in-process through Typer's CliRunner with the test database and clock."""
+
+    def run(*args: str, input: str | None = None, interactive: bool = False, db: Path | None = None) -> Result:
+        runner = CliRunner()
+        obj = AppContext(db_option=str(db or db_path), clock=clock, interactive=interactive)
+        result = runner.invoke(app, list(args), input=input, obj=obj)
+        if result.exception and not isinstance(result.exception, SystemExit):
+            raise result.exception
+        return Result(result.exit_code, result.stdout, result.stderr)
+
+    return run
+
+
+def sij_executable() -> str:
+    found = Path(sys.executable).with_name("sij")
+    if found.exists():
+        return str(found)
+    which = shutil.which("sij")
+    assert which, "the sij console script is not installed"
+    return which
+
+
+@pytest.fixture
+def sij_process(db_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the installed `sij` as a separate process against the test database."""
+
+    def run(*args: str, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+        env = dict(os.environ, SIJ_DB=str(db_path))
+        return subprocess.run(
+            [sij_executable(), *args], input=input, capture_output=True, text=True, timeout=timeout, env=env
+        )
+
+    return run
+
+
+def count_rows(path: Path, table: str) -> int:
+    if not path.exists():
+        return 0
+    with sqlite3.connect(path) as conn:
+        try:
+            return int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+
+def snapshot(path: Path) -> dict[str, int]:
+    """Row counts of every table that holds a person's records."""
+    return {t: count_rows(path, t) for t in ("practice", "hold", "pain_score", "screening", "stretch", "routine")}

@@ -1,0 +1,140 @@
+"""`sij log`, `sij pain` and `sij history` through the command line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import snapshot
+
+
+def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
+    result = sij("log", "--pain-before", "6", "--pain-after", "4")
+    assert result.exit_code == 0, result.output
+    assert "Saved session #1" in result.stdout
+    assert "2026-11-24 09:30 (UTC+00:00)" in result.stdout
+    history = json.loads(sij("history", "--json").stdout)
+    assert len(history) == 1
+    session = history[0]
+    assert session["pain_before"] == 6 and session["pain_after"] == 4
+    assert session["started_at"] == "2026-11-24T09:30:00+00:00"
+    assert [(s["slug"], s["side"], s["seconds"]) for s in session["stretches"]] == [
+        ("knee-to-chest", "left", 30),
+        ("knee-to-chest", "right", 30),
+        ("figure-4", "left", 30),
+        ("figure-4", "right", 30),
+        ("supine-twist", "left", 30),
+        ("supine-twist", "right", 30),
+    ]
+    assert session["routine"] == "si-basics"
+    assert session["state"] == "completed"
+    assert session["sharp"] is False and session["heat"] is False
+    assert set(session) >= {"id", "started_at", "routine", "stretches", "pain_before", "pain_after",
+                            "sharp", "heat", "note", "state"}
+
+
+def test_log_without_pain_leaves_it_unrecorded(sij) -> None:
+    assert sij("log").exit_code == 0
+    session = json.loads(sij("history", "--json").stdout)[0]
+    assert session["pain_before"] is None and session["pain_after"] is None
+
+
+def test_log_chosen_stretches_heat_and_note(sij) -> None:
+    note = "Après la douche 🙂 שלום"
+    result = sij("log", "--stretch", "figure-4", "--stretch", "supine-twist", "--heat", "--note", note)
+    assert result.exit_code == 0, result.output
+    session = json.loads(sij("history", "--json").stdout)[0]
+    assert [s["slug"] for s in session["stretches"]] == ["figure-4", "figure-4", "supine-twist", "supine-twist"]
+    assert session["heat"] is True
+    assert session["note"] == note
+    assert session["routine"] is None
+
+
+def test_log_at_echoes_stored_time(sij) -> None:
+    result = sij("log", "--at", "2026-11-20T18:05")
+    assert result.exit_code == 0, result.output
+    assert "2026-11-20 18:05 (UTC+00:00)" in result.stdout
+    result = sij("log", "--at", "2026-07-01T07:00")
+    assert "2026-07-01 07:00 (UTC+01:00)" in result.stdout
+    result = sij("log", "--at", "yesterday")
+    assert "2026-11-23 09:30" in result.stdout
+
+
+def test_history_newest_first_with_limit_and_range(sij) -> None:
+    for day in ("2026-11-01", "2026-11-10", "2026-11-20"):
+        assert sij("log", "--at", day).exit_code == 0
+    days = [s["day"] for s in json.loads(sij("history", "--json").stdout)]
+    assert days == ["2026-11-20", "2026-11-10", "2026-11-01"]
+    limited = json.loads(sij("history", "--json", "--limit", "1").stdout)
+    assert [s["day"] for s in limited] == ["2026-11-20"]
+    ranged = json.loads(sij("history", "--json", "--since", "2026-11-05", "--until", "2026-11-15").stdout)
+    assert [s["day"] for s in ranged] == ["2026-11-10"]
+
+
+def test_history_table_and_empty(sij) -> None:
+    empty = sij("history")
+    assert empty.exit_code == 0 and "No sessions" in empty.stderr
+    sij("log", "--pain-before", "5", "--pain-after", "3", "--sharp")
+    table = sij("history").stdout
+    assert "5 → 3" in table and "sharp" in table
+
+
+def test_pain_check_in(sij, db_path: Path) -> None:
+    result = sij("pain", "3", "--note", "after a drive")
+    assert result.exit_code == 0, result.output
+    assert "3/10 (mild)" in result.stdout
+    assert snapshot(db_path)["pain_score"] == 1
+    assert "See a doctor" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["log", "--pain-before", "11"], "--pain-before"),
+        (["log", "--pain-before", "-1"], "--pain-before"),
+        (["log", "--pain-after", "4.5"], "--pain-after"),
+        (["log", "--pain-after", "abc"], "--pain-after"),
+        (["log", "--pain-before", ""], "--pain-before"),
+        (["log", "--stretch", "pigeon"], "No stretch named 'pigeon'. Known: knee-to-chest, figure-4, supine-twist."),
+        (["log", "--routine", "yoga"], "No routine named 'yoga'"),
+        (["log", "--at", "2026-11-25"], "future"),
+        (["log", "--at", "2026-11-24T12:00"], "future"),
+        (["log", "--at", "next tuesday"], "--at"),
+        (["log", "--at", "2026-02-30"], "not a real date"),
+        (["log", "--at", "2026-10-25T01:30"], "ambiguous"),
+        (["log", "--at", "2026-03-29T01:30"], "ambiguous"),
+        (["log", "--at", ""], "--at"),
+        (["log", "--note", "x" * 2001], "2000"),
+        (["log", "--note", "bell\x07"], "control character"),
+        (["pain", "12"], "pain score"),
+        (["pain", "seven"], "pain score"),
+        (["pain"], "Missing argument"),
+        (["history", "--limit", "0"], "--limit"),
+        (["history", "--since", "2026-11-10", "--until", "2026-11-01"], "--since"),
+        (["history", "--since", "11/01/2026"], "--since"),
+        (["stretches", "show", "pigeon"], "No stretch named 'pigeon'"),
+        (["log", "--bogus"], "No such option"),
+    ],
+)
+def test_bad_input_is_refused_cleanly(sij, db_path: Path, args: list[str], needle: str) -> None:
+    sij("history")  # create the database so counts compare like with like
+    before = snapshot(db_path)
+    result = sij(*args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_interactive_log_asks_and_reasks(sij) -> None:
+    answers = "\n".join(["12", "5", "", "n", "y", "felt loose"]) + "\n"
+    result = sij("log", input=answers, interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "0 = no pain" in result.stderr and "[Enter to skip]" in result.stderr
+    assert "whole number from 0 to 10" in result.stderr
+    session = json.loads(sij("history", "--json").stdout)[0]
+    assert session["pain_before"] == 5 and session["pain_after"] is None
+    assert session["heat"] is True and session["note"] == "felt loose"
