@@ -107,11 +107,13 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import history, log, stretches
+    from tracker.cli import history, log, run, stretches
 
     app.command("log")(log.log_command)
     app.command("pain")(log.pain_command)
     app.command("history")(history.history_command)
+    app.command("run")(run.run_command)
+    app.command("screen")(run.screen_command)
     app.add_typer(stretches.stretches_app, name="stretches")
 
 

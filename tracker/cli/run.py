@@ -1,0 +1,457 @@
+"""`sij run`: the guided routine with timers and safety gates. `sij screen`: the full red-flag screen."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Group
+from rich.live import Live
+from rich.panel import Panel
+from rich.progress_bar import ProgressBar
+from rich.table import Table
+from rich.text import Text
+
+from tracker.cli import console, prompts
+from tracker.cli.context import AppContext, get_app
+from tracker.cli.keys import KeyReader
+from tracker.cli.params import pain_value
+
+if TYPE_CHECKING:
+    from tracker.records import RoutineInfo
+    from tracker.services.practices import PlannedHold
+
+EXIT_INTERRUPTED = 130
+TICK = 0.1  # seconds of real time between redraws
+ADJUST = 5  # seconds added or taken by + and -
+
+
+def _seconds(low: int, high: int):  # type: ignore[no-untyped-def]
+    def parse(value: str) -> int:
+        text = str(value).strip()
+        if not text.isdigit() or not low <= int(text) <= high:
+            raise typer.BadParameter(f"'{value}' is not a number of seconds from {low} to {high}.")
+        return int(text)
+
+    return parse
+
+
+def _speed(value: str) -> float:
+    try:
+        number = float(str(value).strip())
+    except ValueError:
+        number = -1.0
+    if not 0.1 <= number <= 10_000:
+        raise typer.BadParameter(f"'{value}' is not a speed factor; give a number from 0.1 to 10000 (1 = real time).")
+    return number
+
+
+@dataclass
+class Options:
+    speed: float = 1.0
+    quiet: bool = False
+    self_paced: bool = False
+    assume_defaults: bool = False
+    get_ready: int = 5
+    interactive: bool = False
+
+
+@dataclass
+class Progress:
+    practice_id: int
+    done: list[PlannedHold] = field(default_factory=list)
+    skipped: int = 0
+
+
+class QuitRoutine(Exception):
+    """The person pressed q: save what is done and stop."""
+
+
+def _bell(opts: Options) -> None:
+    if not opts.quiet:
+        console.err.file.write("\a")
+        console.err.file.flush()
+
+
+def _next_text(plan: list[PlannedHold], index: int) -> str:
+    if index + 1 < len(plan):
+        nxt = plan[index + 1]
+        side = "" if nxt.side == "both" else f" ({nxt.side} side)"
+        return f"Next: {nxt.stretch.name}{side}"
+    return "Next: last one, then how do you feel?"
+
+
+def _hold_view(hold: PlannedHold, remaining: float, target: float, paused: bool, label: str,
+               next_text: str, keys: bool) -> Panel:
+    side = "both sides" if hold.side == "both" else f"{hold.side.upper()} side"
+    body = Table.grid(padding=(0, 1))
+    body.add_column()
+    body.add_row(Text(f"{hold.stretch.name} — {side}", style="bold"))
+    status = "PAUSED" if paused else label
+    body.add_row(Text(f"{status}: {max(0, round(remaining))} s left", style="bold cyan" if not paused else "bold yellow"))
+    body.add_row(ProgressBar(total=max(target, 0.001), completed=max(0.0, target - remaining), width=40))
+    body.add_row(Text("Breathe slowly. Gentle tension only; never force it.", style="italic"))
+    body.add_row(Text(next_text, style="dim"))
+    if keys:
+        body.add_row(Text("space pause · s skip · + / - 5 s · q save and stop", style="dim"))
+    return Panel(body, border_style="cyan", expand=False)
+
+
+def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedHold, seconds: float,
+               label: str, next_text: str) -> tuple[bool, float]:
+    """Count down `seconds` (nominal) on the app clock. Returns (completed, nominal seconds held)."""
+    clock = app.clock
+    target = float(seconds)
+    elapsed = 0.0
+    paused = False
+    last = clock.monotonic()
+    keys = reader.enabled
+    if not console.err.is_terminal:
+        # No screen to redraw (a pipe or a log): wait it out and say what happened in one line.
+        while elapsed < target:
+            clock.sleep(min(TICK, (target - elapsed) / opts.speed))
+            now = clock.monotonic()
+            elapsed += (now - last) * opts.speed
+            last = now
+        if label == "Hold":
+            side = "both sides" if hold.side == "both" else f"{hold.side} side"
+            console.info(f"  {hold.stretch.name}, {side}: held {round(target)} s")
+        return True, target
+    with Live(_hold_view(hold, target, target, paused, label, next_text, keys), console=console.err,
+              refresh_per_second=10, transient=False) as live:
+        while elapsed < target:
+            key = reader.wait(TICK) if reader.enabled else None
+            if not reader.enabled:
+                clock.sleep(min(TICK, (target - elapsed) / opts.speed))
+            now = clock.monotonic()
+            if not paused:
+                elapsed += (now - last) * opts.speed
+            last = now
+            if key == " ":
+                paused = not paused
+            elif key in ("s", "S"):
+                return False, min(elapsed, target)
+            elif key == "+":
+                target += ADJUST
+            elif key == "-":
+                target = max(elapsed, target - ADJUST, 1.0)
+            elif key in ("q", "Q"):
+                raise QuitRoutine
+            live.update(_hold_view(hold, target - elapsed, target, paused, label, next_text, keys))
+    return True, target
+
+
+def _stretch_panel(hold: PlannedHold, number: int, total: int) -> Panel:
+    stretch = hold.stretch
+    body = Text()
+    sides = "each side" if stretch.per_side else "both sides together"
+    body.append(f"Stretch {number} of {total}: hold {hold.seconds} s, {sides}\n\n", style="bold")
+    for n, step in enumerate(stretch.steps, start=1):
+        body.append(f"{n}. {step}\n")
+    for caution in stretch.cautions:
+        body.append(f"Take care: {caution}\n", style="yellow")
+    return Panel(body, title=f"[bold]{stretch.name}[/bold]", border_style="green", expand=False)
+
+
+def _ask_yes(opts: Options, reader: KeyReader, question: str) -> bool:
+    if opts.assume_defaults or not opts.interactive:
+        return False
+    reader.suspend()
+    try:
+        return prompts.ask_yes_no(question)
+    finally:
+        reader.resume()
+
+
+def _self_paced(opts: Options, reader: KeyReader, hold: PlannedHold) -> tuple[bool, float]:
+    if not opts.interactive or opts.assume_defaults:
+        return True, hold.seconds
+    side = "both sides" if hold.side == "both" else f"{hold.side} side"
+    reader.suspend()
+    try:
+        answer = prompts.ask_text(
+            f"Hold {hold.stretch.name} ({side}) for about {hold.seconds} s, then press Enter (s skip, q stop)"
+        ).lower()
+    finally:
+        reader.resume()
+    if answer == "q":
+        raise QuitRoutine
+    return answer != "s", hold.seconds
+
+
+def _do_routine(app: AppContext, opts: Options, plan: list[PlannedHold], progress: Progress,
+                done_positions: frozenset[int]) -> bool:
+    """Run every hold not yet done. Returns False if stopped for sharp pain."""
+    from tracker.services.guided import mark_sharp, save_hold
+
+    stretch_order: list[int] = []
+    for hold in plan:
+        if hold.stretch.id not in stretch_order:
+            stretch_order.append(hold.stretch.id)
+    with KeyReader(enabled=opts.interactive and not opts.self_paced) as reader:
+        for index, hold in enumerate(plan):
+            position = index + 1
+            if position in done_positions:
+                continue
+            first_side = index == 0 or plan[index - 1].stretch.id != hold.stretch.id
+            last_side = index + 1 == len(plan) or plan[index + 1].stretch.id != hold.stretch.id
+            if first_side:
+                number = stretch_order.index(hold.stretch.id) + 1
+                console.err.print(_stretch_panel(hold, number, len(stretch_order)))
+            elif hold.side != "both":
+                console.err.print(Text(f"Switch sides: now the {hold.side.upper()} side.", style="bold magenta"))
+            _bell(opts)
+            if opts.self_paced:
+                completed, seconds = _self_paced(opts, reader, hold)
+            else:
+                if opts.get_ready > 0:
+                    _countdown(app, opts, reader, hold, opts.get_ready, "Get ready", "Get into position slowly.")
+                    _bell(opts)
+                completed, seconds = _countdown(app, opts, reader, hold, hold.seconds, "Hold",
+                                                _next_text(plan, index))
+            with app.work() as session:
+                save_hold(session=session, practice_id=progress.practice_id, position=position,
+                          stretch_id=hold.stretch.id, side=hold.side,
+                          seconds=round(seconds), completed=completed)
+            progress.done.append(hold)
+            if not completed:
+                progress.skipped += 1
+            if last_side:
+                _bell(opts)
+                from tracker.safety import SHARP_QUESTION
+
+                if _ask_yes(opts, reader, SHARP_QUESTION):
+                    with app.work() as session:
+                        mark_sharp(session=session, practice_id=progress.practice_id,
+                                   stretch_id=hold.stretch.id, at=app.clock.now())
+                    return False
+    return True
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def run_command(
+    ctx: typer.Context,
+    routine: Annotated[str | None, typer.Option("--routine", "-r", metavar="SLUG",
+                                                help="Routine to do (default: your default routine).")] = None,
+    heat: Annotated[bool | None, typer.Option("--heat/--no-heat", show_default=False,
+                                              help="You warmed up with heat first (asked on a terminal).")] = None,
+    pain_before: Annotated[int | None, typer.Option("--pain-before", parser=pain_value, metavar="0-10",
+                                                    help="Pain now, 0 = none … 10 = worst imaginable.")] = None,
+    pain_after: Annotated[int | None, typer.Option("--pain-after", parser=pain_value, metavar="0-10",
+                                                   help="Pain at the end (asked on a terminal).")] = None,
+    hold: Annotated[int | None, typer.Option("--hold", parser=_seconds(5, 600), metavar="SECONDS",
+                                             help="Hold every stretch this long (5-600 s).")] = None,
+    get_ready: Annotated[int, typer.Option("--get-ready", parser=_seconds(0, 60), metavar="SECONDS",
+                                           help="Get-ready countdown before each hold (0-60 s).")] = 5,
+    speed: Annotated[float, typer.Option("--speed", parser=_speed, metavar="FACTOR",
+                                         help="Run the clock FACTOR times faster (demos, tests).")] = 1.0,
+    self_paced: Annotated[bool, typer.Option("--self-paced", help="No timer: press Enter when each hold is done.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue today's routine that was stopped early.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: answers not given take their defaults.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal bell.")] = False,
+) -> None:
+    """Do your routine, guided: timers, side switches and safety checks.
+
+    Example: [bold]sij run[/bold] (or [bold]sij run --self-paced[/bold] to go at your own pace)
+    """
+    app = get_app(ctx)
+    interactive = app.is_interactive
+    if not interactive and not yes:
+        raise typer.BadParameter(
+            "sij run asks questions and needs a terminal; add --yes to run without questions "
+            "(give --pain-before and --pain-after to record pain).",
+            param_hint="'--yes'",
+        )
+    opts = Options(speed=speed, quiet=quiet, self_paced=self_paced, assume_defaults=yes,
+                   get_ready=get_ready, interactive=interactive and not yes)
+
+    from tracker import safety
+    from tracker.clock import local_day, offset_minutes
+    from tracker.services.catalog import get_routine
+    from tracker.services.guided import find_resumable, has_full_screen
+    from tracker.services.practices import plan_holds
+    from tracker.services.settings import day_start_minutes
+
+    now = app.clock.now()
+    resumable = None
+    with app.work(readonly=True) as session:
+        if resume:
+            today = local_day(now, offset_minutes(now), day_start_minutes(session=session))
+            resumable = find_resumable(session=session, today=today)
+            chosen: RoutineInfo = _routine_by_id(session, resumable.routine_id) if resumable.routine_id else get_routine(session=session, slug=routine)
+        else:
+            chosen = get_routine(session=session, slug=routine)
+        screened = has_full_screen(session=session)
+    if not chosen.stretches:
+        raise typer.BadParameter(f"routine '{chosen.slug}' has no stretches.", param_hint="'--routine'")
+    plan = plan_holds(chosen.stretches, hold)
+
+    if opts.interactive and not screened and not resume:
+        console.info("You have not answered the full red-flag screen yet (13 short questions).")
+        if prompts.ask_yes_no("Answer it now?", default=True):
+            _full_screen(app, None)
+
+    if resumable is None:
+        if heat is None:
+            heat = prompts.ask_yes_no("Did you warm up with heat first (warm shower, heat pad)?") if opts.interactive else False
+        if pain_before is None and opts.interactive:
+            pain_before = prompts.ask_pain(" before stretching")
+        if safety.is_severe(pain_before):
+            assert pain_before is not None
+            _save_check_in(app, pain_before)
+            console.err.print(Text(safety.gate_before_routine(pain_before, False).reason, style="bold red"))
+            console.show_doctor_panel(safety.doctor_advice(severe=True, sharp=False))
+            console.info("The routine was not started. Your pain score was saved as a check-in.")
+            return
+        if _emergency_symptoms(app, opts):
+            console.err.print(Panel(Text(safety.EMERGENCY_MESSAGE, style="bold"), title="[bold]Do not stretch[/bold]",
+                                    border_style="red", expand=False))
+            console.info("The routine was not started.")
+            return
+
+    from tracker.models import PracticeState
+    from tracker.services.guided import finish_practice, start_practice
+
+    if resumable is not None:
+        progress = Progress(practice_id=resumable.practice_id)
+        done_positions = resumable.done_positions
+        console.info(f"Resuming session #{resumable.practice_id}: {len(done_positions)} of {len(plan)} holds already done.")
+    else:
+        with app.work() as session:
+            practice_id = start_practice(session=session, at=app.clock.now(), routine_id=chosen.id,
+                                         heat=bool(heat), pain_before=pain_before)
+        progress = Progress(practice_id=practice_id)
+        done_positions = frozenset()
+
+    console.err.print(Text(f"{chosen.name}: {len(plan)} holds. Move slowly; stop at sharp pain.", style="bold"))
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        finished = _do_routine(app, opts, plan, progress, done_positions)
+    except KeyboardInterrupt:
+        record = _close(app, progress, PracticeState.aborted, None)
+        console.warn(f"Interrupted. Saved session #{record.id} as stopped early with "
+                     f"{sum(h.completed for h in record.holds)} completed holds. "
+                     "Continue today with `sij run --resume`.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except QuitRoutine:
+        record = _close(app, progress, PracticeState.aborted, None)
+        console.show_practice_saved(record)
+        console.info("Stopped early. Continue today with `sij run --resume`.")
+        return
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    if not finished:
+        record = _close(app, progress, PracticeState.stopped_sharp, None)
+        console.show_practice_saved(record)
+        console.show_doctor_panel(safety.doctor_advice(severe=safety.is_severe(record.pain_before), sharp=True))
+        return
+    if pain_after is None and opts.interactive:
+        pain_after = prompts.ask_pain(" after stretching")
+    record = _close(app, progress, PracticeState.completed, pain_after)
+    _bell(opts)
+    console.show_practice_saved(record)
+    _summary(record)
+    if safety.needs_doctor([record.pain_before, record.pain_after], record.sharp):
+        console.show_doctor_panel(safety.doctor_advice(severe=True, sharp=record.sharp))
+
+
+def _routine_by_id(session: Any, routine_id: int) -> RoutineInfo:
+    from tracker.models import Routine
+    from tracker.services.catalog import get_routine
+
+    row = session.get(Routine, routine_id)
+    return get_routine(session=session, slug=row.slug if row else None)
+
+
+def _close(app: AppContext, progress: Progress, state: Any, pain_after: int | None) -> Any:
+    from tracker.services.guided import finish_practice
+
+    with app.work() as session:
+        return finish_practice(session=session, practice_id=progress.practice_id, at=app.clock.now(),
+                               state=state, pain_after=pain_after)
+
+
+def _summary(record: Any) -> None:
+    done = sum(1 for h in record.holds if h.completed)
+    minutes = ""
+    if record.ended_at is not None:
+        spent = (record.ended_at - record.started_at).total_seconds()
+        minutes = f" in {int(spent // 60)} min {int(spent % 60)} s"
+    console.info(f"Well done: {done} of {len(record.holds)} holds{minutes}.")
+
+
+def _save_check_in(app: AppContext, score: int) -> None:
+    from tracker.services.pain import record_check_in
+
+    with app.work() as session:
+        record_check_in(session=session, at=app.clock.now(), score=score,
+                        note="Before a guided routine; the routine was not started.")
+
+
+def _emergency_symptoms(app: AppContext, opts: Options) -> bool:
+    """The quick question before every guided session: any emergency red flag blocks it."""
+    from tracker import safety
+    from tracker.services.guided import record_screening
+
+    if not opts.interactive:
+        return False
+    body = Text()
+    for flag in safety.EMERGENCY_FLAGS:
+        body.append(f"  • {flag.short}\n")
+    console.err.print(Panel(body, title="Quick safety check", border_style="yellow", expand=False))
+    yes = prompts.ask_yes_no(safety.QUICK_SCREEN_QUESTION)
+    level = safety.Level.emergency if yes else safety.Level.none
+    with app.work() as session:
+        record_screening(session=session, at=app.clock.now(), kind="quick",
+                         answers={"emergency_symptoms": yes}, level=level)
+    return yes
+
+
+def _full_screen(app: AppContext, answers_text: str | None) -> Any:
+    from tracker import safety
+    from tracker.services.guided import record_screening
+
+    if answers_text is not None:
+        try:
+            answers = safety.parse_screen_answers(answers_text)
+        except ValueError as err:
+            raise typer.BadParameter(str(err), param_hint="'--answers'") from None
+    else:
+        console.info("Since your back or pelvic pain started, or recently, have you had any of these? (y/n)")
+        answers = {}
+        for flag in safety.RED_FLAGS:
+            answers[flag.code] = prompts.ask_yes_no(f"{flag.code}. {flag.question}")
+    level = safety.screening_level(answers)
+    with app.work() as session:
+        record = record_screening(session=session, at=app.clock.now(), kind="full", answers=answers, level=level)
+    style = {"emergency": "red", "same-day": "yellow", "none": "green"}[level.value]
+    console.err.print(Panel(Text(safety.screening_advice(level), style="bold"), title="Red-flag screen",
+                            border_style=style, expand=False))
+    return record
+
+
+def screen_command(
+    ctx: typer.Context,
+    answers: Annotated[str | None, typer.Option("--answers", metavar="YN×13",
+                                                help="All 13 answers as y/n in order E1-E6, U1-U7 (for scripts).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the stored result as JSON.")] = False,
+) -> None:
+    """Answer the full red-flag screen: 13 yes/no questions about warning signs.
+
+    Example: [bold]sij screen[/bold]
+    """
+    app = get_app(ctx)
+    if answers is None and not app.is_interactive:
+        raise typer.BadParameter("sij screen asks 13 questions and needs a terminal; or give them with --answers.",
+                                 param_hint="'--answers'")
+    record = _full_screen(app, answers)
+    if as_json:
+        console.print_json({"id": record.id, "uuid": record.uuid, "taken_at": record.local_time.isoformat(),
+                            "answers": record.answers, "level": record.level, "advice": record.advice})
