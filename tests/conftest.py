@@ -117,3 +117,10 @@ def count_rows(path: Path, table: str) -> int:
 def snapshot(path: Path) -> dict[str, int]:
     """Row counts of every table that holds a person's records."""
     return {t: count_rows(path, t) for t in ("practice", "hold", "pain_score", "screening", "stretch", "routine")}
+
+
+def flat(text: str) -> str:
+    """Terminal output with panel borders removed and wrapping undone, for phrase checks."""
+    for ch in "│╭╮╰╯─":
+        text = text.replace(ch, " ")
+    return " ".join(text.split())

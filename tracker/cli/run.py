@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
 EXIT_INTERRUPTED = 130
 TICK = 0.1  # seconds of real time between redraws
+EPSILON = 0.001  # nominal seconds; below this a hold counts as done (float sums never hit 0 exactly)
 ADJUST = 5  # seconds added or taken by + and -
 
 
@@ -111,8 +112,8 @@ def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedH
     keys = reader.enabled
     if not console.err.is_terminal:
         # No screen to redraw (a pipe or a log): wait it out and say what happened in one line.
-        while elapsed < target:
-            clock.sleep(min(TICK, (target - elapsed) / opts.speed))
+        while target - elapsed > EPSILON:
+            clock.sleep(max(EPSILON, min(TICK, (target - elapsed) / opts.speed)))
             now = clock.monotonic()
             elapsed += (now - last) * opts.speed
             last = now
@@ -122,10 +123,10 @@ def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedH
         return True, target
     with Live(_hold_view(hold, target, target, paused, label, next_text, keys), console=console.err,
               refresh_per_second=10, transient=False) as live:
-        while elapsed < target:
+        while target - elapsed > EPSILON:
             key = reader.wait(TICK) if reader.enabled else None
             if not reader.enabled:
-                clock.sleep(min(TICK, (target - elapsed) / opts.speed))
+                clock.sleep(max(EPSILON, min(TICK, (target - elapsed) / opts.speed)))
             now = clock.monotonic()
             if not paused:
                 elapsed += (now - last) * opts.speed

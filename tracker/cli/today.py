@@ -43,4 +43,9 @@ def show_today(ctx: typer.Context) -> None:
             f"Next: [bold]sij run[/bold] for a guided {routine} routine, "
             "or [bold]sij log[/bold] if you already stretched."
         )
+    if today.screen_due:
+        if today.last_screen_at is None:
+            console.out.print("Safety: you have not answered the red-flag screen yet; run [bold]sij screen[/bold].")
+        else:
+            console.out.print("Safety: your last red-flag screen is over a week old; run [bold]sij screen[/bold].")
     console.out.print("Help: [bold]sij --help[/bold] · how to do a stretch: [bold]sij stretches show SLUG[/bold]")

@@ -1,0 +1,195 @@
+"""`sij run` (guided routine) and `sij screen`, with a fake clock and scripted answers, and as a real process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import count_rows, flat, sij_executable, snapshot
+
+SIX = [(slug, side) for slug in ("knee-to-chest", "figure-4", "supine-twist") for side in ("left", "right")]
+
+
+def _only_session(sij) -> dict:
+    sessions = json.loads(sij("history", "--json").stdout)
+    assert len(sessions) == 1
+    return sessions[0]
+
+
+def test_run_without_terminal_records_a_completed_session(sij) -> None:
+    result = sij("run", "--speed", "1000", "--yes", "--pain-before", "5", "--pain-after", "3")
+    assert result.exit_code == 0, result.output
+    session = _only_session(sij)
+    assert session["state"] == "completed"
+    assert (session["pain_before"], session["pain_after"]) == (5, 3)
+    assert [(s["slug"], s["side"]) for s in session["stretches"]] == SIX
+    assert all(s["seconds"] == 30 and s["completed"] for s in session["stretches"])
+    assert session["guided"] is True
+    assert "Well done: 6 of 6 holds" in result.stderr
+
+
+def test_hold_override_records_nominal_seconds(sij) -> None:
+    assert sij("run", "--yes", "--hold", "45", "--speed", "50").exit_code == 0
+    assert {s["seconds"] for s in _only_session(sij)["stretches"]} == {45}
+
+
+def test_severe_pain_does_not_start_the_routine(sij, db_path: Path) -> None:
+    result = sij("run", "--yes", "--pain-before", "8")
+    assert result.exit_code == 0, result.output
+    assert "See a doctor or physiotherapist" in result.stderr
+    assert "not started" in result.stderr
+    assert count_rows(db_path, "practice") == 0
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT score, context, flagged FROM pain_score").fetchall() == [(8, "check-in", 1)]
+
+
+def test_pain_six_still_starts(sij) -> None:
+    assert sij("run", "--yes", "--pain-before", "6", "--speed", "1000").exit_code == 0
+    assert _only_session(sij)["state"] == "completed"
+
+
+def test_sharp_pain_after_second_stretch_stops_and_keeps_holds(sij) -> None:
+    # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after 1st: no · after 2nd: yes
+    answers = "n\nn\n4\nn\nn\ny\n"
+    result = sij("run", "--speed", "1000", input=answers, interactive=True)
+    assert result.exit_code == 0, result.output
+    session = _only_session(sij)
+    assert session["state"] == "stopped_sharp"
+    assert [(s["slug"], s["side"]) for s in session["stretches"]] == SIX[:4]
+    assert [s["sharp"] for s in session["stretches"]] == [False, False, True, True]
+    assert session["sharp"] is True and session["flagged"] is True
+    assert "See a doctor or physiotherapist" in result.stderr
+    assert "sharp, stabbing or shooting pain" in flat(result.stderr)
+
+
+def test_quick_red_flag_question_blocks_the_session(sij, db_path: Path) -> None:
+    result = sij("run", "--speed", "1000", input="n\nn\n3\ny\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "emergency department or call your local emergency number now" in flat(result.stderr)
+    assert "loss of bowel control" in flat(result.stderr)
+    assert count_rows(db_path, "practice") == 0
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT kind, level FROM screening").fetchall() == [("quick", "emergency")]
+
+
+def test_interactive_run_asks_pain_after_and_heat(sij) -> None:
+    result = sij("run", "--speed", "1000", input="n\ny\n3\nn\nn\nn\nn\n2\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    session = _only_session(sij)
+    assert session["heat"] is True and (session["pain_before"], session["pain_after"]) == (3, 2)
+    assert "Switch sides" in result.stderr
+
+
+def test_first_run_offers_the_full_screen(sij, db_path: Path) -> None:
+    answers = "y\n" + "n\n" * 13 + "n\n2\nn\nn\nn\nn\n\n"
+    result = sij("run", "--speed", "1000", input=answers, interactive=True)
+    assert result.exit_code == 0, result.output
+    with sqlite3.connect(db_path) as conn:
+        assert ("full", "none") in conn.execute("SELECT kind, level FROM screening").fetchall()
+
+
+def test_run_needs_a_terminal_or_yes(sij, db_path: Path) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij("run")
+    assert result.exit_code == 2 and "--yes" in result.stderr
+    assert snapshot(db_path) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--hold", "4"], "--hold"),
+        (["--hold", "601"], "--hold"),
+        (["--hold", "ten"], "--hold"),
+        (["--speed", "0"], "--speed"),
+        (["--speed", "fast"], "--speed"),
+        (["--pain-before", "11"], "--pain-before"),
+        (["--routine", "nope"], "No routine named 'nope'"),
+        (["--get-ready", "61"], "--get-ready"),
+    ],
+)
+def test_run_bad_input(sij, db_path: Path, args: list[str], needle: str) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij("run", "--yes", *args)
+    assert result.exit_code == 2, result.output
+    assert needle in result.stderr and "Traceback" not in result.output
+    assert snapshot(db_path) == before
+
+
+def test_resume_without_stopped_session_is_refused(sij) -> None:
+    result = sij("run", "--yes", "--resume")
+    assert result.exit_code == 1 and "no routine stopped early today" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("answers", "level", "needle"),
+    [
+        ("nnnnnnnnnnnnn", "none", "No warning signs"),
+        ("nnnnnn nnnyn nn", "same-day", "Contact a doctor today"),
+        ("nynnnn nnnnnnn", "emergency", "emergency department"),
+        ("YNNNNN,NNNNNNY", "emergency", "emergency department"),
+    ],
+)
+def test_screen_with_answers(sij, answers: str, level: str, needle: str) -> None:
+    result = sij("screen", "--answers", answers, "--json")
+    assert result.exit_code == 0, result.output
+    stored = json.loads(result.stdout)
+    assert stored["level"] == level and len(stored["answers"]) == 13
+    assert needle in flat(result.stderr)
+
+
+@pytest.mark.parametrize("answers", ["nnn", "nnnnnnnnnnnnnx", "", "yes"])
+def test_screen_bad_answers(sij, db_path: Path, answers: str) -> None:
+    result = sij("screen", "--answers", answers)
+    assert result.exit_code == 2 and "--answers" in result.stderr
+    assert count_rows(db_path, "screening") == 0
+
+
+def test_screen_interactive(sij) -> None:
+    result = sij("screen", input="n\n" * 12 + "y\n", interactive=True)
+    assert result.exit_code == 0
+    assert "Contact a doctor today" in flat(result.stderr)
+
+
+def test_today_reminds_about_the_screen(sij) -> None:
+    assert "red-flag screen" in sij().stdout
+    sij("screen", "--answers", "n" * 13)
+    assert "red-flag screen" not in sij().stdout
+
+
+def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None:
+    env = dict(os.environ, SIJ_DB=str(db_path))
+    # Each hold takes 30 s / 10 = 3 s, after a 0.5 s get-ready countdown.
+    proc = subprocess.Popen([sij_executable(), "run", "--speed", "10", "--yes", "--pain-before", "3"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while count_rows(db_path, "hold") < 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1.0)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "Saved session #1" in err and "--resume" in err
+    with sqlite3.connect(db_path) as conn:
+        state, = conn.execute("SELECT state FROM practice").fetchone()
+        holds = conn.execute("SELECT completed FROM hold").fetchall()
+    assert state == "aborted"
+    assert 1 <= len(holds) < 6 and all(c == 1 for (c,) in holds)
+
+    resumed = subprocess.run([sij_executable(), "run", "--resume", "--yes", "--speed", "1000", "--pain-after", "2"],
+                             env=env, capture_output=True, text=True, timeout=60)
+    assert resumed.returncode == 0, resumed.stderr
+    sessions = json.loads(subprocess.run([sij_executable(), "history", "--json"], env=env, capture_output=True,
+                                         text=True, timeout=60).stdout)
+    assert len(sessions) == 1
+    assert sessions[0]["state"] == "completed" and sessions[0]["pain_after"] == 2
+    assert [(s["slug"], s["side"]) for s in sessions[0]["stretches"]] == SIX
