@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from tracker.cli import console
 from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_SCALE
@@ -14,9 +15,10 @@ def _ask(text: str) -> str:
 
 
 def ask_pain(when: str) -> int | None:
-    """Pain on the 0-10 scale; Enter skips (None)."""
+    """Pain on the 0-10 scale; Enter skips (None). `when` names the moment, e.g. ' before stretching'."""
+    label = f"Pain{when}: " if when else ""
     while True:
-        answer = _ask(f"[bold]{PAIN_QUESTION}{when}[/bold] ({PAIN_SCALE}) [Enter to skip]: ").strip()
+        answer = _ask(f"[bold]{escape(label)}{PAIN_QUESTION}[/bold] ({PAIN_SCALE}) \\[Enter to skip]: ").strip()
         if not answer:
             return None
         if answer.isdigit() and PAIN_MIN <= int(answer) <= PAIN_MAX:
@@ -27,7 +29,7 @@ def ask_pain(when: str) -> int | None:
 def ask_yes_no(question: str, default: bool = False) -> bool:
     suffix = "[Y/n]" if default else "[y/N]"
     while True:
-        answer = _ask(f"[bold]{question}[/bold] {suffix}: ").strip().lower()
+        answer = _ask(f"[bold]{escape(question)}[/bold] {escape(suffix)}: ").strip().lower()
         if not answer:
             return default
         if answer in ("y", "yes"):
@@ -38,7 +40,7 @@ def ask_yes_no(question: str, default: bool = False) -> bool:
 
 
 def ask_text(question: str) -> str:
-    return _ask(f"[bold]{question}[/bold] [Enter to skip]: ").strip()
+    return _ask(f"[bold]{escape(question)}[/bold] \\[Enter to skip]: ").strip()
 
 
 def date_error(option: str, message: str) -> typer.BadParameter:

@@ -118,11 +118,10 @@ def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedH
             elapsed += (now - last) * opts.speed
             last = now
         if label == "Hold":
-            side = "both sides" if hold.side == "both" else f"{hold.side} side"
-            console.info(f"  {hold.stretch.name}, {side}: held {round(target)} s")
+            console.info(f"  {hold.stretch.name}, {_side_words(hold)}: held {round(target)} s")
         return True, target
     with Live(_hold_view(hold, target, target, paused, label, next_text, keys), console=console.err,
-              refresh_per_second=10, transient=False) as live:
+              refresh_per_second=10, transient=True) as live:
         while target - elapsed > EPSILON:
             key = reader.wait(TICK) if reader.enabled else None
             if not reader.enabled:
@@ -134,6 +133,8 @@ def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedH
             if key == " ":
                 paused = not paused
             elif key in ("s", "S"):
+                if label == "Hold":
+                    console.info(f"  skipped: {hold.stretch.name}, {_side_words(hold)} after {round(elapsed)} s")
                 return False, min(elapsed, target)
             elif key == "+":
                 target += ADJUST
@@ -142,7 +143,13 @@ def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedH
             elif key in ("q", "Q"):
                 raise QuitRoutine
             live.update(_hold_view(hold, target - elapsed, target, paused, label, next_text, keys))
+    if label == "Hold":
+        console.err.print(Text(f"  ✓ {hold.stretch.name}, {_side_words(hold)}: held {round(target)} s", style="green"))
     return True, target
+
+
+def _side_words(hold: PlannedHold) -> str:
+    return "both sides" if hold.side == "both" else f"{hold.side} side"
 
 
 def _stretch_panel(hold: PlannedHold, number: int, total: int) -> Panel:
