@@ -31,8 +31,18 @@ def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
     assert session["routine"] == "si-basics"
     assert session["state"] == "completed"
     assert session["sharp"] is False and session["heat"] is False
-    assert set(session) >= {"id", "started_at", "routine", "stretches", "pain_before", "pain_after",
-                            "sharp", "heat", "note", "state"}
+    assert set(session) >= {
+        "id",
+        "started_at",
+        "routine",
+        "stretches",
+        "pain_before",
+        "pain_after",
+        "sharp",
+        "heat",
+        "note",
+        "state",
+    }
 
 
 def test_log_without_pain_leaves_it_unrecorded(sij) -> None:

@@ -169,8 +169,13 @@ def test_today_reminds_about_the_screen(sij) -> None:
 def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None:
     env = dict(os.environ, SIJ_DB=str(db_path))
     # Each hold takes 30 s / 10 = 3 s, after a 0.5 s get-ready countdown.
-    proc = subprocess.Popen([sij_executable(), "run", "--speed", "10", "--yes", "--pain-before", "3"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sij_executable(), "run", "--speed", "10", "--yes", "--pain-before", "3"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 30
     while count_rows(db_path, "hold") < 1 and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -180,16 +185,24 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
     assert proc.returncode == 130, err
     assert "Saved session #1" in err and "--resume" in err
     with sqlite3.connect(db_path) as conn:
-        state, = conn.execute("SELECT state FROM practice").fetchone()
+        (state,) = conn.execute("SELECT state FROM practice").fetchone()
         holds = conn.execute("SELECT completed FROM hold").fetchall()
     assert state == "aborted"
     assert 1 <= len(holds) < 6 and all(c == 1 for (c,) in holds)
 
-    resumed = subprocess.run([sij_executable(), "run", "--resume", "--yes", "--speed", "1000", "--pain-after", "2"],
-                             env=env, capture_output=True, text=True, timeout=60)
+    resumed = subprocess.run(
+        [sij_executable(), "run", "--resume", "--yes", "--speed", "1000", "--pain-after", "2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert resumed.returncode == 0, resumed.stderr
-    sessions = json.loads(subprocess.run([sij_executable(), "history", "--json"], env=env, capture_output=True,
-                                         text=True, timeout=60).stdout)
+    sessions = json.loads(
+        subprocess.run(
+            [sij_executable(), "history", "--json"], env=env, capture_output=True, text=True, timeout=60
+        ).stdout
+    )
     assert len(sessions) == 1
     assert sessions[0]["state"] == "completed" and sessions[0]["pain_after"] == 2
     assert [(s["slug"], s["side"]) for s in sessions[0]["stretches"]] == SIX

@@ -39,16 +39,22 @@ def test_database_and_folder_are_owner_only(tmp_path: Path) -> None:
 
 
 def test_default_location_is_the_user_data_folder(isolated_home: Path) -> None:
-    done = subprocess.run([sij_executable(), "pain", "1"], capture_output=True, text=True, timeout=60,
-                          env=dict(os.environ))
+    done = subprocess.run(
+        [sij_executable(), "pain", "1"], capture_output=True, text=True, timeout=60, env=dict(os.environ)
+    )
     assert done.returncode == 0, done.stderr
     assert (isolated_home / ".local" / "share" / "sij" / "sij.db").exists()
 
 
 def test_db_option_beats_environment(tmp_path: Path, db_path: Path) -> None:
     other = tmp_path / "other.db"
-    done = subprocess.run([sij_executable(), "--db", str(other), "pain", "1"], env=_env(db_path),
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sij_executable(), "--db", str(other), "pain", "1"],
+        env=_env(db_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert count_rows(other, "pain_score") == 1
     assert not db_path.exists()
@@ -56,8 +62,13 @@ def test_db_option_beats_environment(tmp_path: Path, db_path: Path) -> None:
 
 def test_twenty_processes_at_once_all_succeed(db_path: Path) -> None:
     procs = [
-        subprocess.Popen([sij_executable(), "log", "--pain-before", str(i % 11), "--note", f"run {i}"],
-                         env=_env(db_path), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sij_executable(), "log", "--pain-before", str(i % 11), "--note", f"run {i}"],
+            env=_env(db_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for i in range(20)
     ]
     results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]

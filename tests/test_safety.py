@@ -97,7 +97,7 @@ def test_log_panel_at_six_and_seven_and_sharp(sij, db_path: Path, args: list[str
     result = sij("log", *args)
     assert result.exit_code == 0, result.output
     assert ("See a doctor or physiotherapist" in result.stderr) == panel
-    assert ("Saved session #1" in result.stdout)
+    assert "Saved session #1" in result.stdout
     flagged, advice = _flagged(db_path)[0]
     assert bool(flagged) == panel
     if panel:

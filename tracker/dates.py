@@ -20,9 +20,7 @@ class DateInputError(ValueError):
 
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # date, T or space, HH:MM[:SS[.ffffff]], then Z or ±HH:MM, or nothing (local time)
-_ISO_DATETIME = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?"
-)
+_ISO_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?")
 
 
 def _parse_date(text: str) -> date | None:

@@ -75,34 +75,76 @@ class RedFlag:
 
 
 RED_FLAGS: tuple[RedFlag, ...] = (
-    RedFlag("E1", Level.emergency, "numbness between the legs or around the genitals or back passage",
-            "New numbness, tingling or less feeling between your legs, around your genitals or back passage, "
-            "or on your inner thighs (for example, wiping feels different)?"),
-    RedFlag("E2", Level.emergency, "new trouble peeing, or leaking without noticing",
-            "New trouble starting to pee, a weak stream, not being able to pee, or leaking urine without noticing?"),
-    RedFlag("E3", Level.emergency, "loss of bowel control",
-            "Lost control of your bowels, or can no longer tell when you need to go?"),
-    RedFlag("E4", Level.emergency, "pain, numbness or weakness in both legs, or legs getting weaker",
-            "Pain, numbness or weakness in both legs, or a leg getting weaker (foot dragging, legs giving way)?"),
-    RedFlag("E5", Level.emergency, "a new change in sexual function or genital feeling",
-            "A new change in sexual function or in feeling in the genitals?"),
-    RedFlag("E6", Level.emergency, "pain that began after a serious accident or fall",
-            "Did this pain begin after a serious accident or fall, such as a car crash or a fall from a height?"),
-    RedFlag("U1", Level.same_day, "fever, chills or sweats, or feeling generally unwell",
-            "A fever (38 °C / 100.4 °F or higher), chills or sweats, or feeling generally unwell?"),
-    RedFlag("U2", Level.same_day, "ever diagnosed with cancer",
-            "Have you ever been diagnosed with cancer?"),
-    RedFlag("U3", Level.same_day, "weight loss without trying",
-            "Lost weight recently without trying?"),
-    RedFlag("U4", Level.same_day, "pain that stays or worsens at rest or wakes you at night",
-            "Does the pain stay or get worse when you rest or lie down, or wake you at night?"),
-    RedFlag("U5", Level.same_day, "a minor fall or lift with osteoporosis or long-term steroids",
-            "Did a minor fall or lift bring this on, and do you have osteoporosis or take steroid tablets long term?"),
-    RedFlag("U6", Level.same_day, "a weakened immune system, injecting drugs, or a recent infection",
-            "Is your immune system weakened (steroids, chemotherapy, HIV, transplant drugs), do you inject drugs, "
-            "or have you had a recent infection such as a urine infection?"),
-    RedFlag("U7", Level.same_day, "a new lump or change of shape in your back",
-            "A new lump or swelling in your back, or a change in its shape?"),
+    RedFlag(
+        "E1",
+        Level.emergency,
+        "numbness between the legs or around the genitals or back passage",
+        "New numbness, tingling or less feeling between your legs, around your genitals or back passage, "
+        "or on your inner thighs (for example, wiping feels different)?",
+    ),
+    RedFlag(
+        "E2",
+        Level.emergency,
+        "new trouble peeing, or leaking without noticing",
+        "New trouble starting to pee, a weak stream, not being able to pee, or leaking urine without noticing?",
+    ),
+    RedFlag(
+        "E3",
+        Level.emergency,
+        "loss of bowel control",
+        "Lost control of your bowels, or can no longer tell when you need to go?",
+    ),
+    RedFlag(
+        "E4",
+        Level.emergency,
+        "pain, numbness or weakness in both legs, or legs getting weaker",
+        "Pain, numbness or weakness in both legs, or a leg getting weaker (foot dragging, legs giving way)?",
+    ),
+    RedFlag(
+        "E5",
+        Level.emergency,
+        "a new change in sexual function or genital feeling",
+        "A new change in sexual function or in feeling in the genitals?",
+    ),
+    RedFlag(
+        "E6",
+        Level.emergency,
+        "pain that began after a serious accident or fall",
+        "Did this pain begin after a serious accident or fall, such as a car crash or a fall from a height?",
+    ),
+    RedFlag(
+        "U1",
+        Level.same_day,
+        "fever, chills or sweats, or feeling generally unwell",
+        "A fever (38 °C / 100.4 °F or higher), chills or sweats, or feeling generally unwell?",
+    ),
+    RedFlag("U2", Level.same_day, "ever diagnosed with cancer", "Have you ever been diagnosed with cancer?"),
+    RedFlag("U3", Level.same_day, "weight loss without trying", "Lost weight recently without trying?"),
+    RedFlag(
+        "U4",
+        Level.same_day,
+        "pain that stays or worsens at rest or wakes you at night",
+        "Does the pain stay or get worse when you rest or lie down, or wake you at night?",
+    ),
+    RedFlag(
+        "U5",
+        Level.same_day,
+        "a minor fall or lift with osteoporosis or long-term steroids",
+        "Did a minor fall or lift bring this on, and do you have osteoporosis or take steroid tablets long term?",
+    ),
+    RedFlag(
+        "U6",
+        Level.same_day,
+        "a weakened immune system, injecting drugs, or a recent infection",
+        "Is your immune system weakened (steroids, chemotherapy, HIV, transplant drugs), do you inject drugs, "
+        "or have you had a recent infection such as a urine infection?",
+    ),
+    RedFlag(
+        "U7",
+        Level.same_day,
+        "a new lump or change of shape in your back",
+        "A new lump or swelling in your back, or a change in its shape?",
+    ),
 )
 EMERGENCY_FLAGS = tuple(f for f in RED_FLAGS if f.level is Level.emergency)
 SCREEN_CODES = tuple(f.code for f in RED_FLAGS)
@@ -151,7 +193,7 @@ def parse_screen_answers(text: str) -> dict[str, bool]:
             f"give {len(SCREEN_CODES)} answers as y or n, in the order {', '.join(SCREEN_CODES)} "
             "(for example nnnnnnnnnnnnn)"
         )
-    return {code: c == "y" for code, c in zip(SCREEN_CODES, cleaned)}
+    return {code: c == "y" for code, c in zip(SCREEN_CODES, cleaned, strict=True)}
 
 
 # ---- the see-a-doctor panel -------------------------------------------------------------------
@@ -271,8 +313,7 @@ VERDICT_TEXT: dict[Verdict, str] = {
 
 REVIEW_ADVICE = "Consider a review with your GP or physiotherapist."
 HURTS_ADVICE = (
-    "Stretching seems to be making your pain worse. Pause the routine and ask your GP or "
-    "physiotherapist to review it."
+    "Stretching seems to be making your pain worse. Pause the routine and ask your GP or physiotherapist to review it."
 )
 NO_IMPROVEMENT_ADVICE = (
     "After 14 days or more of regular stretching there is no meaningful improvement yet. "

@@ -59,8 +59,12 @@ def date_range(ctx: typer.Context, since: str | None, until: str | None) -> tupl
     return start, end
 
 
-SinceOption = Annotated[str | None, typer.Option("--since", metavar="DATE", help="First day (ISO date, today, yesterday).")]
-UntilOption = Annotated[str | None, typer.Option("--until", metavar="DATE", help="Last day (ISO date, today, yesterday).")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="First day (ISO date, today, yesterday).")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", metavar="DATE", help="Last day (ISO date, today, yesterday).")
+]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 

@@ -11,7 +11,6 @@ from tracker.cli.context import get_app
 from tracker.cli.params import pain_value
 
 
-
 def _when(ctx: typer.Context, at: str | None, option: str = "--at"):  # type: ignore[no-untyped-def]
     from tracker.dates import DateInputError, parse_when
 
@@ -28,24 +27,36 @@ def log_command(
     ctx: typer.Context,
     stretch: Annotated[
         list[str] | None,
-        typer.Option("--stretch", "-s", metavar="SLUG",
-                     help="A stretch you did (repeat for several). Default: every stretch of the routine."),
+        typer.Option(
+            "--stretch",
+            "-s",
+            metavar="SLUG",
+            help="A stretch you did (repeat for several). Default: every stretch of the routine.",
+        ),
     ] = None,
     routine: Annotated[
-        str | None, typer.Option("--routine", "-r", metavar="SLUG", help="Routine done (default: your default routine).")
+        str | None,
+        typer.Option("--routine", "-r", metavar="SLUG", help="Routine done (default: your default routine)."),
     ] = None,
     pain_before: Annotated[
         int | None,
-        typer.Option("--pain-before", parser=pain_value, metavar="0-10", help="Pain before, 0 = none … 10 = worst imaginable."),
+        typer.Option(
+            "--pain-before", parser=pain_value, metavar="0-10", help="Pain before, 0 = none … 10 = worst imaginable."
+        ),
     ] = None,
     pain_after: Annotated[
         int | None,
-        typer.Option("--pain-after", parser=pain_value, metavar="0-10", help="Pain after, 0 = none … 10 = worst imaginable."),
+        typer.Option(
+            "--pain-after", parser=pain_value, metavar="0-10", help="Pain after, 0 = none … 10 = worst imaginable."
+        ),
     ] = None,
     sharp: Annotated[
         bool | None,
-        typer.Option("--sharp/--no-sharp", help="You felt sharp, stabbing or shooting pain, or new numbness or tingling.",
-                     show_default=False),
+        typer.Option(
+            "--sharp/--no-sharp",
+            help="You felt sharp, stabbing or shooting pain, or new numbness or tingling.",
+            show_default=False,
+        ),
     ] = None,
     heat: Annotated[
         bool | None, typer.Option("--heat/--no-heat", help="You applied heat before stretching.", show_default=False)
@@ -68,9 +79,7 @@ def log_command(
         if pain_after is None:
             pain_after = prompts.ask_pain(" after stretching")
         if sharp is None:
-            sharp = prompts.ask_yes_no(
-                "Did you feel sharp, stabbing or shooting pain, or new numbness or tingling?"
-            )
+            sharp = prompts.ask_yes_no("Did you feel sharp, stabbing or shooting pain, or new numbness or tingling?")
         if heat is None:
             heat = prompts.ask_yes_no("Did you use heat before stretching?")
         if note is None:
@@ -99,8 +108,12 @@ def log_command(
 
 def pain_command(
     ctx: typer.Context,
-    score: Annotated[int, typer.Argument(parser=pain_value, metavar="N", help="Pain now, 0 = none … 10 = worst imaginable.")],
-    sharp: Annotated[bool, typer.Option("--sharp", help="The pain is sharp, stabbing or shooting, or with new numbness or tingling.")] = False,
+    score: Annotated[
+        int, typer.Argument(parser=pain_value, metavar="N", help="Pain now, 0 = none … 10 = worst imaginable.")
+    ],
+    sharp: Annotated[
+        bool, typer.Option("--sharp", help="The pain is sharp, stabbing or shooting, or with new numbness or tingling.")
+    ] = False,
     note: Annotated[str | None, typer.Option("--note", "-n", help="A note (up to 2,000 characters).")] = None,
     at: Annotated[
         str | None,

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import signal
-import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Group
 from rich.live import Live
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -85,14 +83,17 @@ def _next_text(plan: list[PlannedHold], index: int) -> str:
     return "Next: last one, then how do you feel?"
 
 
-def _hold_view(hold: PlannedHold, remaining: float, target: float, paused: bool, label: str,
-               next_text: str, keys: bool) -> Panel:
+def _hold_view(
+    hold: PlannedHold, remaining: float, target: float, paused: bool, label: str, next_text: str, keys: bool
+) -> Panel:
     side = "both sides" if hold.side == "both" else f"{hold.side.upper()} side"
     body = Table.grid(padding=(0, 1))
     body.add_column()
     body.add_row(Text(f"{hold.stretch.name} — {side}", style="bold"))
     status = "PAUSED" if paused else label
-    body.add_row(Text(f"{status}: {max(0, round(remaining))} s left", style="bold cyan" if not paused else "bold yellow"))
+    body.add_row(
+        Text(f"{status}: {max(0, round(remaining))} s left", style="bold cyan" if not paused else "bold yellow")
+    )
     body.add_row(ProgressBar(total=max(target, 0.001), completed=max(0.0, target - remaining), width=40))
     body.add_row(Text("Breathe slowly. Gentle tension only; never force it.", style="italic"))
     body.add_row(Text(next_text, style="dim"))
@@ -101,8 +102,9 @@ def _hold_view(hold: PlannedHold, remaining: float, target: float, paused: bool,
     return Panel(body, border_style="cyan", expand=False)
 
 
-def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedHold, seconds: float,
-               label: str, next_text: str) -> tuple[bool, float]:
+def _countdown(
+    app: AppContext, opts: Options, reader: KeyReader, hold: PlannedHold, seconds: float, label: str, next_text: str
+) -> tuple[bool, float]:
     """Count down `seconds` (nominal) on the app clock. Returns (completed, nominal seconds held)."""
     clock = app.clock
     target = float(seconds)
@@ -120,8 +122,12 @@ def _countdown(app: AppContext, opts: Options, reader: KeyReader, hold: PlannedH
         if label == "Hold":
             console.info(f"  {hold.stretch.name}, {_side_words(hold)}: held {round(target)} s")
         return True, target
-    with Live(_hold_view(hold, target, target, paused, label, next_text, keys), console=console.err,
-              refresh_per_second=10, transient=True) as live:
+    with Live(
+        _hold_view(hold, target, target, paused, label, next_text, keys),
+        console=console.err,
+        refresh_per_second=10,
+        transient=True,
+    ) as live:
         while target - elapsed > EPSILON:
             key = reader.wait(TICK) if reader.enabled else None
             if not reader.enabled:
@@ -190,8 +196,9 @@ def _self_paced(opts: Options, reader: KeyReader, hold: PlannedHold) -> tuple[bo
     return answer != "s", hold.seconds
 
 
-def _do_routine(app: AppContext, opts: Options, plan: list[PlannedHold], progress: Progress,
-                done_positions: frozenset[int]) -> bool:
+def _do_routine(
+    app: AppContext, opts: Options, plan: list[PlannedHold], progress: Progress, done_positions: frozenset[int]
+) -> bool:
     """Run every hold not yet done. Returns False if stopped for sharp pain."""
     from tracker.services.guided import mark_sharp, save_hold
 
@@ -218,12 +225,17 @@ def _do_routine(app: AppContext, opts: Options, plan: list[PlannedHold], progres
                 if opts.get_ready > 0:
                     _countdown(app, opts, reader, hold, opts.get_ready, "Get ready", "Get into position slowly.")
                     _bell(opts)
-                completed, seconds = _countdown(app, opts, reader, hold, hold.seconds, "Hold",
-                                                _next_text(plan, index))
+                completed, seconds = _countdown(app, opts, reader, hold, hold.seconds, "Hold", _next_text(plan, index))
             with app.work() as session:
-                save_hold(session=session, practice_id=progress.practice_id, position=position,
-                          stretch_id=hold.stretch.id, side=hold.side,
-                          seconds=round(seconds), completed=completed)
+                save_hold(
+                    session=session,
+                    practice_id=progress.practice_id,
+                    position=position,
+                    stretch_id=hold.stretch.id,
+                    side=hold.side,
+                    seconds=round(seconds),
+                    completed=completed,
+                )
             progress.done.append(hold)
             if not completed:
                 progress.skipped += 1
@@ -233,8 +245,12 @@ def _do_routine(app: AppContext, opts: Options, plan: list[PlannedHold], progres
 
                 if _ask_yes(opts, reader, SHARP_QUESTION):
                     with app.work() as session:
-                        mark_sharp(session=session, practice_id=progress.practice_id,
-                                   stretch_id=hold.stretch.id, at=app.clock.now())
+                        mark_sharp(
+                            session=session,
+                            practice_id=progress.practice_id,
+                            stretch_id=hold.stretch.id,
+                            at=app.clock.now(),
+                        )
                     return False
     return True
 
@@ -245,23 +261,54 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
 
 def run_command(
     ctx: typer.Context,
-    routine: Annotated[str | None, typer.Option("--routine", "-r", metavar="SLUG",
-                                                help="Routine to do (default: your default routine).")] = None,
-    heat: Annotated[bool | None, typer.Option("--heat/--no-heat", show_default=False,
-                                              help="You warmed up with heat first (asked on a terminal).")] = None,
-    pain_before: Annotated[int | None, typer.Option("--pain-before", parser=pain_value, metavar="0-10",
-                                                    help="Pain now, 0 = none … 10 = worst imaginable.")] = None,
-    pain_after: Annotated[int | None, typer.Option("--pain-after", parser=pain_value, metavar="0-10",
-                                                   help="Pain at the end (asked on a terminal).")] = None,
-    hold: Annotated[int | None, typer.Option("--hold", parser=_seconds(5, 600), metavar="SECONDS",
-                                             help="Hold every stretch this long (5-600 s).")] = None,
-    get_ready: Annotated[int, typer.Option("--get-ready", parser=_seconds(0, 60), metavar="SECONDS",
-                                           help="Get-ready countdown before each hold (0-60 s).")] = 5,
-    speed: Annotated[float, typer.Option("--speed", parser=_speed, metavar="FACTOR",
-                                         help="Run the clock FACTOR times faster (demos, tests).")] = 1.0,
-    self_paced: Annotated[bool, typer.Option("--self-paced", help="No timer: press Enter when each hold is done.")] = False,
+    routine: Annotated[
+        str | None,
+        typer.Option("--routine", "-r", metavar="SLUG", help="Routine to do (default: your default routine)."),
+    ] = None,
+    heat: Annotated[
+        bool | None,
+        typer.Option(
+            "--heat/--no-heat", show_default=False, help="You warmed up with heat first (asked on a terminal)."
+        ),
+    ] = None,
+    pain_before: Annotated[
+        int | None,
+        typer.Option(
+            "--pain-before", parser=pain_value, metavar="0-10", help="Pain now, 0 = none … 10 = worst imaginable."
+        ),
+    ] = None,
+    pain_after: Annotated[
+        int | None,
+        typer.Option("--pain-after", parser=pain_value, metavar="0-10", help="Pain at the end (asked on a terminal)."),
+    ] = None,
+    hold: Annotated[
+        int | None,
+        typer.Option(
+            "--hold", parser=_seconds(5, 600), metavar="SECONDS", help="Hold every stretch this long (5-600 s)."
+        ),
+    ] = None,
+    get_ready: Annotated[
+        int,
+        typer.Option(
+            "--get-ready",
+            parser=_seconds(0, 60),
+            metavar="SECONDS",
+            help="Get-ready countdown before each hold (0-60 s).",
+        ),
+    ] = 5,
+    speed: Annotated[
+        float,
+        typer.Option(
+            "--speed", parser=_speed, metavar="FACTOR", help="Run the clock FACTOR times faster (demos, tests)."
+        ),
+    ] = 1.0,
+    self_paced: Annotated[
+        bool, typer.Option("--self-paced", help="No timer: press Enter when each hold is done.")
+    ] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue today's routine that was stopped early.")] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Ask nothing: answers not given take their defaults.")] = False,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Ask nothing: answers not given take their defaults.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal bell.")] = False,
 ) -> None:
     """Do your routine, guided: timers, side switches and safety checks.
@@ -276,8 +323,14 @@ def run_command(
             "(give --pain-before and --pain-after to record pain).",
             param_hint="'--yes'",
         )
-    opts = Options(speed=speed, quiet=quiet, self_paced=self_paced, assume_defaults=yes,
-                   get_ready=get_ready, interactive=interactive and not yes)
+    opts = Options(
+        speed=speed,
+        quiet=quiet,
+        self_paced=self_paced,
+        assume_defaults=yes,
+        get_ready=get_ready,
+        interactive=interactive and not yes,
+    )
 
     from tracker import safety
     from tracker.clock import local_day, offset_minutes
@@ -292,7 +345,11 @@ def run_command(
         if resume:
             today = local_day(now, offset_minutes(now), day_start_minutes(session=session))
             resumable = find_resumable(session=session, today=today)
-            chosen: RoutineInfo = _routine_by_id(session, resumable.routine_id) if resumable.routine_id else get_routine(session=session, slug=routine)
+            chosen: RoutineInfo = (
+                _routine_by_id(session, resumable.routine_id)
+                if resumable.routine_id
+                else get_routine(session=session, slug=routine)
+            )
         else:
             chosen = get_routine(session=session, slug=routine)
         screened = has_full_screen(session=session)
@@ -307,7 +364,11 @@ def run_command(
 
     if resumable is None:
         if heat is None:
-            heat = prompts.ask_yes_no("Did you warm up with heat first (warm shower, heat pad)?") if opts.interactive else False
+            heat = (
+                prompts.ask_yes_no("Did you warm up with heat first (warm shower, heat pad)?")
+                if opts.interactive
+                else False
+            )
         if pain_before is None and opts.interactive:
             pain_before = prompts.ask_pain(" before stretching")
         if safety.is_severe(pain_before):
@@ -318,22 +379,31 @@ def run_command(
             console.info("The routine was not started. Your pain score was saved as a check-in.")
             return
         if _emergency_symptoms(app, opts):
-            console.err.print(Panel(Text(safety.EMERGENCY_MESSAGE, style="bold"), title="[bold]Do not stretch[/bold]",
-                                    border_style="red", expand=False))
+            console.err.print(
+                Panel(
+                    Text(safety.EMERGENCY_MESSAGE, style="bold"),
+                    title="[bold]Do not stretch[/bold]",
+                    border_style="red",
+                    expand=False,
+                )
+            )
             console.info("The routine was not started.")
             return
 
     from tracker.models import PracticeState
-    from tracker.services.guided import finish_practice, start_practice
+    from tracker.services.guided import start_practice
 
     if resumable is not None:
         progress = Progress(practice_id=resumable.practice_id)
         done_positions = resumable.done_positions
-        console.info(f"Resuming session #{resumable.practice_id}: {len(done_positions)} of {len(plan)} holds already done.")
+        console.info(
+            f"Resuming session #{resumable.practice_id}: {len(done_positions)} of {len(plan)} holds already done."
+        )
     else:
         with app.work() as session:
-            practice_id = start_practice(session=session, at=app.clock.now(), routine_id=chosen.id,
-                                         heat=bool(heat), pain_before=pain_before)
+            practice_id = start_practice(
+                session=session, at=app.clock.now(), routine_id=chosen.id, heat=bool(heat), pain_before=pain_before
+            )
         progress = Progress(practice_id=practice_id)
         done_positions = frozenset()
 
@@ -343,9 +413,11 @@ def run_command(
         finished = _do_routine(app, opts, plan, progress, done_positions)
     except KeyboardInterrupt:
         record = _close(app, progress, PracticeState.aborted, None)
-        console.warn(f"Interrupted. Saved session #{record.id} as stopped early with "
-                     f"{sum(h.completed for h in record.holds)} completed holds. "
-                     "Continue today with `sij run --resume`.")
+        console.warn(
+            f"Interrupted. Saved session #{record.id} as stopped early with "
+            f"{sum(h.completed for h in record.holds)} completed holds. "
+            "Continue today with `sij run --resume`."
+        )
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except QuitRoutine:
         record = _close(app, progress, PracticeState.aborted, None)
@@ -382,8 +454,9 @@ def _close(app: AppContext, progress: Progress, state: Any, pain_after: int | No
     from tracker.services.guided import finish_practice
 
     with app.work() as session:
-        return finish_practice(session=session, practice_id=progress.practice_id, at=app.clock.now(),
-                               state=state, pain_after=pain_after)
+        return finish_practice(
+            session=session, practice_id=progress.practice_id, at=app.clock.now(), state=state, pain_after=pain_after
+        )
 
 
 def _summary(record: Any) -> None:
@@ -399,8 +472,12 @@ def _save_check_in(app: AppContext, score: int) -> None:
     from tracker.services.pain import record_check_in
 
     with app.work() as session:
-        record_check_in(session=session, at=app.clock.now(), score=score,
-                        note="Before a guided routine; the routine was not started.")
+        record_check_in(
+            session=session,
+            at=app.clock.now(),
+            score=score,
+            note="Before a guided routine; the routine was not started.",
+        )
 
 
 def _emergency_symptoms(app: AppContext, opts: Options) -> bool:
@@ -417,8 +494,9 @@ def _emergency_symptoms(app: AppContext, opts: Options) -> bool:
     yes = prompts.ask_yes_no(safety.QUICK_SCREEN_QUESTION)
     level = safety.Level.emergency if yes else safety.Level.none
     with app.work() as session:
-        record_screening(session=session, at=app.clock.now(), kind="quick",
-                         answers={"emergency_symptoms": yes}, level=level)
+        record_screening(
+            session=session, at=app.clock.now(), kind="quick", answers={"emergency_symptoms": yes}, level=level
+        )
     return yes
 
 
@@ -440,15 +518,23 @@ def _full_screen(app: AppContext, answers_text: str | None) -> Any:
     with app.work() as session:
         record = record_screening(session=session, at=app.clock.now(), kind="full", answers=answers, level=level)
     style = {"emergency": "red", "same-day": "yellow", "none": "green"}[level.value]
-    console.err.print(Panel(Text(safety.screening_advice(level), style="bold"), title="Red-flag screen",
-                            border_style=style, expand=False))
+    console.err.print(
+        Panel(
+            Text(safety.screening_advice(level), style="bold"),
+            title="Red-flag screen",
+            border_style=style,
+            expand=False,
+        )
+    )
     return record
 
 
 def screen_command(
     ctx: typer.Context,
-    answers: Annotated[str | None, typer.Option("--answers", metavar="YN×13",
-                                                help="All 13 answers as y/n in order E1-E6, U1-U7 (for scripts).")] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option("--answers", metavar="YN×13", help="All 13 answers as y/n in order E1-E6, U1-U7 (for scripts)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the stored result as JSON.")] = False,
 ) -> None:
     """Answer the full red-flag screen: 13 yes/no questions about warning signs.
@@ -457,9 +543,18 @@ def screen_command(
     """
     app = get_app(ctx)
     if answers is None and not app.is_interactive:
-        raise typer.BadParameter("sij screen asks 13 questions and needs a terminal; or give them with --answers.",
-                                 param_hint="'--answers'")
+        raise typer.BadParameter(
+            "sij screen asks 13 questions and needs a terminal; or give them with --answers.", param_hint="'--answers'"
+        )
     record = _full_screen(app, answers)
     if as_json:
-        console.print_json({"id": record.id, "uuid": record.uuid, "taken_at": record.local_time.isoformat(),
-                            "answers": record.answers, "level": record.level, "advice": record.advice})
+        console.print_json(
+            {
+                "id": record.id,
+                "uuid": record.uuid,
+                "taken_at": record.local_time.isoformat(),
+                "answers": record.answers,
+                "level": record.level,
+                "advice": record.advice,
+            }
+        )

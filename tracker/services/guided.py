@@ -64,14 +64,11 @@ def save_hold(
 def mark_sharp(*, session: Session, practice_id: int, stretch_id: int, at: datetime) -> None:
     """Sharp pain after a stretch: its holds are marked, and the practice stops, flagged, with the advice stored."""
     practice = _practice(session, practice_id)
-    for hold in session.exec(
-        select(Hold).where(Hold.practice_id == practice_id, Hold.stretch_id == stretch_id)
-    ):
+    for hold in session.exec(select(Hold).where(Hold.practice_id == practice_id, Hold.stretch_id == stretch_id)):
         hold.sharp = True
         session.add(hold)
     severe = any(
-        safety.is_severe(p.score)
-        for p in session.exec(select(PainScore).where(PainScore.practice_id == practice_id))
+        safety.is_severe(p.score) for p in session.exec(select(PainScore).where(PainScore.practice_id == practice_id))
     )
     practice.sharp = True
     practice.flagged = True

@@ -35,7 +35,9 @@ def today_at_a_glance(*, session: Session, now: datetime) -> Today:
     today = local_day(now, offset, day_start)
     todays = list_practices(session=session, since=today, until=today)
     latest = list_practices(session=session, limit=1)
-    screen = session.exec(select(Screening).where(Screening.kind == "full").order_by(col(Screening.taken_at).desc())).first()
+    screen = session.exec(
+        select(Screening).where(Screening.kind == "full").order_by(col(Screening.taken_at).desc())
+    ).first()
     last_screen = screen.taken_at if screen else None
     due = last_screen is None or now - last_screen > timedelta(days=safety.SCREEN_REMINDER_DAYS)
     return Today(

@@ -54,9 +54,7 @@ class PlannedHold:
 
 def plan_holds(stretches: Sequence[StretchInfo], hold_override: int | None = None) -> list[PlannedHold]:
     """Every hold of a routine in order: each side of a per-side stretch, or once for both."""
-    return [
-        PlannedHold(s, side, hold_override or s.hold_seconds) for s in stretches for side in s.sides
-    ]
+    return [PlannedHold(s, side, hold_override or s.hold_seconds) for s in stretches for side in s.sides]
 
 
 def choose_stretches(
@@ -123,9 +121,7 @@ def record_practice(
     pain_before = check_pain(pain_before, "Pain before")
     pain_after = check_pain(pain_after, "Pain after")
     text = check_note(note)
-    stretches, routine_id = choose_stretches(
-        session=session, stretch_slugs=stretch_slugs, routine_slug=routine_slug
-    )
+    stretches, routine_id = choose_stretches(session=session, stretch_slugs=stretch_slugs, routine_slug=routine_slug)
     flagged = safety.needs_doctor([pain_before, pain_after], sharp)
     severe = safety.is_severe(pain_before) or safety.is_severe(pain_after)
     practice = Practice(
@@ -241,9 +237,7 @@ def _records(session: Session, rows: Sequence[Practice], day_start: int | None =
         pains[pain.practice_id].append(pain_record(pain, day_start))
     routines = {
         r.id: r
-        for r in session.exec(
-            select(Routine).where(col(Routine.id).in_({r.routine_id for r in rows if r.routine_id}))
-        )
+        for r in session.exec(select(Routine).where(col(Routine.id).in_({r.routine_id for r in rows if r.routine_id})))
     }
     records = []
     for row in rows:

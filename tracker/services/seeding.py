@@ -35,9 +35,7 @@ def apply_seed(session: Session, document: dict[str, Any]) -> None:
     for item in document["routines"]:
         if item["slug"] in existing:
             continue
-        routine = Routine(
-            slug=item["slug"], name=item["name"], description=item.get("description", ""), seeded=True
-        )
+        routine = Routine(slug=item["slug"], name=item["name"], description=item.get("description", ""), seeded=True)
         session.add(routine)
         session.flush()
         for position, slug in enumerate(item["stretches"], start=1):
