@@ -17,16 +17,22 @@ EXIT_INTERRUPTED = 130
 
 # Typer ships its own Click; reach its exception classes through Typer's public BadParameter
 # rather than importing Click (or Typer's private copy of it).
-UsageError = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
-ClickException = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
+UsageError: type[Exception] = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
+ClickException: type[Exception] = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "ClickException")
 Abort = typer.Abort
 
 
 class SijGroup(TyperGroup):
     """Runs every command through one place that turns expected failures into one line and an exit status."""
 
-    def main(self, args: Any = None, prog_name: str | None = None, complete_var: str | None = None,
-             standalone_mode: bool = True, **extra: Any) -> Any:
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
         code = self._run(args, prog_name, complete_var, extra)
         if not standalone_mode:
             return code
@@ -40,13 +46,14 @@ class SijGroup(TyperGroup):
             return err.exit_code
         except UsageError as err:
             hint = ""
-            if err.ctx is not None:
-                hint = f" (see '{err.ctx.command_path} --help')"
-            console.error(f"{err.format_message()}{hint}")
+            ctx = getattr(err, "ctx", None)
+            if ctx is not None:
+                hint = f" (see '{ctx.command_path} --help')"
+            console.error(f"{err.format_message()}{hint}")  # type: ignore[attr-defined]
             return 2
         except ClickException as err:
-            console.error(err.format_message())
-            return err.exit_code
+            console.error(err.format_message())  # type: ignore[attr-defined]
+            return int(getattr(err, "exit_code", 1))
         except (Abort, KeyboardInterrupt, EOFError):
             console.error("Interrupted; nothing more was saved.")
             return EXIT_INTERRUPTED
