@@ -120,6 +120,7 @@ def test_pain_check_in(sij, db_path: Path) -> None:
         (["log", "--note", "bell\x07"], "control character"),
         (["pain", "12"], "pain score"),
         (["pain", "seven"], "pain score"),
+        (["pain", "-1"], "'-1' is not a pain score"),
         (["pain"], "Missing argument"),
         (["history", "--limit", "0"], "--limit"),
         (["history", "--since", "2026-11-10", "--until", "2026-11-01"], "--since"),

@@ -117,7 +117,8 @@ def _register() -> None:
     from tracker.cli import history, log, run, stretches
 
     app.command("log")(log.log_command)
-    app.command("pain")(log.pain_command)
+    # A negative score such as `sij pain -1` must reach the score's own check, not be taken for an option.
+    app.command("pain", context_settings={"ignore_unknown_options": True})(log.pain_command)
     app.command("history")(history.history_command)
     app.command("run")(run.run_command)
     app.command("screen")(run.screen_command)
