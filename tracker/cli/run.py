@@ -397,7 +397,8 @@ def run_command(
         progress = Progress(practice_id=resumable.practice_id)
         done_positions = resumable.done_positions
         console.info(
-            f"Resuming session #{resumable.practice_id}: {len(done_positions)} of {len(plan)} holds already done."
+            f"Resuming session #{resumable.practice_id}: {len(done_positions)} of {len(plan)} holds already "
+            "recorded (done or skipped)."
         )
     else:
         with app.work() as session:
