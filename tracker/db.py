@@ -92,8 +92,7 @@ def read_state(path: Path) -> StoredState:
             return StoredState(None, 0, False)
         if "alembic_version" not in tables:
             raise DataError(
-                f"{_describe(path)} is a database of another program, not a sij database; "
-                "point --db at a new file."
+                f"{_describe(path)} is a database of another program, not a sij database; point --db at a new file."
             )
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
         revision = row[0] if row else None
@@ -285,7 +284,7 @@ def seed_version() -> int:
 
 
 def seed(db: Database) -> None:
-    """Add seeded stretches and routines that are missing; never touch ones that exist (the person may have edited them)."""
+    """Add missing seeded stretches and routines; never touch existing ones (the person may have edited them)."""
     from tracker.services.seeding import apply_seed
 
     with unit_of_work(db) as session:

@@ -88,8 +88,12 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", metavar="PATH", help="Database file to use (default: $SIJ_DB, else your user data folder).",
-                     show_default=False),
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Database file to use (default: $SIJ_DB, else your user data folder).",
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")

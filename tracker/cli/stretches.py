@@ -33,8 +33,16 @@ def stretches_list(
     if as_json:
         console.print_json(
             [
-                {"slug": s.slug, "name": s.name, "hold_seconds": s.hold_seconds, "per_side": s.per_side,
-                 "active": s.active, "steps": list(s.steps), "cautions": list(s.cautions), "source": s.source}
+                {
+                    "slug": s.slug,
+                    "name": s.name,
+                    "hold_seconds": s.hold_seconds,
+                    "per_side": s.per_side,
+                    "active": s.active,
+                    "steps": list(s.steps),
+                    "cautions": list(s.cautions),
+                    "source": s.source,
+                }
                 for s in rows
             ]
         )
