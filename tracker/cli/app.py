@@ -114,7 +114,7 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import history, log, run, stretches
+    from tracker.cli import exchange, history, log, run, stretches
 
     app.command("log")(log.log_command)
     app.command("pain")(log.pain_command)
@@ -122,6 +122,8 @@ def _register() -> None:
     app.command("run")(run.run_command)
     app.command("screen")(run.screen_command)
     app.add_typer(stretches.stretches_app, name="stretches")
+    app.command("export")(exchange.export_command)
+    app.command("import")(exchange.import_command)
 
 
 _register()
