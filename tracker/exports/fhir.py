@@ -34,6 +34,7 @@ STOP_REASON = {
     "stopped_sharp": "Stopped early: sharp, stabbing or shooting pain, or new numbness or tingling, was reported.",
     "aborted": "Stopped early by the person before all holds were done.",
 }
+QUICK_TEXT = {"emergency_symptoms": "Any new emergency warning sign (E1-E6: numbness, bladder, bowel, both legs)"}
 SIDE_TEXT = {"left": "left", "right": "right", "both": "both sides"}
 
 
@@ -141,7 +142,7 @@ def _screening(data: ExportData, screening: ScreeningItem) -> dict[str, Any]:
         "valueString": f"Result: {screening.level}",
         "component": [
             {
-                "code": {"text": f"{code}: {flags[code].short}" if code in flags else code},
+                "code": {"text": f"{code}: {flags[code].short}" if code in flags else QUICK_TEXT.get(code, code)},
                 "valueBoolean": answer,
             }
             for code, answer in sorted(screening.answers.items())

@@ -420,10 +420,9 @@ def _screening(raw: Any, path: str) -> ScreeningItem:
     if not isinstance(answers, dict):
         raise BackupError(f"{path}.answers should be an object, not {_kind(answers)}")
     for code, answer in answers.items():
-        if code not in safety.SCREEN_CODES:
-            raise BackupError(
-                f"{path}.answers has an unknown question '{code}'; known: {', '.join(safety.SCREEN_CODES)}"
-            )
+        # E1-E6 and U1-U7 for a full screen; the quick check before a routine stores one combined answer.
+        if not code or len(code) > 64 or not code.replace("_", "").replace("-", "").isalnum():
+            raise BackupError(f"{path}.answers has a question code {code!r} that is not a short identifier")
         if not isinstance(answer, bool):
             raise BackupError(f"{path}.answers.{code} should be true or false, not {_kind(answer)}")
     return ScreeningItem(
