@@ -31,8 +31,8 @@ def get_exporter(name: str) -> Exporter:
         raise InvalidInput(f"There is no export format '{name}'; choose one of {', '.join(available())}.")
     module_name = FORMATS[name]
     if not module_name:
-        raise NothingToDo(
-            f"The {name} export is not available yet in this version of sij; use --format {' or '.join(available())}."
-        )
+        names = available()
+        choices = ", ".join(names[:-1]) + f" or {names[-1]}"
+        raise NothingToDo(f"The {name} export is not available yet in this version of sij; use --format {choices}.")
     exporter: Exporter = importlib.import_module(module_name).EXPORTER
     return exporter
