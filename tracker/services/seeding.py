@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlmodel import Session, select
 
 from tracker.models import Routine, RoutineStep, Stretch
 from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, get_setting, put_setting
+
+# Seeded stretches and routines get the same uuid in every database (derived from their slug), so that a
+# backup from one database merges into another by uuid instead of only by slug (see services/exchange.py).
+SEED_NAMESPACE = uuid.UUID("6f1d3c52-8a0e-4d59-9a43-2b7c1e5f0a91")
+
+
+def seed_uuid(kind: str, slug: str) -> str:
+    return str(uuid.uuid5(SEED_NAMESPACE, f"{kind}:{slug}"))
 
 
 def apply_seed(session: Session, document: dict[str, Any]) -> None:
@@ -19,6 +28,7 @@ def apply_seed(session: Session, document: dict[str, Any]) -> None:
         if item["slug"] in by_slug:
             continue  # the person may have edited it: leave it exactly as it is
         stretch = Stretch(
+            uuid=seed_uuid("stretch", item["slug"]),
             slug=item["slug"],
             name=item["name"],
             steps=list(item["steps"]),
@@ -35,7 +45,13 @@ def apply_seed(session: Session, document: dict[str, Any]) -> None:
     for item in document["routines"]:
         if item["slug"] in existing:
             continue
-        routine = Routine(slug=item["slug"], name=item["name"], description=item.get("description", ""), seeded=True)
+        routine = Routine(
+            uuid=seed_uuid("routine", item["slug"]),
+            slug=item["slug"],
+            name=item["name"],
+            description=item.get("description", ""),
+            seeded=True,
+        )
         session.add(routine)
         session.flush()
         for position, slug in enumerate(item["stretches"], start=1):

@@ -1,0 +1,193 @@
+"""`sij export`: CSV, JSON and FHIR to standard output or owner-only files, and every refused option."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from tracker.exports.csv_export import SESSION_HEADERS, neutralise
+
+
+def _rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def _log_some(sij) -> None:
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "6", "--pain-after", "4", "--heat").exit_code == 0
+    assert sij("log", "--at", "2026-11-22T18:30", "--stretch", "figure-4", "--pain-before", "5").exit_code == 0
+    assert sij("pain", "3", "--at", "2026-11-23T12:00", "--note", "after a long drive").exit_code == 0
+
+
+def test_csv_one_row_per_session_with_clinician_headers(sij) -> None:
+    _log_some(sij)
+    result = sij("export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0].startswith("Session #,Date,")
+    rows = _rows(result.stdout)
+    assert list(rows[0]) == list(SESSION_HEADERS)
+    assert [(r["Date"], r["Time (local, UTC offset)"]) for r in rows] == [
+        ("2026-11-20", "08:00 (UTC+00:00)"),
+        ("2026-11-22", "18:30 (UTC+00:00)"),
+    ]
+    first = rows[0]
+    assert first["Routine"] == "SI basics"
+    assert first["Pain before (0-10)"] == "6" and first["Pain after (0-10)"] == "4"
+    assert first["Change (after minus before)"] == "-2"  # a number, not neutralised
+    assert first["Heat before"] == "yes" and first["How it ended"] == "completed"
+    assert first["Holds done"] == "6" and first["Holds planned"] == "6"
+    assert first["Stretches and sides"].startswith("Knee to chest: L R; Figure 4")
+    second = rows[1]
+    assert second["Routine"] == "hand-picked stretches"
+    assert second["Pain after (0-10)"] == "" and second["Change (after minus before)"] == ""
+    assert "Exported 2 sessions and 4 pain scores as CSV." in result.stderr
+
+
+def test_csv_note_that_looks_like_a_formula_is_neutralised(sij) -> None:
+    assert sij("log", "--note", '=HYPERLINK("x")', "--pain-before", "2", "--pain-after", "5").exit_code == 0
+    assert sij("pain", "4", "--note", "@SUM(A1)").exit_code == 0
+    text = sij("export", "--format", "csv").stdout
+    assert '"\'=HYPERLINK(""x"")"' in text
+    row = _rows(text)[0]
+    assert row["Note"] == '\'=HYPERLINK("x")'
+    assert row["Change (after minus before)"] == "3"
+    pain = _rows(sij("export", "--format", "csv", "--table", "pain").stdout)
+    assert [p["Note"] for p in pain] == ["", "", "'@SUM(A1)"]
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-3 after stretching", "'-3 after stretching"),
+        ("@cmd", "'@cmd"),
+        ("\tindent", "'\tindent"),
+        ("\rreturn", "'\rreturn"),
+        ("fine = ok", "fine = ok"),
+        ("", ""),
+        ("Ça va 🙂", "Ça va 🙂"),
+        (-2, -2),
+        (7, 7),
+        (None, None),
+    ],
+)
+def test_neutralise_table(cell, expected) -> None:
+    assert neutralise(cell) == expected
+
+
+def test_csv_pain_table_has_every_score_including_check_ins(sij) -> None:
+    _log_some(sij)
+    assert sij("pain", "8", "--sharp", "--at", "2026-11-23T20:00").exit_code == 0
+    rows = _rows(sij("export", "--format", "csv", "--table", "pain").stdout)
+    assert [(r["Pain (0-10)"], r["When"], r["Session #"]) for r in rows] == [
+        ("6", "before session", "1"),
+        ("4", "after session", "1"),
+        ("5", "before session", "2"),
+        ("3", "check-in", ""),
+        ("8", "check-in", ""),
+    ]
+    assert rows[-1]["Band"] == "severe" and rows[-1]["Sharp pain or new numbness"] == "yes"
+    assert rows[-1]["Flagged (see-a-doctor advice shown)"] == "yes"
+
+
+def test_since_and_until_limit_the_period(sij) -> None:
+    _log_some(sij)
+    rows = _rows(sij("export", "--format", "csv", "--since", "2026-11-21", "--until", "2026-11-22").stdout)
+    assert [r["Date"] for r in rows] == ["2026-11-22"]
+    document = json.loads(sij("export", "--format", "json", "--since", "2026-11-21").stdout)
+    assert document["period"] == {"since": "2026-11-21", "until": None}
+    assert len(document["sessions"]) == 1
+    assert sorted(p["score"] for p in document["pain_scores"]) == [3, 5]
+
+
+def test_output_file_is_owner_only_and_reported(sij, tmp_path: Path) -> None:
+    _log_some(sij)
+    target = tmp_path / "out" / "sessions.csv"
+    target.parent.mkdir()
+    result = sij("export", "--format", "csv", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "Wrote 2 sessions and 4 pain scores as CSV to" in result.stderr
+    assert str(target) in result.stderr.replace("\n", "")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert target.read_text(encoding="utf-8").startswith("Session #,")
+    assert [p.name for p in target.parent.iterdir()] == ["sessions.csv"]  # no temporary file left behind
+
+
+def test_existing_file_is_refused_without_force(sij, tmp_path: Path) -> None:
+    target = tmp_path / "backup.json"
+    target.write_text("precious", encoding="utf-8")
+    result = sij("export", "--format", "json", "--output", str(target))
+    assert result.exit_code == 2
+    assert "already exists; add --force" in result.stderr
+    assert "Traceback" not in result.output
+    assert target.read_text(encoding="utf-8") == "precious"
+    result = sij("export", "--format", "json", "--output", str(target), "--force")
+    assert result.exit_code == 0, result.output
+    assert json.loads(target.read_text(encoding="utf-8"))["format"] == "sij-export"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_same_data_gives_byte_identical_json(sij) -> None:
+    _log_some(sij)
+    first = sij("export", "--format", "json").stdout
+    second = sij("export", "--format", "json").stdout
+    assert first == second
+    assert json.loads(first)["exported_at"] == "2026-11-24T09:30:00+00:00"
+
+
+def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) -> None:
+    _log_some(sij)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE practice SET deleted_at = '2026-11-24 09:00:00.000000' WHERE id = 1")
+        conn.execute("UPDATE pain_score SET deleted_at = '2026-11-24 09:00:00.000000' WHERE practice_id = 1")
+    document = json.loads(sij("export", "--format", "json").stdout)
+    assert [s["deleted_at"] for s in document["sessions"]] == ["2026-11-24T09:00:00+00:00", None]
+    assert sum(1 for p in document["pain_scores"] if p["deleted_at"]) == 2
+    rows = _rows(sij("export", "--format", "csv").stdout)
+    assert [r["Date"] for r in rows] == ["2026-11-22"]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--format", "xml"], 2, "'xml' is not one of"),
+        ([], 2, "Missing option '--format'"),
+        (["--format", "pdf", "--output", "r.pdf"], 1, "not available yet"),
+        (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
+        (["--format", "csv", "--table", "holds"], 2, "'holds' is not one of"),
+        (["--format", "csv", "--name", "Ann"], 2, "--name applies only to --format fhir"),
+        (["--format", "fhir", "--name", "   "], 2, "not a usable name"),
+        (["--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"], 2, "is after --until"),
+        (["--format", "csv", "--since", "last week"], 2, "is not a real day"),
+        (["--format", "csv", "--output", "{tmp}"], 2, "is a folder"),
+        (["--format", "csv", "--output", "{tmp}/missing/out.csv"], 1, "does not exist"),
+    ],
+)
+def test_bad_options_are_refused_and_nothing_is_written(sij, tmp_path: Path, args, code, message) -> None:
+    before = sorted(p.name for p in tmp_path.iterdir())
+    result = sij("export", *[a.replace("{tmp}", str(tmp_path)) for a in args])
+    assert result.exit_code == code, result.output
+    assert message in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output
+    assert result.stdout == ""
+    after = sorted(p.name for p in tmp_path.iterdir())
+    assert [p for p in after if p not in ("home", "data")] == [p for p in before if p not in ("home", "data")]
+
+
+def test_installed_sij_exports_every_format_from_another_directory(sij_process, tmp_path: Path) -> None:
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    assert sij_process("log", "--pain-before", "4", "--pain-after", "2").returncode == 0
+    for fmt in ("csv", "json", "fhir"):
+        done = sij_process("export", "--format", fmt, "--output", str(work / f"out.{fmt}"))
+        assert done.returncode == 0, done.stderr
+        assert stat.S_IMODE(os.stat(work / f"out.{fmt}").st_mode) == 0o600
+    assert json.loads((work / "out.fhir").read_text(encoding="utf-8"))["resourceType"] == "Bundle"

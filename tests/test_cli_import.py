@@ -1,0 +1,330 @@
+"""`sij import FILE`: a JSON backup is checked whole, merged by uuid, never overwrites, and bad files change nothing."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import sqlite3
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import snapshot
+
+
+def _without_time(document: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in document.items() if k != "exported_at"}
+
+
+def _history(sij) -> None:
+    """A little of everything: logged, guided (completed and stopped sharp), check-ins, a screen, a day start."""
+    assert sij("log", "--at", "2026-11-01T08:00", "--pain-before", "6", "--pain-after", "4", "--heat").exit_code == 0
+    assert sij("log", "--at", "2026-11-02T19:00", "--stretch", "supine-twist", "--note", "Après 🙂").exit_code == 0
+    assert sij("run", "--yes", "--speed", "1000", "--pain-before", "5", "--pain-after", "3").exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("pain", "8", "--sharp", "--at", "2026-11-10T21:15", "--note", "=1+1").exit_code == 0
+    assert sij("screen", "--answers", "nnnnnnnnnnnnn").exit_code == 0
+
+
+def _export(sij, db: Path | None = None) -> dict[str, Any]:
+    result = sij("export", "--format", "json", db=db)
+    assert result.exit_code == 0, result.output
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document
+
+
+def _write(path: Path, document: Any) -> Path:
+    path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path: Path, clock) -> None:
+    _history(sij)
+    with sqlite3.connect(tmp_path / "data" / "sij.db") as conn:
+        conn.execute("INSERT INTO setting (key, value) VALUES ('day_start', '03:00')")
+    source = _export(sij)
+    assert source["settings"]["day_start"] == "03:00"
+    assert len(source["sessions"]) == 4
+    assert sorted(s["kind"] for s in source["screenings"]) == ["full", "quick"]
+    backup = _write(tmp_path / "backup.json", source)
+    fresh = tmp_path / "fresh.db"
+    clock.sleep(3600)
+    result = sij("--db", str(fresh), "import", str(backup), db=fresh)
+    assert result.exit_code == 0, result.output
+    assert "Imported" in result.stdout
+    copy_ = _export(sij, db=fresh)
+    assert copy_["exported_at"] != source["exported_at"]
+    assert _without_time(copy_) == _without_time(source)
+
+
+def test_importing_twice_changes_nothing_the_second_time(sij, tmp_path: Path, db_path: Path) -> None:
+    _history(sij)
+    backup = _write(tmp_path / "backup.json", _export(sij))
+    other = tmp_path / "other.db"
+    assert sij("log", "--pain-before", "2", db=other).exit_code == 0  # the target has its own records too
+    first = sij("import", str(backup), "--json", db=other)
+    assert first.exit_code == 0, first.output
+    added = json.loads(first.stdout)["added"]
+    assert added["sessions"] == 4 and added["pain_scores"] == 6 and added["screenings"] == 2
+    assert added["stretches"] == 0 and added["routines"] == 0  # seeded ones are the same records
+    counts = snapshot(other)
+    second = sij("import", str(backup), "--json", db=other)
+    assert second.exit_code == 0
+    summary = json.loads(second.stdout)
+    assert set(summary["added"].values()) == {0}
+    assert summary["already_here"]["sessions"] == 4 and summary["conflicts"] == []
+    assert snapshot(other) == counts
+    assert "Nothing new" in sij("import", str(backup), db=other).stderr
+
+
+def test_import_into_the_same_database_adds_nothing(sij, tmp_path: Path, db_path: Path) -> None:
+    _history(sij)
+    backup = _write(tmp_path / "backup.json", _export(sij))
+    counts = snapshot(db_path)
+    result = sij("import", str(backup))
+    assert result.exit_code == 0, result.output
+    assert snapshot(db_path) == counts
+
+
+def test_a_differing_record_is_kept_and_reported(sij, tmp_path: Path, db_path: Path) -> None:
+    assert sij("log", "--note", "mine").exit_code == 0
+    document = _export(sij)
+    document["sessions"][0]["note"] = "changed elsewhere"
+    result = sij("import", str(_write(tmp_path / "b.json", document)))
+    assert result.exit_code == 0, result.output
+    assert "1 record(s) in the file differ" in result.stderr
+    assert f"session {document['sessions'][0]['uuid']}" in result.stderr
+    assert json.loads(sij("history", "--json").stdout)[0]["note"] == "mine"
+
+
+def _rekey_seeded(document: dict[str, Any]) -> dict[str, Any]:
+    """As a database made before seeded uuids were fixed: same slugs, other uuids."""
+    changed = copy.deepcopy(document)
+    new = {s["uuid"]: str(uuid.uuid4()) for s in changed["stretches"]}
+    new.update({r["uuid"]: str(uuid.uuid4()) for r in changed["routines"]})
+    for s in changed["stretches"]:
+        s["uuid"] = new[s["uuid"]]
+    for r in changed["routines"]:
+        r["uuid"] = new[r["uuid"]]
+        r["stretches"] = [new[x] for x in r["stretches"]]
+    for p in changed["sessions"]:
+        p["routine"] = new.get(p["routine"], p["routine"])
+        for h in p["holds"]:
+            h["stretch"] = new[h["stretch"]]
+    return changed
+
+
+def test_seeded_stretches_with_other_uuids_are_matched_by_slug(sij, tmp_path: Path) -> None:
+    assert sij("log", "--pain-before", "4").exit_code == 0
+    original = _export(sij)
+    old_style = _rekey_seeded(original)
+    fresh = tmp_path / "fresh.db"
+    result = sij("import", str(_write(tmp_path / "old.json", old_style)), "--json", db=fresh)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"]["stretches"] == 0 and summary["already_here"]["stretches"] == 3
+    assert summary["already_here"]["routines"] == 1 and summary["conflicts"] == []
+    copy_ = _export(sij, db=fresh)
+    assert copy_["stretches"] == original["stretches"]  # this database's seeded uuids, no duplicates
+    assert _without_time(copy_) == _without_time(original)
+    assert json.loads(sij("history", "--json", db=fresh).stdout)[0]["routine"] == "si-basics"
+
+
+def test_custom_stretch_is_added_with_its_uuid_and_a_slug_clash_is_reported(sij, tmp_path: Path) -> None:
+    document = _export(sij)
+    bridge = {
+        "uuid": str(uuid.uuid4()),
+        "slug": "bridge",
+        "name": "Bridge",
+        "steps": ["Lift your hips."],
+        "cautions": [],
+        "hold_seconds": 20,
+        "per_side": False,
+        "source": "my physio",
+        "active": True,
+        "seeded": False,
+    }
+    clash = dict(document["stretches"][0], uuid=str(uuid.uuid4()), name="My own figure 4")
+    for routine in document["routines"]:
+        routine["stretches"] = [
+            clash["uuid"] if s == document["stretches"][0]["uuid"] else s for s in routine["stretches"]
+        ]
+    document["stretches"] = [*document["stretches"][1:], bridge, clash]
+    fresh = tmp_path / "fresh.db"
+    result = sij("import", str(_write(tmp_path / "c.json", document)), "--json", db=fresh)
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["added"]["stretches"] == 1
+    assert summary["conflicts"] == [f"stretch '{clash['slug']}': differs from the one here"]
+    stretches = {s["slug"]: s for s in _export(sij, db=fresh)["stretches"]}
+    assert stretches["bridge"]["uuid"] == bridge["uuid"]
+    assert stretches[clash["slug"]]["name"] != "My own figure 4"
+
+
+def test_settings_restore_into_a_new_database_but_never_overwrite_a_used_one(sij, tmp_path: Path) -> None:
+    document = _export(sij)
+    document["settings"]["day_start"] = "04:00"
+    backup = _write(tmp_path / "s.json", document)
+    fresh = tmp_path / "fresh.db"
+    assert sij("import", str(backup), db=fresh).exit_code == 0
+    assert _export(sij, db=fresh)["settings"]["day_start"] == "04:00"
+    used = tmp_path / "used.db"
+    assert sij("pain", "2", db=used).exit_code == 0
+    with sqlite3.connect(used) as conn:
+        conn.execute("INSERT INTO setting (key, value) VALUES ('day_start', '02:00')")
+    result = sij("import", str(backup), db=used)
+    assert result.exit_code == 0
+    assert "setting day_start: kept '02:00'" in result.stderr
+    assert _export(sij, db=used)["settings"]["day_start"] == "02:00"
+
+
+def test_dry_run_writes_nothing(sij, tmp_path: Path) -> None:
+    _history(sij)
+    backup = _write(tmp_path / "backup.json", _export(sij))
+    fresh = tmp_path / "fresh.db"
+    assert sij("pain", "1", db=fresh).exit_code == 0
+    counts = snapshot(fresh)
+    result = sij("import", str(backup), "--dry-run", db=fresh)
+    assert result.exit_code == 0, result.output
+    assert "Would add" in result.stdout and "nothing was written" in result.stderr
+    assert snapshot(fresh) == counts
+
+
+def _valid(sij) -> dict[str, Any]:
+    assert sij("log", "--pain-before", "5", "--pain-after", "3").exit_code == 0
+    assert sij("pain", "4").exit_code == 0
+    return _export(sij)
+
+
+def _mutate(document: dict[str, Any], change: str) -> Any:
+    d = copy.deepcopy(document)
+    if change == "wrong version":
+        d["version"] = 2
+    elif change == "version as text":
+        d["version"] = "1"
+    elif change == "foreign format":
+        d["format"] = "other-app"
+    elif change == "no format":
+        del d["format"]
+    elif change == "a FHIR bundle":
+        return {"resourceType": "Bundle", "type": "collection", "entry": []}
+    elif change == "a list":
+        return [1, 2, 3]
+    elif change == "pain 11":
+        d["pain_scores"][0]["score"] = 11
+    elif change == "pain as text":
+        d["pain_scores"][0]["score"] = "5"
+    elif change == "unknown stretch":
+        d["sessions"][0]["holds"][0]["stretch"] = str(uuid.uuid4())
+    elif change == "unknown session":
+        d["pain_scores"][0]["session"] = str(uuid.uuid4())
+    elif change == "bad uuid":
+        d["sessions"][0]["uuid"] = "not-a-uuid"
+    elif change == "duplicate uuid":
+        d["pain_scores"][1]["uuid"] = d["pain_scores"][0]["uuid"]
+    elif change == "missing field":
+        del d["sessions"][0]["state"]
+    elif change == "unknown field":
+        d["sessions"][0]["colour"] = "blue"
+    elif change == "bad state":
+        d["sessions"][0]["state"] = "finished"
+    elif change == "naive time":
+        d["pain_scores"][0]["recorded_at"] = "2026-11-24T09:30:00"
+    elif change == "offset mismatch":
+        d["pain_scores"][0]["offset_minutes"] = 60
+    elif change == "control character in note":
+        d["pain_scores"][0]["note"] = "bell\x07"
+    elif change == "no sessions list":
+        d["sessions"] = None
+    return d
+
+
+CHANGES = [
+    ("wrong version", "version 2 is not supported"),
+    ("version as text", "version '1' is not supported"),
+    ("foreign format", "not a sij export"),
+    ("no format", "not a sij export"),
+    ("a FHIR bundle", "not a sij export"),
+    ("a list", "holds a list"),
+    ("pain 11", "pain_scores[0].score should be a whole number from 0 to 10"),
+    ("pain as text", "pain_scores[0].score should be a whole number"),
+    ("unknown stretch", "is not in the file's stretches"),
+    ("unknown session", "is not in the file's sessions"),
+    ("bad uuid", "sessions[0].uuid is 'not-a-uuid', not a uuid"),
+    ("duplicate uuid", "appears twice"),
+    ("missing field", "sessions[0] lacks the field 'state'"),
+    ("unknown field", "sessions[0] has an unknown field 'colour'"),
+    ("bad state", "sessions[0].state is 'finished'"),
+    ("naive time", "not an ISO 8601 date-time with an offset"),
+    ("offset mismatch", "but offset_minutes is 60"),
+    ("control character in note", "control character"),
+    ("no sessions list", "sessions should be a list"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), CHANGES, ids=[c for c, _ in CHANGES])
+def test_invalid_documents_are_rejected_and_nothing_is_written(sij, tmp_path, change, message) -> None:
+    document = _valid(sij)
+    fresh = tmp_path / "fresh.db"
+    assert sij("pain", "2", db=fresh).exit_code == 0
+    counts = snapshot(fresh)
+    result = sij("import", str(_write(tmp_path / "bad.json", _mutate(document, change))), db=fresh)
+    assert result.exit_code == 2, result.output
+    line = " ".join(result.stderr.split())
+    assert message in line
+    assert "Nothing was imported" in line and "Traceback" not in result.output
+    assert snapshot(fresh) == counts
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "not valid JSON (line 1, column 1"),
+        (b"this is not json", "not valid JSON"),
+        (b"\xff\xfe\x00garbage", "not UTF-8 text"),
+        (b"{}", "not a sij export"),
+        (b"null", "holds null"),
+    ],
+    ids=["empty", "corrupt", "binary", "empty object", "null"],
+)
+def test_corrupt_files_are_rejected(sij, tmp_path: Path, db_path: Path, content: bytes, message: str) -> None:
+    _valid(sij)
+    counts = snapshot(db_path)
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(content)
+    result = sij("import", str(bad))
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert snapshot(db_path) == counts
+
+
+def test_truncated_backup_is_rejected(sij, tmp_path: Path, db_path: Path) -> None:
+    _history(sij)
+    text = sij("export", "--format", "json").stdout
+    fresh = tmp_path / "fresh.db"
+    assert sij("pain", "1", db=fresh).exit_code == 0
+    counts = snapshot(fresh)
+    for cut in (len(text) // 3, len(text) // 2, len(text) - 3):
+        bad = tmp_path / "cut.json"
+        bad.write_text(text[:cut], encoding="utf-8")
+        result = sij("import", str(bad), db=fresh)
+        assert result.exit_code == 2
+        assert "it may be truncated or damaged" in " ".join(result.stderr.split())
+        assert snapshot(fresh) == counts
+
+
+def test_missing_file_is_bad_input_and_unreadable_file_is_exit_1(sij, tmp_path: Path, db_path: Path) -> None:
+    result = sij("import", str(tmp_path / "nope.json"))
+    assert result.exit_code == 2 and "There is no file" in result.stderr
+    result = sij("import", str(tmp_path))
+    assert result.exit_code == 2 and "is a folder" in result.stderr
+    locked = tmp_path / "locked.json"
+    locked.write_text("{}", encoding="utf-8")
+    locked.chmod(0)
+    if os.access(locked, os.R_OK):
+        pytest.skip("running as a user who can read anything")
+    result = sij("import", str(locked))
+    assert result.exit_code == 1 and "Cannot read" in result.stderr

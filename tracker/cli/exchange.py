@@ -1,0 +1,283 @@
+"""`sij export` (CSV, JSON backup, FHIR; PDF later) and `sij import FILE` (merge a JSON backup)."""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from tracker.cli import console
+from tracker.cli.context import get_app
+from tracker.cli.history import SinceOption, UntilOption, date_range
+from tracker.errors import DataError, InvalidInput
+from tracker.exports.registry import FORMATS
+
+if TYPE_CHECKING:
+    from tracker.services.exchange import ImportSummary
+
+    class ExportFormat(str, enum.Enum):
+        """The names in tracker.exports.registry.FORMATS."""
+
+else:
+    # Built from the registry, so adding a format is one module and one registry line.
+    ExportFormat = enum.Enum("ExportFormat", {name: name for name in FORMATS}, type=str)
+
+
+class CsvTable(str, enum.Enum):
+    sessions = "sessions"
+    pain = "pain"
+
+
+NAME_MAX = 200
+
+
+def _check_name(name: str | None) -> str | None:
+    if name is None:
+        return None
+    text = name.strip()
+    if not text or len(text) > NAME_MAX or any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise typer.BadParameter(
+            f"'{name}' is not a usable name; give 1 to {NAME_MAX} characters of plain text.", param_hint="'--name'"
+        )
+    return text
+
+
+def _target(output: str, force: bool) -> Path:
+    path = Path(output).expanduser().absolute()
+    if path.is_dir():
+        raise typer.BadParameter(f"'{output}' is a folder; give a file name.", param_hint="'--output'")
+    if path.exists() and not force:
+        raise InvalidInput(f"'{output}' already exists; add --force to replace it, or choose another --output.")
+    if not path.parent.is_dir():
+        raise DataError(f"Cannot write '{output}': the folder '{path.parent}' does not exist.")
+    return path
+
+
+def _write_file(path: Path, payload: bytes, force: bool) -> None:
+    """Owner-only temporary file in the same folder, then renamed into place: never a half-written export."""
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    except OSError as err:
+        raise DataError(f"Cannot write in '{path.parent}': {err.strerror}.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        if force:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)  # fails if the file appeared meanwhile: still never overwritten
+            except FileExistsError:
+                raise InvalidInput(f"'{path}' already exists; add --force to replace it.") from None
+            except OSError:
+                if path.exists():
+                    raise InvalidInput(f"'{path}' already exists; add --force to replace it.") from None
+                os.replace(temp, path)  # a file system without hard links
+    except OSError as err:
+        raise DataError(f"Cannot write '{path}': {err.strerror}.") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def _write_stdout(payload: bytes) -> None:
+    try:
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.write(payload)
+            buffer.flush()
+        else:
+            sys.stdout.write(payload.decode("utf-8"))
+            sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader stopped early (e.g. `sij export ... | head`): not an error worth a traceback.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _size(count: int) -> str:
+    return f"{count} bytes" if count < 1024 else f"{count / 1024:.1f} kB"
+
+
+def export_command(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option(
+            "--format",
+            "-f",
+            case_sensitive=False,
+            help="csv: a spreadsheet for a clinician; json: a lossless backup for `sij import`; "
+            "fhir: a FHIR R4 bundle for a records system; pdf: the one-page report (not available yet).",
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to FILE (owner-only) instead of standard output."),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it already exists.")] = False,
+    table: Annotated[
+        CsvTable | None,
+        typer.Option("--table", help="CSV only: sessions (one row per session, default) or pain (every pain score)."),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="TEXT", help="FHIR only: the person's name for the Patient (default: none)."),
+    ] = None,
+) -> None:
+    """Export your history for a clinician or as a backup.
+
+    Goes to standard output unless --output is given (files are owner-only and never silently replaced).
+
+    Exit status: 0 written; 1 the file could not be written; 2 bad options, or FILE exists (add --force).
+
+    Example: [bold]sij export --format csv --since 2026-11-01 --output sessions.csv[/bold]
+    """
+    start, end = date_range(ctx, since, until)
+    from tracker.exports.base import ExportOptions
+    from tracker.exports.registry import get_exporter
+
+    exporter = get_exporter(fmt.value)
+    if table is not None and "table" not in exporter.options:
+        raise typer.BadParameter("--table applies only to --format csv.", param_hint="'--table'")
+    if name is not None and "name" not in exporter.options:
+        raise typer.BadParameter("--name applies only to --format fhir.", param_hint="'--name'")
+    person = _check_name(name)
+    to_stdout = output is None or output == "-"
+    if exporter.binary and to_stdout:
+        raise typer.BadParameter(f"--format {exporter.name} needs --output FILE.", param_hint="'--output'")
+    target = None if to_stdout else _target(str(output), force)
+
+    from tracker.services.exchange import build_export
+
+    app = get_app(ctx)
+    # Read-only, except that the first FHIR export stores the database's Patient id.
+    with app.work(readonly=not exporter.needs_patient_id) as session:
+        data = build_export(
+            session=session,
+            now=app.clock.now(),
+            since=start,
+            until=end,
+            include_trashed=exporter.lossless,
+            name=person,
+            with_patient_id=exporter.needs_patient_id,
+        )
+    rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
+    payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
+    sessions = sum(1 for s in data.sessions if s.deleted_at is None)
+    pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
+    what = f"{sessions} session{'s' * (sessions != 1)} and {pains} pain score{'s' * (pains != 1)}"
+    if target is None:
+        _write_stdout(payload)
+        console.info(f"Exported {what} as {exporter.title}.")
+    else:
+        _write_file(target, payload, force)
+        console.info(f"Wrote {what} as {exporter.title} to {target} ({_size(len(payload))}, readable by you only).")
+    if not sessions and not pains:
+        console.warn("There are no sessions or pain scores in this period yet.")
+
+
+def _read_backup(file: str) -> str:
+    path = Path(file).expanduser()
+    if not path.exists():
+        raise InvalidInput(f"There is no file '{file}'; give the path of a file made by `sij export --format json`.")
+    if path.is_dir():
+        raise InvalidInput(f"'{file}' is a folder; give the path of a file made by `sij export --format json`.")
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise DataError(f"Cannot read '{file}': {err.strerror}. Nothing was imported.") from None
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput(f"'{file}' is not a sij export (it is not UTF-8 text). Nothing was imported.") from None
+
+
+KIND_TEXT = {
+    "stretches": "Stretches",
+    "routines": "Routines",
+    "sessions": "Sessions",
+    "holds": "Holds",
+    "pain_scores": "Pain scores",
+    "screenings": "Red-flag screens",
+    "settings": "Settings",
+}
+
+
+def _summary_table(summary: ImportSummary, dry_run: bool) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    table.add_column("Records")
+    table.add_column("Would add" if dry_run else "Added", justify="right")
+    table.add_column("Already here", justify="right")
+    for kind, label in KIND_TEXT.items():
+        table.add_row(label, str(summary.added[kind]), str(summary.unchanged[kind]))
+    return table
+
+
+def import_command(
+    ctx: typer.Context,
+    file: Annotated[str, typer.Argument(metavar="FILE", help="A JSON backup made by `sij export --format json`.")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check the file and show what would change.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Merge a JSON backup into this database; records already here are never overwritten.
+
+    The whole file is checked before anything is written; importing it twice changes nothing the second time.
+
+    Exit status: 0 imported; 1 the file could not be read; 2 no such file, or not a valid sij backup.
+
+    Example: [bold]sij import sij-backup.json[/bold]
+    """
+    text = _read_backup(file)
+    from tracker.exports.json_backup import BackupError, parse
+    from tracker.services.exchange import check_importable, import_backup
+
+    try:
+        data = parse(text)
+    except BackupError as err:
+        raise InvalidInput(f"'{file}' is not a usable sij backup: {err}. Nothing was imported.") from None
+    try:
+        check_importable(data)
+    except InvalidInput as err:
+        raise InvalidInput(f"'{file}' is not a usable sij backup: {err} Nothing was imported.") from None
+    with get_app(ctx).work(readonly=dry_run) as session:
+        summary = import_backup(session=session, data=data)
+    if as_json:
+        result: dict[str, Any] = {
+            "file": str(Path(file).expanduser().absolute()),
+            "dry_run": dry_run,
+            "added": summary.added,
+            "already_here": summary.unchanged,
+            "conflicts": summary.conflicts,
+        }
+        console.print_json(result)
+    else:
+        verb = "Checked" if dry_run else "Imported"
+        console.out.print(Text(f"{verb} '{file}' (sij {data.sij_version}, exported {data.exported_at:%Y-%m-%d}):"))
+        console.render(_summary_table(summary, dry_run))
+        if dry_run:
+            console.info("Dry run: nothing was written.")
+        elif not summary.total_added:
+            console.info("Nothing new: everything in the file is already here.")
+    if summary.conflicts:
+        console.warn(
+            f"{len(summary.conflicts)} record(s) in the file differ from the ones here; yours were kept unchanged:"
+        )
+        for line in summary.conflicts[:20]:
+            console.warn(f"  {line}")
+        if len(summary.conflicts) > 20:
+            console.warn(f"  … and {len(summary.conflicts) - 20} more")

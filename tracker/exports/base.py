@@ -1,0 +1,160 @@
+"""The one interface every export format implements, and the plain snapshot of data it receives.
+
+Stdlib only. The snapshot is built by `tracker.services.exchange` inside one unit of work; an exporter turns it into
+text or bytes without a database session and without printing, so each format is a pure, testable function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from tracker.clock import as_recorded, local_day
+
+
+@dataclass(frozen=True)
+class StretchItem:
+    uuid: str
+    slug: str
+    name: str
+    steps: tuple[str, ...]
+    cautions: tuple[str, ...]
+    hold_seconds: int
+    per_side: bool
+    source: str
+    active: bool
+    seeded: bool
+
+
+@dataclass(frozen=True)
+class RoutineItem:
+    uuid: str
+    slug: str
+    name: str
+    description: str
+    active: bool
+    seeded: bool
+    stretches: tuple[str, ...]  # stretch uuids, in order
+
+
+@dataclass(frozen=True)
+class HoldItem:
+    uuid: str
+    position: int
+    stretch: str  # stretch uuid
+    side: str
+    seconds: int
+    completed: bool
+    sharp: bool
+
+
+@dataclass(frozen=True)
+class SessionItem:
+    """One practice (session of stretching) with its holds. Instants are aware UTC; `offset_minutes` is local."""
+
+    uuid: str
+    started_at: datetime
+    offset_minutes: int
+    ended_at: datetime | None
+    routine: str | None  # routine uuid
+    heat: bool
+    sharp: bool
+    note: str
+    state: str
+    flagged: bool
+    advice: str
+    guided: bool
+    deleted_at: datetime | None
+    holds: tuple[HoldItem, ...]
+    id: int | None = field(default=None, compare=False)  # the number people type; not part of the backup
+
+    @property
+    def local_start(self) -> datetime:
+        return as_recorded(self.started_at, self.offset_minutes)
+
+    @property
+    def local_end(self) -> datetime | None:
+        return None if self.ended_at is None else as_recorded(self.ended_at, self.offset_minutes)
+
+
+@dataclass(frozen=True)
+class PainItem:
+    uuid: str
+    recorded_at: datetime
+    offset_minutes: int
+    score: int
+    context: str
+    sharp: bool
+    note: str
+    session: str | None  # practice uuid
+    flagged: bool
+    advice: str
+    deleted_at: datetime | None
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.recorded_at, self.offset_minutes)
+
+
+@dataclass(frozen=True)
+class ScreeningItem:
+    uuid: str
+    taken_at: datetime
+    offset_minutes: int
+    kind: str
+    answers: dict[str, bool]
+    level: str
+    advice: str
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.taken_at, self.offset_minutes)
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything an export may show, as plain values. Lists are in a stable order (time, then uuid)."""
+
+    exported_at: datetime  # aware, local
+    sij_version: str
+    stretches: tuple[StretchItem, ...] = ()
+    routines: tuple[RoutineItem, ...] = ()
+    sessions: tuple[SessionItem, ...] = ()
+    pain_scores: tuple[PainItem, ...] = ()
+    screenings: tuple[ScreeningItem, ...] = ()
+    settings: dict[str, str] = field(default_factory=dict)
+    since: date | None = None
+    until: date | None = None
+    day_start_minutes: int = 0
+    patient_id: str = ""  # the FHIR Patient's stable id for this database
+    name: str | None = None  # the person's name, only when they pass --name
+
+    def stretch(self, uuid: str) -> StretchItem | None:
+        return next((s for s in self.stretches if s.uuid == uuid), None)
+
+    def routine(self, uuid: str | None) -> RoutineItem | None:
+        return next((r for r in self.routines if r.uuid == uuid), None)
+
+    def day_of(self, moment: datetime, offset_minutes: int) -> date:
+        return local_day(moment, offset_minutes, self.day_start_minutes)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Choices a format may use; the command refuses an option the chosen format does not use."""
+
+    table: str = "sessions"
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str
+    title: str  # how messages name it, e.g. "CSV (one row per session)"
+    render: Callable[[ExportData, ExportOptions], str | bytes]
+    binary: bool = False  # bytes, only to a file
+    lossless: bool = False  # keeps trashed records and everything needed to restore the database
+    options: frozenset[str] = frozenset()  # optional command-line options it uses: "table", "name"
+    needs_patient_id: bool = False

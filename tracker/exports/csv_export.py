@@ -1,0 +1,168 @@
+"""CSV for a clinician's spreadsheet: one row per session, or (`--table pain`) one row per pain score.
+
+Stdlib only. Named csv_export so it does not shadow the standard `csv` module. Text cells that start like a formula
+(= + - @ tab or carriage return) get a leading apostrophe, so a spreadsheet shows them as text instead of running
+them; numbers stay numbers. Trashed records are not included.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, SessionItem
+from tracker.safety import band
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+SESSION_HEADERS = (
+    "Session #",
+    "Date",
+    "Time (local, UTC offset)",
+    "Routine",
+    "Stretches and sides",
+    "Holds done",
+    "Holds planned",
+    "Pain before (0-10)",
+    "Pain after (0-10)",
+    "Change (after minus before)",
+    "Sharp pain or new numbness",
+    "Heat before",
+    "Guided",
+    "How it ended",
+    "Flagged (see-a-doctor advice shown)",
+    "Note",
+)
+
+PAIN_HEADERS = (
+    "Pain score #",
+    "Date",
+    "Time (local, UTC offset)",
+    "Pain (0-10)",
+    "Band",
+    "When",
+    "Session #",
+    "Sharp pain or new numbness",
+    "Flagged (see-a-doctor advice shown)",
+    "Note",
+)
+
+STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
+CONTEXT_TEXT = {
+    "before": "before session",
+    "after": "after session",
+    "during": "during session",
+    "check-in": "check-in",
+}
+CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
+SIDE_TEXT = {"left": "L", "right": "R", "both": "both"}
+
+Cell = str | int | None
+
+
+def neutralise(value: Cell) -> Cell:
+    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe; numbers pass."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _yes(flag: bool) -> str:
+    return "yes" if flag else "no"
+
+
+def _time(moment: datetime) -> str:
+    offset = moment.strftime("%z")
+    return f"{moment:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
+
+
+def _stretches(data: ExportData, session: SessionItem) -> str:
+    """`Knee to chest: L R; Figure 4: L (R skipped)`, in the order done."""
+    groups: list[tuple[str, list[str]]] = []
+    for hold in sorted(session.holds, key=lambda h: (h.position, h.uuid)):
+        stretch = data.stretch(hold.stretch)
+        name = stretch.name if stretch else "unknown stretch"
+        side = SIDE_TEXT.get(hold.side, hold.side)
+        mark = side if hold.completed else f"{side} skipped"
+        if groups and groups[-1][0] == name:
+            groups[-1][1].append(mark)
+        else:
+            groups.append((name, [mark]))
+    return "; ".join(f"{name}: {' '.join(marks)}" for name, marks in groups)
+
+
+def _session_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
+    pains: dict[str, list[PainItem]] = {}
+    for pain in data.pain_scores:
+        if pain.session is not None and pain.deleted_at is None:
+            pains.setdefault(pain.session, []).append(pain)
+    for session in data.sessions:
+        if session.deleted_at is not None:
+            continue
+        mine = pains.get(session.uuid, [])
+        before = [p.score for p in mine if p.context == "before"]
+        after = [p.score for p in mine if p.context == "after"]
+        pain_before = before[0] if before else None
+        pain_after = after[-1] if after else None
+        change = None if pain_before is None or pain_after is None else pain_after - pain_before
+        sharp = session.sharp or any(h.sharp for h in session.holds) or any(p.sharp for p in mine)
+        routine = data.routine(session.routine)
+        local = session.local_start
+        yield (
+            session.id,
+            local.date().isoformat(),
+            _time(local),
+            routine.name if routine else "hand-picked stretches",
+            _stretches(data, session),
+            sum(1 for h in session.holds if h.completed),
+            len(session.holds),
+            pain_before,
+            pain_after,
+            change,
+            _yes(sharp),
+            _yes(session.heat),
+            _yes(session.guided),
+            STATE_TEXT.get(session.state, session.state),
+            _yes(session.flagged),
+            session.note,
+        )
+
+
+def _pain_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
+    session_ids = {s.uuid: s.id for s in data.sessions}
+    live = [p for p in data.pain_scores if p.deleted_at is None]
+    for pain in sorted(live, key=lambda p: (p.recorded_at, CONTEXT_ORDER.get(p.context, 9), p.uuid)):
+        local = pain.local_time
+        yield (
+            pain.id,
+            local.date().isoformat(),
+            _time(local),
+            pain.score,
+            band(pain.score).value,
+            CONTEXT_TEXT.get(pain.context, pain.context),
+            session_ids.get(pain.session) if pain.session else None,
+            _yes(pain.sharp),
+            _yes(pain.flagged),
+            pain.note,
+        )
+
+
+def render(data: ExportData, options: ExportOptions) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)  # the standard dialect: quotes where needed, CRLF line ends (RFC 4180)
+    if options.table == "pain":
+        writer.writerow(PAIN_HEADERS)
+        rows = _pain_rows(data)
+    else:
+        writer.writerow(SESSION_HEADERS)
+        rows = _session_rows(data)
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue()
+
+
+TABLES = ("sessions", "pain")
+
+EXPORTER = Exporter(name="csv", title="CSV", render=render, options=frozenset({"table"}))

@@ -1,0 +1,540 @@
+"""The lossless JSON backup ("format": "sij-export", "version": 1): writing it, and reading it back strictly.
+
+Stdlib only. Every record carries its uuid; times are ISO 8601 in the offset where they were recorded, with that
+offset in minutes beside them; trashed records keep their `deleted_at`. Lists are sorted (time, then uuid; catalogue
+by slug) so the same data always gives the same bytes. `parse` checks the whole document and raises BackupError with
+the path of the first bad value, before anyone writes anything.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from tracker import safety
+from tracker.clock import as_recorded
+from tracker.exports.base import (
+    ExportData,
+    Exporter,
+    ExportOptions,
+    HoldItem,
+    PainItem,
+    RoutineItem,
+    ScreeningItem,
+    SessionItem,
+    StretchItem,
+)
+
+FORMAT = "sij-export"
+VERSION = 1
+
+SIDES = ("left", "right", "both")
+STATES = ("completed", "stopped_sharp", "aborted")
+CONTEXTS = ("before", "after", "during", "check-in")
+KINDS = ("full", "quick")
+LEVELS = ("none", "same-day", "emergency")
+MAX_OFFSET = 18 * 60  # what ISO 8601 and Python allow
+
+
+class BackupError(ValueError):
+    """The document is not a usable sij backup; the message names where and why."""
+
+
+# ---- writing -----------------------------------------------------------------------------------
+
+
+def _at(moment: datetime | None, offset: int) -> str | None:
+    return None if moment is None else as_recorded(moment, offset).isoformat()
+
+
+def _utc(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.astimezone(timezone.utc).isoformat()
+
+
+def to_document(data: ExportData) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": data.exported_at.isoformat(),
+        "sij_version": data.sij_version,
+        "period": {
+            "since": data.since.isoformat() if data.since else None,
+            "until": data.until.isoformat() if data.until else None,
+        },
+        "settings": dict(sorted(data.settings.items())),
+        "stretches": [
+            {
+                "uuid": s.uuid,
+                "slug": s.slug,
+                "name": s.name,
+                "steps": list(s.steps),
+                "cautions": list(s.cautions),
+                "hold_seconds": s.hold_seconds,
+                "per_side": s.per_side,
+                "source": s.source,
+                "active": s.active,
+                "seeded": s.seeded,
+            }
+            for s in sorted(data.stretches, key=lambda s: (s.slug, s.uuid))
+        ],
+        "routines": [
+            {
+                "uuid": r.uuid,
+                "slug": r.slug,
+                "name": r.name,
+                "description": r.description,
+                "active": r.active,
+                "seeded": r.seeded,
+                "stretches": list(r.stretches),
+            }
+            for r in sorted(data.routines, key=lambda r: (r.slug, r.uuid))
+        ],
+        "sessions": [
+            {
+                "uuid": p.uuid,
+                "started_at": _at(p.started_at, p.offset_minutes),
+                "offset_minutes": p.offset_minutes,
+                "ended_at": _at(p.ended_at, p.offset_minutes),
+                "routine": p.routine,
+                "state": p.state,
+                "guided": p.guided,
+                "heat": p.heat,
+                "sharp": p.sharp,
+                "flagged": p.flagged,
+                "advice": p.advice,
+                "note": p.note,
+                "deleted_at": _utc(p.deleted_at),
+                "holds": [
+                    {
+                        "uuid": h.uuid,
+                        "position": h.position,
+                        "stretch": h.stretch,
+                        "side": h.side,
+                        "seconds": h.seconds,
+                        "completed": h.completed,
+                        "sharp": h.sharp,
+                    }
+                    for h in sorted(p.holds, key=lambda h: (h.position, h.uuid))
+                ],
+            }
+            for p in sorted(data.sessions, key=lambda p: (p.started_at, p.uuid))
+        ],
+        "pain_scores": [
+            {
+                "uuid": s.uuid,
+                "recorded_at": _at(s.recorded_at, s.offset_minutes),
+                "offset_minutes": s.offset_minutes,
+                "score": s.score,
+                "context": s.context,
+                "session": s.session,
+                "sharp": s.sharp,
+                "flagged": s.flagged,
+                "advice": s.advice,
+                "note": s.note,
+                "deleted_at": _utc(s.deleted_at),
+            }
+            for s in sorted(data.pain_scores, key=lambda s: (s.recorded_at, s.uuid))
+        ],
+        "screenings": [
+            {
+                "uuid": s.uuid,
+                "taken_at": _at(s.taken_at, s.offset_minutes),
+                "offset_minutes": s.offset_minutes,
+                "kind": s.kind,
+                "answers": dict(sorted(s.answers.items())),
+                "level": s.level,
+                "advice": s.advice,
+            }
+            for s in sorted(data.screenings, key=lambda s: (s.taken_at, s.uuid))
+        ],
+    }
+
+
+def render(data: ExportData, options: ExportOptions) -> str:
+    return json.dumps(to_document(data), ensure_ascii=False, indent=2) + "\n"
+
+
+EXPORTER = Exporter(name="json", title="JSON backup", render=render, lossless=True)
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+class _Record:
+    """One JSON object being read, with its path for messages (e.g. sessions[3].holds[0])."""
+
+    def __init__(self, value: Any, path: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> None:
+        label = path or "the document"
+        if not isinstance(value, dict):
+            raise BackupError(f"{label} should be an object, not {_kind(value)}")
+        missing = [k for k in required if k not in value]
+        if missing:
+            raise BackupError(f"{label} lacks the field '{missing[0]}'")
+        unknown = sorted(set(value) - set(required) - set(optional))
+        if unknown:
+            raise BackupError(f"{label} has an unknown field '{unknown[0]}'")
+        self.value = value
+        self.path = path
+
+    def where(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def text(self, key: str, *, max_length: int | None = None, empty: bool = True) -> str:
+        value = self.value[key]
+        if not isinstance(value, str):
+            raise BackupError(f"{self.where(key)} should be text, not {_kind(value)}")
+        if not empty and not value.strip():
+            raise BackupError(f"{self.where(key)} is empty")
+        if max_length is not None and len(value) > max_length:
+            raise BackupError(f"{self.where(key)} is {len(value)} characters long; the limit is {max_length}")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.value[key]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BackupError(f"{self.where(key)} should be a list of texts")
+        return tuple(value)
+
+    def boolean(self, key: str) -> bool:
+        value = self.value[key]
+        if not isinstance(value, bool):
+            raise BackupError(f"{self.where(key)} should be true or false, not {_kind(value)}")
+        return value
+
+    def integer(self, key: str, low: int, high: int) -> int:
+        value = self.value[key]
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise BackupError(f"{self.where(key)} should be a whole number from {low} to {high}, not {value!r}")
+        return value
+
+    def choice(self, key: str, allowed: tuple[str, ...]) -> str:
+        value = self.value[key]
+        if value not in allowed:
+            raise BackupError(f"{self.where(key)} is {value!r}; expected one of {', '.join(allowed)}")
+        return str(value)
+
+    def uuid(self, key: str, *, nullable: bool = False) -> str | None:
+        value = self.value[key]
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            raise BackupError(f"{self.where(key)} should be a uuid, not {_kind(value)}")
+        try:
+            canonical = str(uuidlib.UUID(value))
+        except ValueError:
+            raise BackupError(f"{self.where(key)} is {value!r}, not a uuid") from None
+        if canonical != value:
+            raise BackupError(f"{self.where(key)} is {value!r}; write uuids in lower case with hyphens")
+        return value
+
+    def moment(self, key: str, offset: int | None = None, *, nullable: bool = False) -> datetime | None:
+        """An ISO 8601 date-time with its offset, as an aware UTC datetime; its offset must match `offset`."""
+        value = self.value[key]
+        if value is None and nullable:
+            return None
+        if not isinstance(value, str):
+            raise BackupError(f"{self.where(key)} should be an ISO 8601 date-time, not {_kind(value)}")
+        try:
+            parsed = datetime.fromisoformat(value)
+        except ValueError:
+            parsed = None
+        if parsed is None or parsed.tzinfo is None or "T" not in value:
+            raise BackupError(
+                f"{self.where(key)} is {value!r}, not an ISO 8601 date-time with an offset such as "
+                "2026-11-24T09:30:00+01:00"
+            )
+        stated = parsed.utcoffset() or timedelta()
+        if offset is not None and stated != timedelta(minutes=offset):
+            raise BackupError(f"{self.where(key)} has offset {value[-6:]} but offset_minutes is {offset}")
+        return parsed.astimezone(timezone.utc)
+
+    def required_moment(self, key: str, offset: int | None = None) -> datetime:
+        moment = self.moment(key, offset)
+        assert moment is not None
+        return moment
+
+    def day(self, key: str) -> date | None:
+        value = self.value[key]
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) else None
+        except ValueError:
+            pass
+        raise BackupError(f"{self.where(key)} should be an ISO date (2026-11-24) or null, not {value!r}")
+
+    def items(self, key: str) -> list[Any]:
+        value = self.value[key]
+        if not isinstance(value, list):
+            raise BackupError(f"{self.where(key)} should be a list, not {_kind(value)}")
+        return value
+
+
+def _stretch(raw: Any, path: str) -> StretchItem:
+    r = _Record(
+        raw,
+        path,
+        ("uuid", "slug", "name", "steps", "cautions", "hold_seconds", "per_side", "source", "active", "seeded"),
+    )
+    return StretchItem(
+        uuid=str(r.uuid("uuid")),
+        slug=r.text("slug", max_length=64, empty=False),
+        name=r.text("name", max_length=200, empty=False),
+        steps=r.texts("steps"),
+        cautions=r.texts("cautions"),
+        hold_seconds=r.integer("hold_seconds", 1, 3600),
+        per_side=r.boolean("per_side"),
+        source=r.text("source"),
+        active=r.boolean("active"),
+        seeded=r.boolean("seeded"),
+    )
+
+
+def _routine(raw: Any, path: str) -> RoutineItem:
+    r = _Record(raw, path, ("uuid", "slug", "name", "description", "active", "seeded", "stretches"))
+    steps = r.items("stretches")
+    for i, _ in enumerate(steps):
+        _Record({"stretch": steps[i]}, f"{path}.stretches[{i}]", ("stretch",)).uuid("stretch")
+    return RoutineItem(
+        uuid=str(r.uuid("uuid")),
+        slug=r.text("slug", max_length=64, empty=False),
+        name=r.text("name", max_length=200, empty=False),
+        description=r.text("description"),
+        active=r.boolean("active"),
+        seeded=r.boolean("seeded"),
+        stretches=tuple(steps),
+    )
+
+
+def _hold(raw: Any, path: str) -> HoldItem:
+    r = _Record(raw, path, ("uuid", "position", "stretch", "side", "seconds", "completed", "sharp"))
+    return HoldItem(
+        uuid=str(r.uuid("uuid")),
+        position=r.integer("position", 1, 10_000),
+        stretch=str(r.uuid("stretch")),
+        side=r.choice("side", SIDES),
+        seconds=r.integer("seconds", 0, 24 * 3600),
+        completed=r.boolean("completed"),
+        sharp=r.boolean("sharp"),
+    )
+
+
+def _offset(r: _Record) -> int:
+    return r.integer("offset_minutes", -MAX_OFFSET + 1, MAX_OFFSET - 1)
+
+
+def _session(raw: Any, path: str) -> SessionItem:
+    r = _Record(
+        raw,
+        path,
+        (
+            "uuid",
+            "started_at",
+            "offset_minutes",
+            "ended_at",
+            "routine",
+            "state",
+            "guided",
+            "heat",
+            "sharp",
+            "flagged",
+            "advice",
+            "note",
+            "deleted_at",
+            "holds",
+        ),
+    )
+    offset = _offset(r)
+    return SessionItem(
+        uuid=str(r.uuid("uuid")),
+        started_at=r.required_moment("started_at", offset),
+        offset_minutes=offset,
+        ended_at=r.moment("ended_at", offset, nullable=True),
+        routine=r.uuid("routine", nullable=True),
+        heat=r.boolean("heat"),
+        sharp=r.boolean("sharp"),
+        note=r.text("note"),
+        state=r.choice("state", STATES),
+        flagged=r.boolean("flagged"),
+        advice=r.text("advice"),
+        guided=r.boolean("guided"),
+        deleted_at=r.moment("deleted_at", nullable=True),
+        holds=tuple(_hold(h, f"{path}.holds[{i}]") for i, h in enumerate(r.items("holds"))),
+    )
+
+
+def _pain(raw: Any, path: str) -> PainItem:
+    r = _Record(
+        raw,
+        path,
+        (
+            "uuid",
+            "recorded_at",
+            "offset_minutes",
+            "score",
+            "context",
+            "session",
+            "sharp",
+            "flagged",
+            "advice",
+            "note",
+            "deleted_at",
+        ),
+    )
+    offset = _offset(r)
+    return PainItem(
+        uuid=str(r.uuid("uuid")),
+        recorded_at=r.required_moment("recorded_at", offset),
+        offset_minutes=offset,
+        score=r.integer("score", safety.PAIN_MIN, safety.PAIN_MAX),
+        context=r.choice("context", CONTEXTS),
+        sharp=r.boolean("sharp"),
+        note=r.text("note"),
+        session=r.uuid("session", nullable=True),
+        flagged=r.boolean("flagged"),
+        advice=r.text("advice"),
+        deleted_at=r.moment("deleted_at", nullable=True),
+    )
+
+
+def _screening(raw: Any, path: str) -> ScreeningItem:
+    r = _Record(raw, path, ("uuid", "taken_at", "offset_minutes", "kind", "answers", "level", "advice"))
+    offset = _offset(r)
+    answers = r.value["answers"]
+    if not isinstance(answers, dict):
+        raise BackupError(f"{path}.answers should be an object, not {_kind(answers)}")
+    for code, answer in answers.items():
+        # E1-E6 and U1-U7 for a full screen; the quick check before a routine stores one combined answer.
+        if not code or len(code) > 64 or not code.replace("_", "").replace("-", "").isalnum():
+            raise BackupError(f"{path}.answers has a question code {code!r} that is not a short identifier")
+        if not isinstance(answer, bool):
+            raise BackupError(f"{path}.answers.{code} should be true or false, not {_kind(answer)}")
+    return ScreeningItem(
+        uuid=str(r.uuid("uuid")),
+        taken_at=r.required_moment("taken_at", offset),
+        offset_minutes=offset,
+        kind=r.choice("kind", KINDS),
+        answers=dict(answers),
+        level=r.choice("level", LEVELS),
+        advice=r.text("advice"),
+    )
+
+
+def _check_references(data: ExportData) -> None:
+    seen: set[str] = set()
+    every = [
+        *(("stretches", s.uuid) for s in data.stretches),
+        *(("routines", r.uuid) for r in data.routines),
+        *(("sessions", p.uuid) for p in data.sessions),
+        *(("holds", h.uuid) for p in data.sessions for h in p.holds),
+        *(("pain_scores", s.uuid) for s in data.pain_scores),
+        *(("screenings", s.uuid) for s in data.screenings),
+    ]
+    for where, uuid in every:
+        if uuid in seen:
+            raise BackupError(f"the uuid {uuid} appears twice (again in {where}); each record needs its own")
+        seen.add(uuid)
+    slugs: set[str] = set()
+    for s in data.stretches:
+        if s.slug in slugs:
+            raise BackupError(f"two stretches share the slug '{s.slug}'")
+        slugs.add(s.slug)
+    slugs.clear()
+    for r in data.routines:
+        if r.slug in slugs:
+            raise BackupError(f"two routines share the slug '{r.slug}'")
+        slugs.add(r.slug)
+    stretches = {s.uuid for s in data.stretches}
+    routines = {r.uuid for r in data.routines}
+    sessions = {p.uuid for p in data.sessions}
+    for r in data.routines:
+        for ref in r.stretches:
+            if ref not in stretches:
+                raise BackupError(f"routine '{r.slug}' names stretch {ref}, which is not in the file's stretches")
+    for i, p in enumerate(data.sessions):
+        if p.routine is not None and p.routine not in routines:
+            raise BackupError(f"sessions[{i}].routine {p.routine} is not in the file's routines")
+        for j, h in enumerate(p.holds):
+            if h.stretch not in stretches:
+                raise BackupError(f"sessions[{i}].holds[{j}].stretch {h.stretch} is not in the file's stretches")
+    for i, pain in enumerate(data.pain_scores):
+        if pain.session is not None and pain.session not in sessions:
+            raise BackupError(f"pain_scores[{i}].session {pain.session} is not in the file's sessions")
+
+
+TOP_LEVEL = (
+    "format",
+    "version",
+    "exported_at",
+    "sij_version",
+    "period",
+    "settings",
+    "stretches",
+    "routines",
+    "sessions",
+    "pain_scores",
+    "screenings",
+)
+
+
+def from_document(document: Any) -> ExportData:
+    """The backup as plain data, or BackupError naming the first problem. Checks the whole document."""
+    if not isinstance(document, dict):
+        raise BackupError(f"it holds {_kind(document)}, not a sij export object")
+    if document.get("format") != FORMAT:
+        found = document.get("format")
+        what = f"its format is {found!r}" if found is not None else 'it has no "format": "sij-export" field'
+        raise BackupError(f"it is not a sij export ({what})")
+    version = document.get("version")
+    if version != VERSION or isinstance(version, bool):
+        raise BackupError(f"its version {version!r} is not supported; this sij reads version {VERSION}")
+    top = _Record(document, "", TOP_LEVEL)
+    period = _Record(document["period"], "period", ("since", "until"))
+    settings = document["settings"]
+    if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
+        raise BackupError("settings should be an object of texts")
+    for key in settings:
+        if not key or len(key) > 64:
+            raise BackupError(f"settings has a key {key!r} that is empty or longer than 64 characters")
+    data = ExportData(
+        exported_at=top.required_moment("exported_at"),
+        sij_version=top.text("sij_version"),
+        since=period.day("since"),
+        until=period.day("until"),
+        settings=dict(settings),
+        stretches=tuple(_stretch(s, f"stretches[{i}]") for i, s in enumerate(top.items("stretches"))),
+        routines=tuple(_routine(r, f"routines[{i}]") for i, r in enumerate(top.items("routines"))),
+        sessions=tuple(_session(p, f"sessions[{i}]") for i, p in enumerate(top.items("sessions"))),
+        pain_scores=tuple(_pain(s, f"pain_scores[{i}]") for i, s in enumerate(top.items("pain_scores"))),
+        screenings=tuple(_screening(s, f"screenings[{i}]") for i, s in enumerate(top.items("screenings"))),
+    )
+    _check_references(data)
+    return data
+
+
+def parse(text: str) -> ExportData:
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        raise BackupError(
+            f"it is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}); it may be truncated or damaged"
+        ) from None
+    except RecursionError:
+        raise BackupError("it is nested too deeply to be a sij export") from None
+    return from_document(document)

@@ -1,0 +1,516 @@
+"""Export and import: take a plain snapshot of the database for the exporters, and merge a JSON backup back in.
+
+The merge never overwrites what the person has: records are matched by uuid (stretches and routines also by slug,
+because databases made before seeded uuids were fixed gave the same stretch a different uuid), identical ones are
+skipped, and differing ones are kept as they are and reported as conflicts.
+"""
+
+from __future__ import annotations
+
+import uuid as uuidlib
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+from sqlmodel import Session, col, select
+
+from tracker import __version__
+from tracker.clock import local_day
+from tracker.errors import InvalidInput
+from tracker.exports.base import (
+    ExportData,
+    HoldItem,
+    PainItem,
+    RoutineItem,
+    ScreeningItem,
+    SessionItem,
+    StretchItem,
+)
+from tracker.models import Hold, PainScore, Practice, Routine, RoutineStep, Screening, Setting, Stretch
+from tracker.services.practices import check_note
+from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
+
+FHIR_PATIENT_ID = "fhir_patient_id"
+# Bookkeeping about this database file rather than the person's data: never exported, never imported.
+INTERNAL_SETTINGS = frozenset({SEED_VERSION})
+
+
+# ---- reading rows as plain items ---------------------------------------------------------------
+
+
+def _stretch_item(row: Stretch) -> StretchItem:
+    return StretchItem(
+        uuid=row.uuid,
+        slug=row.slug,
+        name=row.name,
+        steps=tuple(row.steps),
+        cautions=tuple(row.cautions),
+        hold_seconds=row.hold_seconds,
+        per_side=row.per_side,
+        source=row.source,
+        active=row.active,
+        seeded=row.seeded,
+    )
+
+
+def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[RoutineItem]:
+    steps: dict[int, list[str]] = defaultdict(list)
+    for step in session.exec(select(RoutineStep).order_by(col(RoutineStep.routine_id), col(RoutineStep.position))):
+        steps[step.routine_id].append(stretch_uuids[step.stretch_id])
+    return [
+        RoutineItem(
+            uuid=row.uuid,
+            slug=row.slug,
+            name=row.name,
+            description=row.description,
+            active=row.active,
+            seeded=row.seeded,
+            stretches=tuple(steps[row.id] if row.id is not None else ()),
+        )
+        for row in session.exec(select(Routine).order_by(col(Routine.slug)))
+    ]
+
+
+def _session_items(
+    session: Session, rows: list[Practice], stretch_uuids: dict[int, str], routine_uuids: dict[int, str]
+) -> list[SessionItem]:
+    holds: dict[int, list[HoldItem]] = defaultdict(list)
+    # Whole tables are read and filtered here rather than with IN (...): a long history would pass SQLite's
+    # limit on bound parameters.
+    ids = {row.id for row in rows}
+    if ids:
+        for hold in session.exec(select(Hold)):
+            if hold.practice_id not in ids:
+                continue
+            holds[hold.practice_id].append(
+                HoldItem(
+                    uuid=hold.uuid,
+                    position=hold.position,
+                    stretch=stretch_uuids[hold.stretch_id],
+                    side=hold.side,
+                    seconds=hold.seconds,
+                    completed=hold.completed,
+                    sharp=hold.sharp,
+                )
+            )
+    return [
+        SessionItem(
+            uuid=row.uuid,
+            started_at=row.started_at,
+            offset_minutes=row.offset_minutes,
+            ended_at=row.ended_at,
+            routine=routine_uuids[row.routine_id] if row.routine_id is not None else None,
+            heat=row.heat,
+            sharp=row.sharp,
+            note=row.note,
+            state=row.state,
+            flagged=row.flagged,
+            advice=row.advice,
+            guided=row.guided,
+            deleted_at=row.deleted_at,
+            holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
+            id=row.id,
+        )
+        for row in rows
+    ]
+
+
+def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
+    return PainItem(
+        uuid=row.uuid,
+        recorded_at=row.recorded_at,
+        offset_minutes=row.offset_minutes,
+        score=row.score,
+        context=row.context,
+        sharp=row.sharp,
+        note=row.note,
+        session=practice_uuids[row.practice_id] if row.practice_id is not None else None,
+        flagged=row.flagged,
+        advice=row.advice,
+        deleted_at=row.deleted_at,
+        id=row.id,
+    )
+
+
+def _screening_item(row: Screening) -> ScreeningItem:
+    return ScreeningItem(
+        uuid=row.uuid,
+        taken_at=row.taken_at,
+        offset_minutes=row.offset_minutes,
+        kind=row.kind,
+        answers=dict(row.answers),
+        level=row.level,
+        advice=row.advice,
+        id=row.id,
+    )
+
+
+def _catalogue_uuids(session: Session) -> tuple[dict[int, str], dict[int, str]]:
+    stretches = {row.id: row.uuid for row in session.exec(select(Stretch)) if row.id is not None}
+    routines = {row.id: row.uuid for row in session.exec(select(Routine)) if row.id is not None}
+    return stretches, routines
+
+
+# ---- export ------------------------------------------------------------------------------------
+
+
+def ensure_patient_id(*, session: Session) -> str:
+    """The FHIR Patient id of this database: made once, then the same in every export (and kept by a backup).
+
+    A stable id lets a records system that receives several exports see one person, as it already sees the same
+    sessions and scores under their stable uuids.
+    """
+    current = get_setting(session=session, key=FHIR_PATIENT_ID)
+    if not current:
+        current = str(uuidlib.uuid4())
+        put_setting(session=session, key=FHIR_PATIENT_ID, value=current)
+    return current
+
+
+def build_export(
+    *,
+    session: Session,
+    now: datetime,
+    since: date | None = None,
+    until: date | None = None,
+    include_trashed: bool = False,
+    name: str | None = None,
+    with_patient_id: bool = False,
+) -> ExportData:
+    """A snapshot of the records in local days `since`..`until` (inclusive), with the whole catalogue and settings.
+
+    Pain scores taken in a session go with their session; check-ins and screenings count by their own day. Trashed
+    records are left out unless `include_trashed` (the lossless backup keeps them).
+    """
+    day_start = day_start_minutes(session=session)
+
+    def in_period(moment: datetime, offset: int) -> bool:
+        day = local_day(moment, offset, day_start)
+        return (since is None or day >= since) and (until is None or day <= until)
+
+    patient_id = ensure_patient_id(session=session) if with_patient_id else ""
+    stretch_uuids, routine_uuids = _catalogue_uuids(session)
+    stretches = [_stretch_item(row) for row in session.exec(select(Stretch).order_by(col(Stretch.slug)))]
+    practices = [
+        row
+        for row in session.exec(select(Practice))
+        if (include_trashed or row.deleted_at is None) and in_period(row.started_at, row.offset_minutes)
+    ]
+    practices.sort(key=lambda row: (row.started_at, row.uuid))
+    practice_uuids = {row.id: row.uuid for row in practices if row.id is not None}
+    pains = []
+    for row in session.exec(select(PainScore)):
+        if row.deleted_at is not None and not include_trashed:
+            continue
+        if row.practice_id is not None:
+            if row.practice_id in practice_uuids:
+                pains.append(_pain_item(row, practice_uuids))
+        elif in_period(row.recorded_at, row.offset_minutes):
+            pains.append(_pain_item(row, practice_uuids))
+    pains.sort(key=lambda p: (p.recorded_at, p.uuid))
+    screenings = [
+        _screening_item(row) for row in session.exec(select(Screening)) if in_period(row.taken_at, row.offset_minutes)
+    ]
+    screenings.sort(key=lambda s: (s.taken_at, s.uuid))
+    settings = {
+        row.key: row.value
+        for row in session.exec(select(Setting).order_by(col(Setting.key)))
+        if row.key not in INTERNAL_SETTINGS
+    }
+    return ExportData(
+        exported_at=now,
+        sij_version=__version__,
+        stretches=tuple(stretches),
+        routines=tuple(_routine_items(session, stretch_uuids)),
+        sessions=tuple(_session_items(session, practices, stretch_uuids, routine_uuids)),
+        pain_scores=tuple(pains),
+        screenings=tuple(screenings),
+        settings=settings,
+        since=since,
+        until=until,
+        day_start_minutes=day_start,
+        patient_id=patient_id,
+        name=name,
+    )
+
+
+# ---- import ------------------------------------------------------------------------------------
+
+KINDS = ("stretches", "routines", "sessions", "holds", "pain_scores", "screenings", "settings")
+
+
+@dataclass
+class ImportSummary:
+    added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    conflicts: list[str] = field(default_factory=list)  # "what: why", each kept as it was here
+
+    @property
+    def total_added(self) -> int:
+        return sum(self.added.values())
+
+
+def _check_texts(data: ExportData) -> None:
+    for i, p in enumerate(data.sessions):
+        _note(p.note, f"sessions[{i}].note")
+    for i, s in enumerate(data.pain_scores):
+        _note(s.note, f"pain_scores[{i}].note")
+
+
+def _note(text: str, where: str) -> None:
+    try:
+        check_note(text)
+    except InvalidInput as err:
+        raise InvalidInput(f"{where}: {err}") from None
+
+
+def _has_records(session: Session) -> bool:
+    return any(
+        session.exec(select(model.id).limit(1)).first() is not None for model in (Practice, PainScore, Screening)
+    )
+
+
+def check_importable(data: ExportData) -> None:
+    """Rules beyond the document's shape (note length and characters); raises InvalidInput."""
+    _check_texts(data)
+
+
+def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
+    """Merge a parsed backup into the database; call `check_importable` first. Never overwrites existing records.
+
+    Into a database that holds no sessions, pain scores or screenings yet (a restore), the file's settings replace
+    the defaults; otherwise a setting that differs is kept and reported.
+    """
+    check_importable(data)
+    summary = ImportSummary()
+    restoring = not _has_records(session)
+    stretch_map = _merge_stretches(session, data.stretches, summary)  # file uuid -> row here
+    routine_map = _merge_routines(session, data.routines, stretch_map, summary)
+    practice_ids = _merge_sessions(session, data.sessions, stretch_map, routine_map, summary)
+    _merge_pains(session, data.pain_scores, practice_ids, summary)
+    _merge_screenings(session, data.screenings, summary)
+    _merge_settings(session, data.settings, restoring, summary)
+    session.flush()
+    return summary
+
+
+def _merge_stretches(session: Session, items: Iterable[StretchItem], summary: ImportSummary) -> dict[str, Stretch]:
+    rows = list(session.exec(select(Stretch)))
+    by_uuid = {r.uuid: r for r in rows}
+    by_slug = {r.slug: r for r in rows}
+    mapping: dict[str, Stretch] = {}
+    for item in items:
+        row = by_uuid.get(item.uuid) or by_slug.get(item.slug)
+        if row is not None:
+            mapping[item.uuid] = row
+            if _stretch_item(row) == replace(item, uuid=row.uuid):
+                summary.unchanged["stretches"] += 1
+            else:
+                summary.conflicts.append(f"stretch '{item.slug}': differs from the one here")
+            continue
+        row = Stretch(
+            uuid=item.uuid,
+            slug=item.slug,
+            name=item.name,
+            steps=list(item.steps),
+            cautions=list(item.cautions),
+            hold_seconds=item.hold_seconds,
+            per_side=item.per_side,
+            source=item.source,
+            active=item.active,
+            seeded=item.seeded,
+        )
+        session.add(row)
+        by_uuid[row.uuid] = by_slug[row.slug] = mapping[item.uuid] = row
+        summary.added["stretches"] += 1
+    session.flush()
+    return mapping
+
+
+def _merge_routines(
+    session: Session, items: Iterable[RoutineItem], stretches: dict[str, Stretch], summary: ImportSummary
+) -> dict[str, Routine]:
+    rows = list(session.exec(select(Routine)))
+    by_uuid = {r.uuid: r for r in rows}
+    by_slug = {r.slug: r for r in rows}
+    stretch_uuids, _ = _catalogue_uuids(session)
+    here = {r.uuid: r for r in _routine_items(session, stretch_uuids)}
+    mapping: dict[str, Routine] = {}
+    for item in items:
+        translated = replace(item, stretches=tuple(stretches[s].uuid for s in item.stretches))
+        row = by_uuid.get(item.uuid) or by_slug.get(item.slug)
+        if row is not None:
+            mapping[item.uuid] = row
+            if here[row.uuid] == replace(translated, uuid=row.uuid):
+                summary.unchanged["routines"] += 1
+            else:
+                summary.conflicts.append(f"routine '{item.slug}': differs from the one here")
+            continue
+        row = Routine(
+            uuid=item.uuid,
+            slug=item.slug,
+            name=item.name,
+            description=item.description,
+            active=item.active,
+            seeded=item.seeded,
+        )
+        session.add(row)
+        session.flush()
+        assert row.id is not None
+        for position, stretch_uuid in enumerate(item.stretches, start=1):
+            stretch_id = stretches[stretch_uuid].id
+            assert stretch_id is not None
+            session.add(RoutineStep(routine_id=row.id, position=position, stretch_id=stretch_id))
+        by_uuid[row.uuid] = by_slug[row.slug] = mapping[item.uuid] = row
+        summary.added["routines"] += 1
+    session.flush()
+    return mapping
+
+
+def _merge_sessions(
+    session: Session,
+    items: tuple[SessionItem, ...],
+    stretches: dict[str, Stretch],
+    routines: dict[str, Routine],
+    summary: ImportSummary,
+) -> dict[str, int]:
+    """Sessions with their holds, as one unit each. Returns uuid -> id of every file session now here."""
+    uuids = {p.uuid for p in items}
+    existing = {row.uuid: row for row in session.exec(select(Practice)) if row.uuid in uuids}
+    hold_uuids = {h.uuid for p in items for h in p.holds}
+    taken_holds = {uuid for uuid in session.exec(select(Hold.uuid)) if uuid in hold_uuids}
+    stretch_uuids, routine_uuids = _catalogue_uuids(session)
+    here = {i.uuid: i for i in _session_items(session, list(existing.values()), stretch_uuids, routine_uuids)}
+    ids: dict[str, int] = {}
+    for item in items:
+        translated = replace(
+            item,
+            routine=routines[item.routine].uuid if item.routine else None,
+            holds=tuple(replace(h, stretch=stretches[h.stretch].uuid) for h in item.holds),
+        )
+        row = existing.get(item.uuid)
+        if row is not None:
+            assert row.id is not None
+            ids[item.uuid] = row.id
+            if here[item.uuid] == translated:
+                summary.unchanged["sessions"] += 1
+                summary.unchanged["holds"] += len(item.holds)
+            else:
+                summary.conflicts.append(f"session {item.uuid}: differs from the one here")
+            continue
+        if any(h.uuid in taken_holds for h in item.holds):
+            summary.conflicts.append(f"session {item.uuid}: one of its holds already belongs to another session here")
+            continue
+        practice = Practice(
+            uuid=item.uuid,
+            started_at=item.started_at,
+            offset_minutes=item.offset_minutes,
+            ended_at=item.ended_at,
+            routine_id=routines[item.routine].id if item.routine else None,
+            heat=item.heat,
+            sharp=item.sharp,
+            note=item.note,
+            state=item.state,
+            flagged=item.flagged,
+            advice=item.advice,
+            guided=item.guided,
+            deleted_at=item.deleted_at,
+        )
+        session.add(practice)
+        session.flush()
+        assert practice.id is not None
+        for hold in item.holds:
+            stretch_id = stretches[hold.stretch].id
+            assert stretch_id is not None
+            session.add(
+                Hold(
+                    uuid=hold.uuid,
+                    practice_id=practice.id,
+                    position=hold.position,
+                    stretch_id=stretch_id,
+                    side=hold.side,
+                    seconds=hold.seconds,
+                    completed=hold.completed,
+                    sharp=hold.sharp,
+                )
+            )
+        ids[item.uuid] = practice.id
+        summary.added["sessions"] += 1
+        summary.added["holds"] += len(item.holds)
+    session.flush()
+    return ids
+
+
+def _merge_pains(
+    session: Session, items: tuple[PainItem, ...], practice_ids: dict[str, int], summary: ImportSummary
+) -> None:
+    uuids = {p.uuid for p in items}
+    existing = {row.uuid: row for row in session.exec(select(PainScore)) if row.uuid in uuids}
+    practice_uuids = {pid: uuid for pid, uuid in session.exec(select(Practice.id, Practice.uuid)) if pid is not None}
+    for item in items:
+        row = existing.get(item.uuid)
+        if row is not None:
+            if _pain_item(row, practice_uuids) == item:
+                summary.unchanged["pain_scores"] += 1
+            else:
+                summary.conflicts.append(f"pain score {item.uuid}: differs from the one here")
+            continue
+        if item.session is not None and item.session not in practice_ids:
+            summary.conflicts.append(f"pain score {item.uuid}: its session was not imported")
+            continue
+        session.add(
+            PainScore(
+                uuid=item.uuid,
+                recorded_at=item.recorded_at,
+                offset_minutes=item.offset_minutes,
+                score=item.score,
+                context=item.context,
+                sharp=item.sharp,
+                note=item.note,
+                practice_id=practice_ids[item.session] if item.session else None,
+                flagged=item.flagged,
+                advice=item.advice,
+                deleted_at=item.deleted_at,
+            )
+        )
+        summary.added["pain_scores"] += 1
+
+
+def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summary: ImportSummary) -> None:
+    uuids = {s.uuid for s in items}
+    existing = {row.uuid: row for row in session.exec(select(Screening)) if row.uuid in uuids}
+    for item in items:
+        row = existing.get(item.uuid)
+        if row is not None:
+            if _screening_item(row) == item:
+                summary.unchanged["screenings"] += 1
+            else:
+                summary.conflicts.append(f"screening {item.uuid}: differs from the one here")
+            continue
+        session.add(
+            Screening(
+                uuid=item.uuid,
+                taken_at=item.taken_at,
+                offset_minutes=item.offset_minutes,
+                kind=item.kind,
+                answers=dict(item.answers),
+                level=item.level,
+                advice=item.advice,
+            )
+        )
+        summary.added["screenings"] += 1
+
+
+def _merge_settings(session: Session, settings: dict[str, str], restoring: bool, summary: ImportSummary) -> None:
+    for key, value in sorted(settings.items()):
+        if key in INTERNAL_SETTINGS:
+            continue
+        row = session.get(Setting, key)
+        if row is None or (restoring and row.value != value):
+            put_setting(session=session, key=key, value=value)
+            summary.added["settings"] += 1
+        elif row.value == value:
+            summary.unchanged["settings"] += 1
+        else:
+            summary.conflicts.append(f"setting {key}: kept {row.value!r} (the file has {value!r})")
