@@ -114,7 +114,7 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import history, log, run, stretches
+    from tracker.cli import history, log, progress, run, stretches
 
     app.command("log")(log.log_command)
     app.command("pain")(log.pain_command)
@@ -122,6 +122,10 @@ def _register() -> None:
     app.command("run")(run.run_command)
     app.command("screen")(run.screen_command)
     app.add_typer(stretches.stretches_app, name="stretches")
+    app.command("progress")(progress.progress_command)
+    app.command("plot")(progress.plot_command)
+    app.command("due")(progress.due_command)
+    app.add_typer(progress.settings_app, name="settings")
 
 
 _register()
