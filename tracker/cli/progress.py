@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 PLOT_FORMATS = ("png", "svg", "pdf")
 
 
+def _line(text: str) -> None:
+    """One line of data on stdout, never wrapped (scripts and shell prompts read it)."""
+    console.out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def target_value(value: str) -> int:
     text = str(value).strip()
     if not text.isdigit() or not 1 <= int(text) <= 7:
@@ -118,8 +123,12 @@ def progress_view(progress: Progress) -> Table:
     grid.add_row("", Text(c.text, style=style))
     events = f"sharp pain {p.sharp_events} · severe pain (7 or more) {p.severe_events}"
     grid.add_row("Events", Text(events, style="red" if p.sharp_events or p.severe_events else ""))
-    spark = sparkline(progress.daily_pain(SPARK_DAYS))
-    grid.add_row(f"Last {SPARK_DAYS} days", Text(f"|{spark}| pain before sessions, 0-10, one mark a day"))
+    recent = progress.daily_pain(SPARK_DAYS)
+    if any(value is not None for value in recent):
+        spark = Text(f"|{sparkline(recent)}| pain before sessions, 0-10, one mark a day")
+    else:
+        spark = Text("no pain scores recorded in these days")
+    grid.add_row(f"Last {SPARK_DAYS} days", spark)
     grid.add_row("", Text(INFORMATION_ONLY, style="dim"))
     return grid
 
@@ -226,7 +235,7 @@ def plot_command(
     charts.check_enough(progress, holds, chart_kind)
     figure = charts.build_figure(progress, holds, chart_kind)
     write_new_file(path, charts.render(figure, fmt), force=force)
-    console.out_line(str(path))
+    _line(str(path))
 
 
 # ---- sij due ------------------------------------------------------------------------------------
@@ -252,9 +261,9 @@ def due_command(
         console.print_json({"day": today.isoformat(), "done": done, "sessions_completed": completed})
     elif not quiet:
         if done:
-            console.out_line(f"Today's routine is done ({today}).")
+            _line(f"Today's routine is done ({today}).")
         else:
-            console.out_line(f"Today's routine is due ({today}): `sij run`, or `sij log` if you already stretched.")
+            _line(f"Today's routine is due ({today}): `sij run`, or `sij log` if you already stretched.")
     if not done:
         raise typer.Exit(1)
 
@@ -319,13 +328,13 @@ def day_start_command(
     if value is None:
         with app.work(readonly=True) as session:
             minutes = day_start_minutes(session=session)
-        console.out_line(f"{minutes // 60:02d}:{minutes % 60:02d}")
+        _line(f"{minutes // 60:02d}:{minutes % 60:02d}")
         return
     minutes = parse_day_start(value)
     text = f"{minutes // 60:02d}:{minutes % 60:02d}"
     with app.work() as session:
         put_setting(session=session, key=DAY_START, value=text)
     if minutes:
-        console.out_line(f"Day start set to {text}: anything recorded before {text} counts for the day before.")
+        _line(f"Day start set to {text}: anything recorded before {text} counts for the day before.")
     else:
-        console.out_line("Day start set to 00:00: each record counts for the calendar day it was made.")
+        _line("Day start set to 00:00: each record counts for the calendar day it was made.")
