@@ -35,6 +35,8 @@ GREY = "#DDDDDD"
 BEFORE_COLOUR = VERMILLION
 AFTER_COLOUR = BLUE
 ROLLING_DAYS = 7
+LONG_ROLLING_DAYS = 28
+LONG_PERIOD_DAYS = 400
 EVENT_STRIP = 11.0  # y position of the sharp/severe markers, above the 0-10 scale
 FORMATS = ("png", "svg", "pdf")
 
@@ -138,18 +140,20 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
     before = [(d.day, d.before_mean) for d in days if d.before_mean is not None]
     after = [(d.day, d.after_mean) for d in days if d.after_mean is not None]
     size, alpha = (22, 0.6) if len(days) <= 120 else (6, 0.35)
+    # Over more than about a year a 7-day average is mostly noise at this width; a 4-week one shows the trend.
+    window = ROLLING_DAYS if (progress.end - progress.start).days <= LONG_PERIOD_DAYS else LONG_ROLLING_DAYS
     for points, colour, label in ((before, BEFORE_COLOUR, "before"), (after, AFTER_COLOUR, "after")):
         if not points:
             continue
         x, y = zip(*points, strict=True)
         axes.scatter(_x(x), y, s=size, color=colour, alpha=alpha, linewidths=0, label=f"Pain {label} a session (daily)")
-        rolled = rolling_mean(points)
+        rolled = rolling_mean(points, window)
         axes.plot(
             _x([d for d, _ in rolled]),
             [v for _, v in rolled],
             color=colour,
             linewidth=2,
-            label=f"Pain {label}: {ROLLING_DAYS}-day average",
+            label=f"Pain {label}: {window}-day average",
         )
     change = progress.change
     if change.baseline.median is not None and change.baseline.median >= safety.MIN_BASELINE:

@@ -133,7 +133,7 @@ def daily_totals(*, session: Session, start: date | None, end: date | None) -> l
     return [DayTotals(day=date.fromisoformat(day), **values) for day, values in sorted(by_day.items())]
 
 
-def _pre_session_scores(session: Session, start: date, end: date, *, newest: bool) -> list[DatedScore]:
+def _pre_session_scores(session: Session, start: date | None, end: date | None, *, newest: bool) -> list[DatedScore]:
     day_start = day_start_minutes(session=session)
     sday = _pain_day(day_start).label("day")
     order = (
@@ -158,7 +158,9 @@ def _pre_session_scores(session: Session, start: date, end: date, *, newest: boo
     return scores[::-1] if newest else scores
 
 
-def _session_pairs(session: Session, start: date, end: date) -> tuple[int, float | None, list[tuple[float, float]]]:
+def _session_pairs(
+    session: Session, start: date | None, end: date | None
+) -> tuple[int, float | None, list[tuple[float, float]]]:
     """Sessions with pain before and after: how many, the mean change, and the last few pairs."""
     day_start = day_start_minutes(session=session)
     before = col(PainScore.context) == PainContext.before.value
@@ -207,15 +209,18 @@ def progress_data(*, session: Session, now: datetime, since: date | None, until:
     start = earliest or end
     if start > end:
         start = end
-    days = daily_totals(session=session, start=start, end=end)
-    count, mean, recent = _session_pairs(session, start, end)
+    # Without --since/--until the period already holds every record (nothing is recorded in the future),
+    # so the queries skip the per-row local-day test: a whole history costs one pass over each table.
+    low, high = since and start, until and end
+    days = daily_totals(session=session, start=low, end=high)
+    count, mean, recent = _session_pairs(session, low, high)
     return ProgressData(
         start=start,
         end=end,
         today=today,
         days=tuple(days),
-        first_before=tuple(_pre_session_scores(session, start, end, newest=False)),
-        last_before=tuple(_pre_session_scores(session, start, end, newest=True)),
+        first_before=tuple(_pre_session_scores(session, low, high, newest=False)),
+        last_before=tuple(_pre_session_scores(session, low, high, newest=True)),
         sessions_with_both=count,
         mean_change=mean,
         recent_pairs=tuple(recent),
