@@ -17,7 +17,7 @@ from rich.text import Text
 from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
-from tracker.errors import DataError, InvalidInput
+from tracker.errors import DataError, InvalidInput, NothingToDo
 
 if TYPE_CHECKING:
     from tracker.stats import Progress
@@ -66,9 +66,9 @@ def progress_command(
         console.print_json(progress.to_dict())
         return
     if not progress.has_records:
+        period = "yet" if start is None and end is None else f"between {progress.start} and {progress.end}"
         console.info(
-            f"Nothing recorded between {progress.start} and {progress.end}. "
-            "Record a session with `sij run` or `sij log`, or pain with `sij pain N`."
+            f"Nothing recorded {period}. Record a session with `sij run` or `sij log`, or pain with `sij pain N`."
         )
         return
     console.out.print(progress_view(progress))
@@ -231,6 +231,10 @@ def plot_command(
         if kind in (PlotKind.all, PlotKind.stretches):
             holds = holds_per_stretch(session=session, start=data.start, end=data.end)
     progress = summarize(data)
+    if not progress.has_records and start is None and end is None:
+        raise NothingToDo(
+            "Nothing recorded yet, so there is nothing to plot; record sessions with `sij run` or `sij log`."
+        )
     chart_kind = charts.Kind(kind.value)
     charts.check_enough(progress, holds, chart_kind)
     figure = charts.build_figure(progress, holds, chart_kind)
