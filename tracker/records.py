@@ -123,3 +123,53 @@ class ScreeningRecord:
     @property
     def local_time(self) -> datetime:
         return as_recorded(self.taken_at, self.offset_minutes)
+
+
+# ---- progress: aggregates that services.progress computes in SQL, for stats and charts ----------
+
+
+@dataclass(frozen=True)
+class DayTotals:
+    """Everything recorded on one local day, already aggregated by the database."""
+
+    day: date
+    sessions_completed: int = 0
+    sessions_stopped: int = 0  # stopped for sharp pain or ended early
+    before_mean: float | None = None  # mean of the pre-session scores of the day
+    before_count: int = 0
+    after_mean: float | None = None  # mean of the post-session scores of the day
+    after_count: int = 0
+    sharp_events: int = 0  # sessions with sharp pain, and sharp check-ins
+    severe_events: int = 0  # pain scores of 7 or more, any context
+
+
+@dataclass(frozen=True)
+class DatedScore:
+    day: date
+    score: int
+
+
+@dataclass(frozen=True)
+class ProgressData:
+    """The raw material of `sij progress` for one period of local days (start..end inclusive)."""
+
+    start: date
+    end: date
+    today: date
+    days: tuple[DayTotals, ...]  # only days with a record, oldest first
+    first_before: tuple[DatedScore, ...]  # the first 3 pre-session scores of the period, oldest first
+    last_before: tuple[DatedScore, ...]  # the last 3, oldest first
+    sessions_with_both: int  # sessions with a score before and after
+    mean_change: float | None  # mean of (after - before) over those sessions
+    recent_pairs: tuple[tuple[float, float], ...]  # (before, after) of the last 5 such sessions, newest first
+    has_records: bool = True
+
+
+@dataclass(frozen=True)
+class StretchHolds:
+    """Holds of one stretch in a period: completed, and started but not completed."""
+
+    slug: str
+    name: str
+    completed: int
+    not_completed: int

@@ -7,6 +7,7 @@ Texts are written in plain words, never a diagnosis, and are stored with the ent
 from __future__ import annotations
 
 import enum
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -273,6 +274,9 @@ MIN_BASELINE = 2
 WINDOW = 3
 MIN_SPAN_DAYS = 14
 HURT_WINDOW = 5
+# "Regular use" for the no-improvement advice: a design choice following ACSM's "at least 2-3 days a
+# week" for flexibility work. Fewer days than this per week is not a fair trial of the routine.
+REGULAR_DAYS_PER_WEEK = 3
 
 
 class Verdict(str, enum.Enum):
@@ -297,6 +301,41 @@ def classify_change(baseline: float, current: float) -> Verdict:
     if delta >= MEANINGFUL_POINTS and delta / baseline >= MEANINGFUL_FRACTION:
         return Verdict.meaningful
     return Verdict.no_meaningful_change
+
+
+def improvement_target(baseline: float) -> float:
+    """The highest current score that still counts as a meaningful improvement on `baseline`."""
+    return baseline - max(MEANINGFUL_POINTS, MEANINGFUL_FRACTION * baseline)
+
+
+def substantial_target(baseline: float) -> float:
+    """The highest current score that counts as a substantial improvement on `baseline`."""
+    return baseline - max(MEANINGFUL_POINTS, SUBSTANTIAL_FRACTION * baseline)
+
+
+def change_verdict(first: Sequence[int], last: Sequence[int], span_days: int, total: int) -> Verdict:
+    """The whole meaningful-change rule on the pre-session scores of a period.
+
+    `first` and `last` are the first and last WINDOW pre-session scores, `total` how many there are
+    in all (the two windows must not share a score), and `span_days` the days from the first score
+    of `first` to the last score of `last`, which must be at least MIN_SPAN_DAYS.
+    """
+    if len(first) < WINDOW or len(last) < WINDOW or total < 2 * WINDOW or span_days < MIN_SPAN_DAYS:
+        return Verdict.not_enough_data
+    return classify_change(statistics.median(first[:WINDOW]), statistics.median(last[-WINDOW:]))
+
+
+def stretching_seems_to_hurt(recent: Sequence[tuple[float, float]], verdict: Verdict) -> bool:
+    """Pain after above pain before in most of the last HURT_WINDOW sessions (newest first), or a worsening."""
+    worse = sum(1 for before, after in recent[:HURT_WINDOW] if after > before)
+    return verdict is Verdict.worsening or worse > HURT_WINDOW // 2
+
+
+def no_improvement_after_regular_use(verdict: Verdict, span_days: int, days_done: int) -> bool:
+    """No meaningful change after at least NO_IMPROVEMENT_DAYS of regular stretching: suggest a review."""
+    if verdict is not Verdict.no_meaningful_change or span_days < NO_IMPROVEMENT_DAYS:
+        return False
+    return days_done * 7 >= REGULAR_DAYS_PER_WEEK * (span_days + 1)
 
 
 VERDICT_TEXT: dict[Verdict, str] = {

@@ -118,7 +118,7 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import exchange, history, log, run, stretches
+    from tracker.cli import exchange, history, log, progress, run, stretches
 
     app.command("log")(log.log_command)
     # A negative score such as `sij pain -1` must reach the score's own check, not be taken for an option.
@@ -127,6 +127,10 @@ def _register() -> None:
     app.command("run")(run.run_command)
     app.command("screen")(run.screen_command)
     app.add_typer(stretches.stretches_app, name="stretches")
+    app.command("progress")(progress.progress_command)
+    app.command("plot")(progress.plot_command)
+    app.command("due")(progress.due_command)
+    app.add_typer(progress.settings_app, name="settings")
     app.command("export")(exchange.export_command)
     app.command("import")(exchange.import_command)
 

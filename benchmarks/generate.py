@@ -1,0 +1,176 @@
+"""Write a synthetic sij history into a database file: daily sessions with pain scores, seeded random.
+
+    python benchmarks/generate.py HISTORY.db --years 20 --seed 1
+
+The schema and the seeded stretches come from the real program (tracker.db.open_database, which runs
+the Alembic revisions); the rows are then bulk-inserted with the stdlib driver in one transaction, at
+the current schema, so that twenty years take seconds. Times are real instants in a real time zone
+(Europe/London by default), with the UTC offset of the moment, daylight-saving changes included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import sys
+import uuid
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from tracker.db import open_database
+
+FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy stores a naive UTC DateTime in SQLite
+
+
+def _utc_text(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime(FORMAT)
+
+
+def _offset(moment: datetime) -> int:
+    delta = moment.utcoffset()
+    assert delta is not None
+    return int(delta.total_seconds() // 60)
+
+
+def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Europe/London") -> dict[str, int]:
+    """Fill `path` (a new or empty sij database) with `years` of history ending on `end`."""
+    database = open_database(path)
+    database.close()
+    rng = random.Random(seed)
+    tz = ZoneInfo(zone)
+    conn = sqlite3.connect(path)
+    try:
+        stretches = [row[0] for row in conn.execute("SELECT id FROM stretch WHERE seeded = 1 ORDER BY id")]
+        routine = conn.execute("SELECT id FROM routine WHERE slug = 'si-basics'").fetchone()
+        routine_id = routine[0] if routine else None
+        base = {
+            table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+            for table in ("practice", "hold", "pain_score")
+        }
+        practices: list[tuple[object, ...]] = []
+        holds: list[tuple[object, ...]] = []
+        pains: list[tuple[object, ...]] = []
+        start = end - timedelta(days=round(365.25 * years) - 1)
+        level = rng.uniform(5.5, 7.0)  # the person's underlying pain, drifting day by day
+        floor = rng.uniform(2.0, 3.5)  # where it settles after weeks of stretching
+        day = start
+        practice_id, hold_id, pain_id = base["practice"], base["hold"], base["pain_score"]
+
+        def pain(at: datetime, score: int, context: str, sharp: bool, practice: int | None) -> None:
+            nonlocal pain_id
+            pain_id += 1
+            flagged = sharp or score >= 7
+            pains.append(
+                (
+                    pain_id,
+                    str(uuid.UUID(int=rng.getrandbits(128))),
+                    _utc_text(at),
+                    _offset(at),
+                    score,
+                    context,
+                    sharp,
+                    "",
+                    practice,
+                    flagged,
+                    "Generated history." if flagged else "",
+                )
+            )
+
+        while day <= end:
+            weeks = (day - start).days / 7
+            target = floor + (level - floor) * max(0.0, 1 - weeks / 12) if weeks < 12 else floor
+            target += 0.8 if day.weekday() >= 5 and rng.random() < 0.3 else 0.0  # a heavy weekend now and then
+            today_pain = max(0, min(10, round(rng.gauss(target, 0.9))))
+            if rng.random() < 0.82:  # most days have a session
+                hour = rng.choice((7, 7, 8, 8, 9, 18, 20, 22, 23))
+                at = datetime.combine(day, time(hour, rng.randrange(60)), tz)
+                practice_id += 1
+                sharp = rng.random() < 0.004
+                aborted = not sharp and rng.random() < 0.02
+                state = "stopped_sharp" if sharp else ("aborted" if aborted else "completed")
+                after = max(0, min(10, today_pain - rng.choice((0, 1, 1, 1, 2, 2, -1))))
+                flagged = sharp or today_pain >= 7 or after >= 7
+                ended = at + timedelta(minutes=rng.randrange(5, 12))
+                practices.append(
+                    (
+                        practice_id,
+                        str(uuid.UUID(int=rng.getrandbits(128))),
+                        _utc_text(at),
+                        _offset(at),
+                        _utc_text(ended),
+                        routine_id,
+                        rng.random() < 0.3,
+                        sharp,
+                        "",
+                        state,
+                        flagged,
+                        "Generated history." if flagged else "",
+                        rng.random() < 0.7,
+                    )
+                )
+                done = len(stretches) * 2 if state == "completed" else rng.randrange(1, len(stretches) * 2)
+                position = 0
+                for stretch in stretches:
+                    for side in ("left", "right"):
+                        position += 1
+                        hold_id += 1
+                        holds.append(
+                            (
+                                hold_id,
+                                str(uuid.UUID(int=rng.getrandbits(128))),
+                                practice_id,
+                                position,
+                                stretch,
+                                side,
+                                30 if position <= done else rng.randrange(5, 30),
+                                position <= done,
+                                sharp and position == done,
+                            )
+                        )
+                pain(at, today_pain, "before", False, practice_id)
+                if state != "aborted":
+                    pain(ended, after, "after", sharp, practice_id)
+            if rng.random() < 0.08:  # an occasional check-in without stretching
+                at = datetime.combine(day, time(rng.randrange(10, 21), rng.randrange(60)), tz)
+                pain(at, max(0, min(10, today_pain + rng.choice((-1, 0, 1)))), "check-in", rng.random() < 0.01, None)
+            day += timedelta(days=1)
+        with conn:
+            conn.executemany(
+                "INSERT INTO practice (id, uuid, started_at, offset_minutes, ended_at, routine_id, heat, sharp, "
+                "note, state, flagged, advice, guided) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                practices,
+            )
+            conn.executemany(
+                "INSERT INTO hold (id, uuid, practice_id, position, stretch_id, side, seconds, completed, sharp) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                holds,
+            )
+            conn.executemany(
+                "INSERT INTO pain_score (id, uuid, recorded_at, offset_minutes, score, context, sharp, note, "
+                "practice_id, flagged, advice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                pains,
+            )
+        return {"practice": len(practices), "hold": len(holds), "pain_score": len(pains)}
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("database", type=Path, help="database file to create or add to")
+    parser.add_argument("--years", type=float, default=1.0, help="years of daily history (default 1)")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="last day (default today)")
+    parser.add_argument("--zone", default="Europe/London", help="time zone of the person (default Europe/London)")
+    args = parser.parse_args(argv)
+    if args.years <= 0:
+        parser.error("--years must be more than 0")
+    counts = generate(args.database, years=args.years, seed=args.seed, end=args.end, zone=args.zone)
+    print(f"{args.database}: " + ", ".join(f"{n} {table} rows" for table, n in counts.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,300 @@
+"""Matplotlib figures for `sij plot`, built from plain data (tracker.stats.Progress, tracker.records).
+
+Imported only by the commands that draw. Builds `matplotlib.figure.Figure` directly: no pyplot, no
+global style or backend changes. Colours are the Okabe-Ito palette, which colour-blind readers can tell apart.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import textwrap
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from tracker import safety
+from tracker.errors import NothingToDo
+from tracker.records import DayTotals, StretchHolds
+from tracker.stats import Progress
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+# Okabe & Ito (2008), "Color Universal Design".
+ORANGE = "#E69F00"
+SKY_BLUE = "#56B4E9"
+GREEN = "#009E73"
+BLUE = "#0072B2"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+BLACK = "#000000"
+GREY = "#DDDDDD"
+
+BEFORE_COLOUR = VERMILLION
+AFTER_COLOUR = BLUE
+ROLLING_DAYS = 7
+LONG_ROLLING_DAYS = 28
+LONG_PERIOD_DAYS = 400
+EVENT_STRIP = 11.0  # y position of the sharp/severe markers, above the 0-10 scale
+FORMATS = ("png", "svg", "pdf")
+
+
+class Kind(str, enum.Enum):
+    all = "all"
+    pain = "pain"
+    adherence = "adherence"
+    stretches = "stretches"
+
+
+def rolling_mean(points: Sequence[tuple[date, float]], days: int = ROLLING_DAYS) -> list[tuple[date, float]]:
+    """For each dated value, the mean of the values of the `days` calendar days ending that day."""
+    result: list[tuple[date, float]] = []
+    window: list[tuple[date, float]] = []
+    total = 0.0
+    head = 0
+    for day, value in points:
+        window.append((day, value))
+        total += value
+        while window[head][0] <= day - timedelta(days=days):
+            total -= window[head][1]
+            head += 1
+        result.append((day, total / (len(window) - head)))
+    return result
+
+
+def check_enough(progress: Progress, holds: Sequence[StretchHolds], kind: Kind) -> None:
+    """Refuse to draw a chart that would be empty or say nothing; the message says what is missing."""
+    period = f"between {progress.start} and {progress.end}"
+    pain_days = sum(1 for d in progress.days if d.before_count or d.after_count)
+    session_days = sum(1 for d in progress.days if d.sessions_completed or d.sessions_stopped)
+    if not progress.days:
+        raise NothingToDo(
+            f"Nothing recorded {period}, so there is nothing to plot; record sessions with `sij run` or `sij log`."
+        )
+    if kind is Kind.pain and pain_days < 2:
+        raise NothingToDo(
+            f"A pain chart needs pain scores on at least 2 days {period} (found {pain_days}); "
+            "record pain with `sij log --pain-before N --pain-after N`."
+        )
+    if kind is Kind.adherence and session_days < 1:
+        raise NothingToDo(f"No sessions {period} to show on a calendar; record one with `sij run` or `sij log`.")
+    if kind is Kind.stretches and not any(h.completed or h.not_completed for h in holds):
+        raise NothingToDo(f"No stretches held {period}; record a session with `sij run` or `sij log`.")
+    if kind is Kind.all and len(progress.days) < 2:
+        raise NothingToDo(
+            f"Only one day has records {period}; the charts need at least 2 days. Keep recording and try again."
+        )
+
+
+def build_figure(progress: Progress, holds: Sequence[StretchHolds], kind: Kind = Kind.all) -> Figure:
+    """The figure for `sij plot --kind KIND`. Call check_enough first."""
+    from matplotlib.figure import Figure
+
+    if kind is Kind.all:
+        figure = Figure(figsize=(11, 10), dpi=110, layout="constrained")
+        grid = figure.add_gridspec(3, 1, height_ratios=[3.2, 1.6, 1.3])
+        pain_axes = figure.add_subplot(grid[0])
+        calendar_axes = figure.add_subplot(grid[1], sharex=pain_axes)
+        holds_axes = figure.add_subplot(grid[2])
+        draw_pain(pain_axes, progress)
+        draw_calendar(calendar_axes, progress)
+        draw_holds(holds_axes, holds)
+    else:
+        figure = Figure(figsize=(11, 5 if kind is Kind.pain else 3.6), dpi=110, layout="constrained")
+        axes = figure.add_subplot()
+        if kind is Kind.pain:
+            draw_pain(axes, progress)
+        elif kind is Kind.adherence:
+            draw_calendar(axes, progress)
+        else:
+            draw_holds(axes, holds)
+    figure.suptitle(f"SI joint stretching: {_long(progress.start)} to {_long(progress.end)}", fontsize=14)
+    return figure
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _x(days: Sequence[date]) -> Any:
+    """Dates as Matplotlib's float day numbers (what the date axes work in)."""
+    import matplotlib.dates as mdates
+
+    return mdates.date2num(list(days))
+
+
+def _date_axis(axes: Axes, start: date, end: date) -> None:
+    import matplotlib.dates as mdates
+
+    locator = mdates.AutoDateLocator(minticks=4, maxticks=10)
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    axes.set_xlim(_x([start - timedelta(days=1)])[0], _x([end + timedelta(days=1)])[0])
+
+
+def draw_pain(axes: Axes, progress: Progress) -> None:
+    """Daily pain before and after sessions, 7-day rolling means, the baseline, the improvement band, events."""
+    days: Sequence[DayTotals] = progress.days
+    before = [(d.day, d.before_mean) for d in days if d.before_mean is not None]
+    after = [(d.day, d.after_mean) for d in days if d.after_mean is not None]
+    size, alpha = (22, 0.6) if len(days) <= 120 else (6, 0.35)
+    # Over more than about a year a 7-day average is mostly noise at this width; a 4-week one shows the trend.
+    window = ROLLING_DAYS if (progress.end - progress.start).days <= LONG_PERIOD_DAYS else LONG_ROLLING_DAYS
+    for points, colour, label in ((before, BEFORE_COLOUR, "before"), (after, AFTER_COLOUR, "after")):
+        if not points:
+            continue
+        x, y = zip(*points, strict=True)
+        axes.scatter(_x(x), y, s=size, color=colour, alpha=alpha, linewidths=0, label=f"Pain {label} a session (daily)")
+        rolled = rolling_mean(points, window)
+        axes.plot(
+            _x([d for d, _ in rolled]),
+            [v for _, v in rolled],
+            color=colour,
+            linewidth=2,
+            label=f"Pain {label}: {window}-day average",
+        )
+    change = progress.change
+    if change.baseline.median is not None and change.baseline.median >= safety.MIN_BASELINE:
+        baseline = change.baseline.median
+        axes.axhline(
+            baseline, color=BLACK, linestyle="--", linewidth=1.2, label=f"Starting pain (baseline) {baseline:g}"
+        )
+        if change.improvement_target is not None and change.improvement_target > 0:
+            axes.axhspan(
+                0,
+                change.improvement_target,
+                color=GREEN,
+                alpha=0.15,
+                linewidth=0,
+                label=f"Meaningful improvement: pain before\nsessions at {change.improvement_target:g} or less",
+            )
+    sharp = [d.day for d in days if d.sharp_events]
+    severe = [d.day for d in days if d.severe_events]
+    # Events sit in a strip above the 0-10 scale, so they never hide a score.
+    axes.axhline(EVENT_STRIP - 0.45, color=GREY, linewidth=0.8)
+    if severe:
+        axes.scatter(
+            _x(severe),
+            [EVENT_STRIP] * len(severe),
+            marker="v",
+            s=40,
+            color=PURPLE,
+            label="Day with severe pain (7 or more)",
+        )
+    if sharp:
+        axes.scatter(
+            _x(sharp),
+            [EVENT_STRIP] * len(sharp),
+            marker="x",
+            s=40,
+            color=BLACK,
+            linewidths=1.6,
+            label="Day with sharp pain reported",
+        )
+    axes.set_ylim(-0.3, EVENT_STRIP + 0.6)
+    axes.set_yticks([*range(0, 11), EVENT_STRIP], [*map(str, range(0, 11)), "events"])
+    axes.set_ylabel("Pain, 0 = none … 10 = worst")
+    verdict = textwrap.fill(change.text, width=90)
+    axes.set_title(f"Pain before and after sessions\n{verdict}", fontsize=11, loc="left")
+    axes.grid(axis="y", color=GREY, linewidth=0.6)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _date_axis(axes, progress.start, progress.end)
+
+
+def calendar_grid(progress: Progress) -> tuple[date, list[list[int]]]:
+    """Weeks (columns, from the Monday on or before the start) by weekdays (rows, Monday first).
+
+    Cell values: -1 outside the period, 0 nothing done, 1 a session stopped early only, 2 a completed session.
+    """
+    first_monday = progress.start - timedelta(days=progress.start.weekday())
+    weeks = (progress.end - first_monday).days // 7 + 1
+    grid = [[-1] * weeks for _ in range(7)]
+    by_day = {d.day: d for d in progress.days}
+    day = progress.start
+    while day <= progress.end:
+        entry = by_day.get(day)
+        value = 0
+        if entry is not None and entry.sessions_completed:
+            value = 2
+        elif entry is not None and entry.sessions_stopped:
+            value = 1
+        grid[day.weekday()][(day - first_monday).days // 7] = value
+        day += timedelta(days=1)
+    return first_monday, grid
+
+
+def draw_calendar(axes: Axes, progress: Progress) -> None:
+    """An adherence calendar like a consistency graph: one column per week, one row per weekday."""
+    import matplotlib.dates as mdates
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    first_monday, grid = calendar_grid(progress)
+    weeks = len(grid[0])
+    edges = [mdates.date2num(first_monday + timedelta(weeks=w)) for w in range(weeks + 1)]
+    colours = ["#FFFFFF", GREY, ORANGE, GREEN]
+    cmap = ListedColormap(colours)
+    norm = BoundaryNorm([-1.5, -0.5, 0.5, 1.5, 2.5], cmap.N)
+    axes.pcolormesh(edges, range(8), grid, cmap=cmap, norm=norm, edgecolors="white", linewidth=0.5 if weeks < 80 else 0)
+    axes.set_ylim(7, 0)
+    axes.set_yticks([i + 0.5 for i in range(7)], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], fontsize=8)
+    a = progress.adherence
+    axes.set_title(
+        f"Days with a completed session: {a.days_done} of {a.days_in_period} "
+        f"(current streak {a.current_streak}, longest {a.longest_streak})",
+        fontsize=11,
+        loc="left",
+    )
+    axes.legend(
+        handles=[
+            Patch(color=GREEN, label="Routine done"),
+            Patch(color=ORANGE, label="Stopped early only"),
+            Patch(color=GREY, label="Not done"),
+        ],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8,
+        frameon=False,
+    )
+    _date_axis(axes, progress.start, progress.end)
+
+
+def draw_holds(axes: Axes, holds: Sequence[StretchHolds]) -> None:
+    """Horizontal bars: holds completed, and holds started but not completed, per stretch."""
+    names = [h.name for h in holds]
+    done = [h.completed for h in holds]
+    missed = [h.not_completed for h in holds]
+    positions = list(range(len(holds)))
+    axes.barh(positions, done, height=0.6, color=BLUE, label="Completed")
+    if any(missed):
+        axes.barh(positions, missed, left=done, height=0.6, color=ORANGE, label="Started, not completed")
+    widest = max((d + m for d, m in zip(done, missed, strict=True)), default=1) or 1
+    for y, total, miss in zip(positions, done, missed, strict=True):
+        outside = f" {miss} not completed" if miss else ""
+        if total >= 0.4 * widest:  # the count fits inside its bar
+            axes.text(total, y, f"{total} completed ", va="center", ha="right", fontsize=9, color="white")
+        else:
+            outside = f" {total} completed" + (f",{outside}" if outside else "")
+        if outside:
+            axes.text(total + miss, y, outside, va="center", fontsize=9)
+    axes.set_yticks(positions, names, fontsize=9)
+    axes.set_ylim(len(holds) - 0.5, -0.5)
+    axes.set_xlim(0, widest * 1.3)
+    axes.set_xlabel("Holds (one side held once counts as one)")
+    axes.set_title("Holds completed per stretch", fontsize=11, loc="left")
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+
+
+def render(figure: Figure, fmt: str) -> bytes:
+    """The figure as PNG, SVG or PDF bytes (the Agg canvas renders PNG; no display needed)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    FigureCanvasAgg(figure)
+    buffer = io.BytesIO()
+    metadata: dict[str, Any] = {"Software": "sij"} if fmt == "png" else {"Creator": "sij"}
+    figure.savefig(buffer, format=fmt, metadata=metadata)
+    return buffer.getvalue()

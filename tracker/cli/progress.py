@@ -1,0 +1,344 @@
+"""`sij progress`, `sij plot`, `sij due` and `sij settings`: is it working, is today done, and the day start."""
+
+from __future__ import annotations
+
+import enum
+import os
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich import box
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from tracker.cli import console
+from tracker.cli.context import get_app
+from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
+from tracker.errors import DataError, InvalidInput, NothingToDo
+
+if TYPE_CHECKING:
+    from tracker.stats import Progress
+
+PLOT_FORMATS = ("png", "svg", "pdf")
+
+
+def _line(text: str) -> None:
+    """One line of data on stdout, never wrapped (scripts and shell prompts read it)."""
+    console.out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+def target_value(value: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= 7:
+        raise typer.BadParameter(f"'{value}' is not a target; give the days a week you aim to stretch, from 1 to 7.")
+    return int(text)
+
+
+# ---- sij progress -------------------------------------------------------------------------------
+
+
+def progress_command(
+    ctx: typer.Context,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    target: Annotated[
+        int,
+        typer.Option("--target", parser=target_value, metavar="N", help="Days a week you aim to stretch, 1-7."),
+    ] = 7,
+    as_json: JsonOption = False,
+) -> None:
+    """Streaks, adherence, pain before and after, and whether pain has changed meaningfully.
+
+    Example: [bold]sij progress --since 2026-10-01 --target 5[/bold]
+    """
+    start, end = date_range(ctx, since, until)
+    from tracker.services.progress import progress_data
+    from tracker.stats import summarize
+
+    app = get_app(ctx)
+    with app.work(readonly=True) as session:
+        data = progress_data(session=session, now=app.clock.now(), since=start, until=end)
+    progress = summarize(data, target)
+    if as_json:
+        console.print_json(progress.to_dict())
+        return
+    if not progress.has_records:
+        period = "yet" if start is None and end is None else f"between {progress.start} and {progress.end}"
+        console.info(
+            f"Nothing recorded {period}. Record a session with `sij run` or `sij log`, or pain with `sij pain N`."
+        )
+        return
+    console.out.print(progress_view(progress))
+    for warning in progress.warnings:
+        console.err.print(
+            Panel(Text(warning.text), title="[bold]Review suggested[/bold]", border_style="yellow", expand=False)
+        )
+
+
+def _number(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _days(count: int) -> str:
+    return f"{count} day" if count == 1 else f"{count} days"
+
+
+def progress_view(progress: Progress) -> Table:
+    from tracker.safety import INFORMATION_ONLY
+    from tracker.stats import SPARK_DAYS, sparkline
+
+    a, p, c = progress.adherence, progress.pain, progress.change
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    grid.title = f"Progress {progress.start} → {progress.end} ({_days(a.days_in_period)})"
+    grid.title_justify = "left"
+    grid.title_style = "bold"
+    grid.add_row("Streak", f"current {_days(a.current_streak)} · longest {_days(a.longest_streak)}")
+    grid.add_row(
+        "Adherence",
+        f"{a.days_done} of {a.days_in_period} days done · {a.share_of_target:.0%} of your target "
+        f"({a.target_per_week} days a week)",
+    )
+    stopped = f", {a.sessions_stopped} stopped early" if a.sessions_stopped else ""
+    grid.add_row("Sessions", f"{a.sessions_completed} completed{stopped} · {a.sessions_per_week:.1f} a week")
+    pain = f"before {_number(p.mean_before)} → after {_number(p.mean_after)} (mean, 0-10)"
+    if p.mean_change is not None:
+        pain += f" · change within a session {p.mean_change:+.1f} over {p.sessions_with_both} sessions"
+    grid.add_row("Pain", pain)
+    if c.baseline.median is not None and c.current.median is not None and c.points is not None:
+        change = Text(
+            f"starting {c.baseline.median:g} ({c.baseline.first_day}…{c.baseline.last_day}) → "
+            f"now {c.current.median:g} ({c.current.first_day}…{c.current.last_day})"
+        )
+        if c.fraction is not None:
+            change.append(f" · {-c.points:+g} points ({-c.fraction:+.0%})")
+    else:
+        change = Text("starting → now: needs more pain scores before sessions")
+    grid.add_row("Change", change)
+    style = {"worsening": "bold red", "substantial": "bold green", "meaningful": "green"}.get(c.code, "")
+    grid.add_row("", Text(c.text, style=style))
+    events = f"sharp pain {p.sharp_events} · severe pain (7 or more) {p.severe_events}"
+    grid.add_row("Events", Text(events, style="red" if p.sharp_events or p.severe_events else ""))
+    recent = progress.daily_pain(SPARK_DAYS)
+    if any(value is not None for value in recent):
+        spark = Text(f"|{sparkline(recent)}| pain before sessions, 0-10, one mark a day")
+    else:
+        spark = Text("no pain scores recorded in these days")
+    grid.add_row(f"Last {SPARK_DAYS} days", spark)
+    grid.add_row("", Text(INFORMATION_ONLY, style="dim"))
+    return grid
+
+
+# ---- sij plot -----------------------------------------------------------------------------------
+
+
+class PlotKind(str, enum.Enum):
+    all = "all"
+    pain = "pain"
+    adherence = "adherence"
+    stretches = "stretches"
+
+
+def _plot_target(output: str | None, today: str, force: bool) -> tuple[Path, str]:
+    path = Path(output).expanduser() if output else Path(f"sij-progress-{today}.png")
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in PLOT_FORMATS:
+        shown = path.suffix or "no extension"
+        raise typer.BadParameter(
+            f"'{path}' has {shown}; the file name must end in .png, .svg or .pdf.", param_hint="'--output'"
+        )
+    if path.is_dir():
+        raise typer.BadParameter(
+            f"'{path}' is a folder; give a file name ending in .png, .svg or .pdf.", param_hint="'--output'"
+        )
+    if not path.parent.is_dir():
+        raise typer.BadParameter(
+            f"the folder '{path.parent}' does not exist; create it or choose another place.", param_hint="'--output'"
+        )
+    if path.exists() and not force:
+        raise InvalidInput(f"'{path}' already exists; add --force to replace it, or choose another --output.")
+    return path, fmt
+
+
+def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
+    """Write owner-only (0600) to a temporary file beside `path`, then move it into place.
+
+    Without `force` an existing file is never replaced, even one that appeared a moment ago.
+    """
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as err:
+        raise DataError(f"Cannot write in '{path.parent}': {err.strerror}; choose another --output.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        if force:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise InvalidInput(
+                    f"'{path}' already exists; add --force to replace it, or choose another --output."
+                ) from None
+    except OSError as err:
+        raise DataError(f"Cannot write '{path}': {err.strerror}.") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
+
+
+def plot_command(
+    ctx: typer.Context,
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Where to write: .png, .svg or .pdf (default: sij-progress-DATE.png here).",
+            show_default=False,
+        ),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    kind: Annotated[PlotKind, typer.Option("--kind", help="Which chart: all, pain, adherence or stretches.")] = (
+        PlotKind.all
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Draw pain, adherence and stretches as a chart image and print where it was written.
+
+    Example: [bold]sij plot --since 2026-10-01 --output progress.pdf[/bold]
+    """
+    start, end = date_range(ctx, since, until)
+    app = get_app(ctx)
+    path, fmt = _plot_target(output, app.clock.now().date().isoformat(), force)
+    from tracker import charts
+    from tracker.services.progress import holds_per_stretch, progress_data
+    from tracker.stats import summarize
+
+    with app.work(readonly=True) as session:
+        data = progress_data(session=session, now=app.clock.now(), since=start, until=end)
+        holds = []
+        if kind in (PlotKind.all, PlotKind.stretches):
+            holds = holds_per_stretch(session=session, start=data.start, end=data.end)
+    progress = summarize(data)
+    if not progress.has_records and start is None and end is None:
+        raise NothingToDo(
+            "Nothing recorded yet, so there is nothing to plot; record sessions with `sij run` or `sij log`."
+        )
+    chart_kind = charts.Kind(kind.value)
+    charts.check_enough(progress, holds, chart_kind)
+    figure = charts.build_figure(progress, holds, chart_kind)
+    write_new_file(path, charts.render(figure, fmt), force=force)
+    _line(str(path))
+
+
+# ---- sij due ------------------------------------------------------------------------------------
+
+
+def due_command(
+    ctx: typer.Context,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing; only the exit status.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Exit 0 when today's routine is done, 1 when it is due: for shell prompts and reminders.
+
+    Example: [bold]sij due --quiet || echo "Time to stretch"[/bold]
+    """
+    from tracker.services.progress import sessions_on, today_for
+
+    app = get_app(ctx)
+    with app.work(readonly=True) as session:
+        today = today_for(session=session, now=app.clock.now())
+        completed, stopped = sessions_on(session=session, day=today)
+    done = completed > 0
+    if as_json:
+        console.print_json({"day": today.isoformat(), "done": done, "sessions_completed": completed})
+    elif not quiet:
+        if done:
+            _line(f"Today's routine is done ({today}).")
+        else:
+            _line(f"Today's routine is due ({today}): `sij run`, or `sij log` if you already stretched.")
+    if not done:
+        raise typer.Exit(1)
+
+
+# ---- sij settings -------------------------------------------------------------------------------
+
+settings_app = typer.Typer(
+    name="settings",
+    help="Show or change settings.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+
+def _settings(session: Any) -> dict[str, str]:
+    from tracker.services.catalog import default_routine_slug
+    from tracker.services.settings import day_start_minutes
+
+    minutes = day_start_minutes(session=session)
+    return {
+        "day_start": f"{minutes // 60:02d}:{minutes % 60:02d}",
+        "default_routine": default_routine_slug(session=session),
+    }
+
+
+@settings_app.callback()
+def settings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """Show the current settings.
+
+    Example: [bold]sij settings[/bold]
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with get_app(ctx).work(readonly=True) as session:
+        values = _settings(session)
+    if as_json:
+        console.print_json(values)
+        return
+    grid = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    grid.add_column("Setting")
+    grid.add_column("Value")
+    grid.add_column("Meaning")
+    grid.add_row("day-start", values["day_start"], "records before this time count for the day before")
+    grid.add_row("default-routine", values["default_routine"] or "–", "the routine `sij run` and `sij log` use")
+    console.out.print(grid)
+
+
+@settings_app.command("day-start")
+def day_start_command(
+    ctx: typer.Context,
+    value: Annotated[
+        str | None, typer.Argument(metavar="HH:MM", help="When your day starts, 00:00 to 23:59 (default 00:00).")
+    ] = None,
+) -> None:
+    """Show or set when your day starts, so that a late-night session counts for the evening before.
+
+    Example: [bold]sij settings day-start 03:00[/bold]
+    """
+    from tracker.services.settings import DAY_START, day_start_minutes, parse_day_start, put_setting
+
+    app = get_app(ctx)
+    if value is None:
+        with app.work(readonly=True) as session:
+            minutes = day_start_minutes(session=session)
+        _line(f"{minutes // 60:02d}:{minutes % 60:02d}")
+        return
+    minutes = parse_day_start(value)
+    text = f"{minutes // 60:02d}:{minutes % 60:02d}"
+    with app.work() as session:
+        put_setting(session=session, key=DAY_START, value=text)
+    if minutes:
+        _line(f"Day start set to {text}: anything recorded before {text} counts for the day before.")
+    else:
+        _line("Day start set to 00:00: each record counts for the calendar day it was made.")

@@ -1,0 +1,256 @@
+"""Queries behind `sij progress`, `sij plot` and `sij due`: aggregates by local day, computed in SQL.
+
+Returns the plain dataclasses of tracker.records; tracker.stats turns them into numbers and verdicts.
+Nothing here loads the whole history into Python: twenty years of sessions stay a handful of small results.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from typing import Any
+
+from sqlalchemy import and_, case, func, or_
+from sqlmodel import Session, col, select
+
+from tracker import safety
+from tracker.clock import local_day, offset_minutes
+from tracker.db import local_day_sql
+from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Stretch
+from tracker.records import DatedScore, DayTotals, ProgressData, StretchHolds
+from tracker.services.settings import day_start_minutes
+
+RECENT_SESSIONS = safety.HURT_WINDOW
+
+
+def today_for(*, session: Session, now: datetime) -> date:
+    """The person's current local day, honouring the day-start setting."""
+    return local_day(now, offset_minutes(now), day_start_minutes(session=session))
+
+
+def _utc_floor(day: date) -> datetime:
+    # The widest offsets are -12:00 and +14:00 and the day start moves a day by up to 24 h: a coarse
+    # UTC window two days wider on each side lets the index do the work before the exact local-day test.
+    return datetime.combine(day, time(0), tzinfo=timezone.utc) - timedelta(days=2)
+
+
+def _within(at: Any, day: Any, start: date | None, end: date | None) -> list[Any]:
+    conditions: list[Any] = []
+    if start is not None:
+        conditions += [at >= _utc_floor(start), day >= start.isoformat()]
+    if end is not None:
+        conditions += [at < _utc_floor(end + timedelta(days=4)), day <= end.isoformat()]
+    return conditions
+
+
+def _practice_day(day_start: int) -> Any:
+    return local_day_sql(col(Practice.started_at), col(Practice.offset_minutes), day_start)
+
+
+def _pain_day(day_start: int) -> Any:
+    return local_day_sql(col(PainScore.recorded_at), col(PainScore.offset_minutes), day_start)
+
+
+def _live_pain() -> list[Any]:
+    """Pain scores not deleted, and not belonging to a deleted session."""
+    deleted = select(Practice.id).where(col(Practice.deleted_at).is_not(None))
+    return [
+        col(PainScore.deleted_at).is_(None),
+        or_(col(PainScore.practice_id).is_(None), col(PainScore.practice_id).not_in(deleted)),
+    ]
+
+
+def first_day(*, session: Session) -> date | None:
+    """The local day of the earliest session or pain score, if any."""
+    day_start = day_start_minutes(session=session)
+    found: list[date] = []
+    practice = session.exec(
+        select(Practice.started_at, Practice.offset_minutes)
+        .where(col(Practice.deleted_at).is_(None))
+        .order_by(col(Practice.started_at))
+        .limit(1)
+    ).first()
+    if practice:
+        found.append(local_day(practice[0], practice[1], day_start))
+    pain = session.exec(
+        select(PainScore.recorded_at, PainScore.offset_minutes)
+        .where(*_live_pain())
+        .order_by(col(PainScore.recorded_at))
+        .limit(1)
+    ).first()
+    if pain:
+        found.append(local_day(pain[0], pain[1], day_start))
+    return min(found) if found else None
+
+
+def daily_totals(*, session: Session, start: date | None, end: date | None) -> list[DayTotals]:
+    """One row per local day that has a session or a pain score, oldest first."""
+    day_start = day_start_minutes(session=session)
+    pday = _practice_day(day_start).label("day")
+    completed = PracticeState.completed.value
+    session_columns = [
+        pday,
+        func.sum(case((col(Practice.state) == completed, 1), else_=0)),
+        func.sum(case((col(Practice.state) != completed, 1), else_=0)),
+        func.sum(case((col(Practice.sharp), 1), else_=0)),
+    ]
+    sessions = session.exec(
+        select(*session_columns)
+        .where(col(Practice.deleted_at).is_(None), *_within(col(Practice.started_at), pday, start, end))
+        .group_by(pday)
+    ).all()
+    sday = _pain_day(day_start).label("day")
+    before = col(PainScore.context) == PainContext.before.value
+    after = col(PainScore.context) == PainContext.after.value
+    pain_columns = [
+        sday,
+        func.avg(case((before, col(PainScore.score)))),
+        func.count(case((before, 1))),
+        func.avg(case((after, col(PainScore.score)))),
+        func.count(case((after, 1))),
+        func.sum(case((col(PainScore.score) >= safety.SEVERE_AT, 1), else_=0)),
+        func.sum(case((and_(col(PainScore.sharp), col(PainScore.practice_id).is_(None)), 1), else_=0)),
+    ]
+    pains = session.exec(
+        select(*pain_columns)
+        .where(*_live_pain(), *_within(col(PainScore.recorded_at), sday, start, end))
+        .group_by(sday)
+    ).all()
+    by_day: dict[str, dict[str, Any]] = {}
+    for day, done, stopped, sharp in sessions:
+        by_day.setdefault(day, {}).update(
+            sessions_completed=int(done or 0), sessions_stopped=int(stopped or 0), sharp_events=int(sharp or 0)
+        )
+    for day, b_mean, b_count, a_mean, a_count, severe, sharp in pains:
+        entry = by_day.setdefault(day, {})
+        entry.update(
+            before_mean=None if b_mean is None else float(b_mean),
+            before_count=int(b_count or 0),
+            after_mean=None if a_mean is None else float(a_mean),
+            after_count=int(a_count or 0),
+            severe_events=int(severe or 0),
+        )
+        entry["sharp_events"] = entry.get("sharp_events", 0) + int(sharp or 0)
+    return [DayTotals(day=date.fromisoformat(day), **values) for day, values in sorted(by_day.items())]
+
+
+def _pre_session_scores(session: Session, start: date | None, end: date | None, *, newest: bool) -> list[DatedScore]:
+    day_start = day_start_minutes(session=session)
+    sday = _pain_day(day_start).label("day")
+    order = (
+        (col(PainScore.recorded_at).desc(), col(PainScore.id).desc())
+        if newest
+        else (
+            col(PainScore.recorded_at),
+            col(PainScore.id),
+        )
+    )
+    rows = session.exec(
+        select(PainScore.score, sday)
+        .where(
+            col(PainScore.context) == PainContext.before.value,
+            *_live_pain(),
+            *_within(col(PainScore.recorded_at), sday, start, end),
+        )
+        .order_by(*order)
+        .limit(safety.WINDOW)
+    ).all()
+    scores = [DatedScore(day=date.fromisoformat(day), score=int(score)) for score, day in rows]
+    return scores[::-1] if newest else scores
+
+
+def _session_pairs(
+    session: Session, start: date | None, end: date | None
+) -> tuple[int, float | None, list[tuple[float, float]]]:
+    """Sessions with pain before and after: how many, the mean change, and the last few pairs."""
+    day_start = day_start_minutes(session=session)
+    before = col(PainScore.context) == PainContext.before.value
+    after = col(PainScore.context) == PainContext.after.value
+    per_session = (
+        select(
+            col(PainScore.practice_id).label("practice_id"),
+            func.avg(case((before, col(PainScore.score)))).label("before"),
+            func.avg(case((after, col(PainScore.score)))).label("after"),
+        )
+        .where(col(PainScore.practice_id).is_not(None), col(PainScore.deleted_at).is_(None))
+        .group_by(col(PainScore.practice_id))
+        .subquery()
+    )
+    pday = _practice_day(day_start)
+    joined = [
+        per_session.c.practice_id == col(Practice.id),
+        col(Practice.deleted_at).is_(None),
+        per_session.c.before.is_not(None),
+        per_session.c.after.is_not(None),
+        *_within(col(Practice.started_at), pday, start, end),
+    ]
+    count, mean = session.exec(
+        select(func.count(), func.avg(per_session.c.after - per_session.c.before))
+        .select_from(per_session)
+        .where(*joined)
+    ).one()
+    recent = session.exec(
+        select(per_session.c.before, per_session.c.after)
+        .select_from(per_session)
+        .where(*joined)
+        .order_by(col(Practice.started_at).desc(), col(Practice.id).desc())
+        .limit(RECENT_SESSIONS)
+    ).all()
+    return int(count or 0), None if mean is None else float(mean), [(float(b), float(a)) for b, a in recent]
+
+
+def progress_data(*, session: Session, now: datetime, since: date | None, until: date | None) -> ProgressData:
+    """Daily aggregates, the baseline and current pre-session scores, and session pairs for a period.
+
+    The period runs from `since` (default: the first record) to `until` (default: today).
+    """
+    today = today_for(session=session, now=now)
+    end = until or today
+    earliest = first_day(session=session) if since is None else since
+    start = earliest or end
+    if start > end:
+        start = end
+    # Without --since/--until the period already holds every record (nothing is recorded in the future),
+    # so the queries skip the per-row local-day test: a whole history costs one pass over each table.
+    low, high = since and start, until and end
+    days = daily_totals(session=session, start=low, end=high)
+    count, mean, recent = _session_pairs(session, low, high)
+    return ProgressData(
+        start=start,
+        end=end,
+        today=today,
+        days=tuple(days),
+        first_before=tuple(_pre_session_scores(session, low, high, newest=False)),
+        last_before=tuple(_pre_session_scores(session, low, high, newest=True)),
+        sessions_with_both=count,
+        mean_change=mean,
+        recent_pairs=tuple(recent),
+        has_records=bool(days),
+    )
+
+
+def holds_per_stretch(*, session: Session, start: date | None, end: date | None) -> list[StretchHolds]:
+    """Holds completed and not completed per stretch over the period, most completed first."""
+    day_start = day_start_minutes(session=session)
+    pday = _practice_day(day_start)
+    rows = session.exec(
+        select(
+            Stretch.slug,
+            Stretch.name,
+            func.sum(case((col(Hold.completed), 1), else_=0)),
+            func.sum(case((col(Hold.completed), 0), else_=1)),
+        )
+        .join(Practice, col(Practice.id) == col(Hold.practice_id))
+        .join(Stretch, col(Stretch.id) == col(Hold.stretch_id))
+        .where(col(Practice.deleted_at).is_(None), *_within(col(Practice.started_at), pday, start, end))
+        .group_by(col(Stretch.id))
+    ).all()
+    result = [StretchHolds(slug, name, int(done or 0), int(missed or 0)) for slug, name, done, missed in rows]
+    return sorted(result, key=lambda s: (-s.completed, s.slug))
+
+
+def sessions_on(*, session: Session, day: date) -> tuple[int, int]:
+    """Completed and other (stopped) sessions on one local day."""
+    totals = daily_totals(session=session, start=day, end=day)
+    if not totals:
+        return 0, 0
+    return totals[0].sessions_completed, totals[0].sessions_stopped

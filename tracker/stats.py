@@ -1,0 +1,350 @@
+"""Progress numbers from plain data: adherence, streaks, pain and the meaningful-change verdict.
+
+Pure: stdlib and tracker.safety/records only; no database session, no printing. Every clinical
+threshold comes from tracker.safety. `Progress.to_dict()` is the stable JSON of `sij progress --json`
+and what reports for clinicians are built from.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from tracker import safety
+from tracker.records import DatedScore, DayTotals, ProgressData
+
+DEFAULT_TARGET_PER_WEEK = 7
+SPARK_DAYS = 30
+_SPARK_BARS = "▁▂▃▄▅▆▇█"
+
+
+# ---- streaks and adherence ---------------------------------------------------------------------
+
+
+def longest_streak(days: Iterable[date]) -> int:
+    """The longest run of consecutive local days in `days`."""
+    best = run = 0
+    previous: date | None = None
+    for day in sorted(set(days)):
+        run = run + 1 if previous is not None and (day - previous).days == 1 else 1
+        best = max(best, run)
+        previous = day
+    return best
+
+
+def current_streak(days: Iterable[date], end: date, today: date | None = None) -> int:
+    """Consecutive days done up to `end`. When `end` is today and today is not done yet, the streak
+    running to yesterday still counts: the day is not over."""
+    done = set(days)
+    day = end
+    if day not in done and day == today:
+        day -= timedelta(days=1)
+    count = 0
+    while day in done:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+@dataclass(frozen=True)
+class Adherence:
+    """How regularly the routine was done in the period (local days, start..end inclusive)."""
+
+    target_per_week: int  # days a week the person aims to stretch (1-7)
+    days_in_period: int
+    days_done: int  # days with at least one completed session
+    target_days: float  # days_in_period * target_per_week / 7
+    share_of_target: float  # days_done / target_days, at most 1.0
+    sessions_completed: int
+    sessions_stopped: int  # stopped for sharp pain or ended early
+    sessions_per_week: float  # completed sessions per week (a period shorter than a week counts as one week)
+    current_streak: int  # consecutive days done up to the end of the period (today may still be open)
+    longest_streak: int
+
+
+def adherence(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK) -> Adherence:
+    if not 1 <= target_per_week <= 7:
+        raise ValueError("target_per_week must be from 1 to 7")
+    done = [d.day for d in data.days if d.sessions_completed > 0]
+    length = (data.end - data.start).days + 1
+    target_days = length * target_per_week / 7
+    completed = sum(d.sessions_completed for d in data.days)
+    return Adherence(
+        target_per_week=target_per_week,
+        days_in_period=length,
+        days_done=len(done),
+        target_days=target_days,
+        share_of_target=min(1.0, len(done) / target_days),
+        sessions_completed=completed,
+        sessions_stopped=sum(d.sessions_stopped for d in data.days),
+        sessions_per_week=completed * 7 / max(length, 7),
+        current_streak=current_streak(done, data.end, data.today),
+        longest_streak=longest_streak(done),
+    )
+
+
+# ---- pain ---------------------------------------------------------------------------------------
+
+
+def _weighted_mean(pairs: Iterable[tuple[float | None, int]]) -> tuple[float | None, int]:
+    total = count = 0.0
+    for mean, n in pairs:
+        if mean is not None and n:
+            total += mean * n
+            count += n
+    return (total / count if count else None), int(count)
+
+
+@dataclass(frozen=True)
+class PainSummary:
+    """Pain on the 0-10 scale over the period."""
+
+    mean_before: float | None  # mean of every pre-session score
+    scores_before: int
+    mean_after: float | None  # mean of every post-session score
+    scores_after: int
+    mean_change: float | None  # mean of (after - before) within sessions; negative = less pain after
+    sessions_with_both: int
+    sharp_events: int  # sessions with sharp pain, and sharp check-ins
+    severe_events: int  # scores of 7 or more
+
+
+def pain_summary(data: ProgressData) -> PainSummary:
+    mean_before, n_before = _weighted_mean((d.before_mean, d.before_count) for d in data.days)
+    mean_after, n_after = _weighted_mean((d.after_mean, d.after_count) for d in data.days)
+    return PainSummary(
+        mean_before=mean_before,
+        scores_before=n_before,
+        mean_after=mean_after,
+        scores_after=n_after,
+        mean_change=data.mean_change,
+        sessions_with_both=data.sessions_with_both,
+        sharp_events=sum(d.sharp_events for d in data.days),
+        severe_events=sum(d.severe_events for d in data.days),
+    )
+
+
+@dataclass(frozen=True)
+class ScoreWindow:
+    """The first or last three pre-session scores of the period, and their median."""
+
+    scores: tuple[int, ...]
+    median: float | None
+    first_day: date | None
+    last_day: date | None
+
+
+def _window(scores: Sequence[DatedScore]) -> ScoreWindow:
+    if not scores:
+        return ScoreWindow((), None, None, None)
+    return ScoreWindow(
+        scores=tuple(s.score for s in scores),
+        median=float(statistics.median(s.score for s in scores)),
+        first_day=scores[0].day,
+        last_day=scores[-1].day,
+    )
+
+
+@dataclass(frozen=True)
+class Change:
+    """Baseline (first three pre-session scores) against current (last three), by the rule in safety.py."""
+
+    verdict: safety.Verdict
+    baseline: ScoreWindow
+    current: ScoreWindow
+    span_days: int | None  # days from the first baseline score to the last current score
+    improvement_target: float | None  # current must be at or below this for a meaningful improvement
+    substantial_target: float | None  # ... and at or below this for a substantial one
+
+    @property
+    def code(self) -> str:
+        return self.verdict.name
+
+    @property
+    def text(self) -> str:
+        return safety.VERDICT_TEXT[self.verdict]
+
+    @property
+    def points(self) -> float | None:
+        """Baseline minus current: positive when pain before sessions has gone down."""
+        if self.verdict is safety.Verdict.not_enough_data:
+            return None
+        assert self.baseline.median is not None and self.current.median is not None
+        return self.baseline.median - self.current.median
+
+    @property
+    def fraction(self) -> float | None:
+        """`points` as a share of the baseline (None when the baseline is 0)."""
+        points = self.points
+        if points is None or not self.baseline.median:
+            return None
+        return points / self.baseline.median
+
+
+def change(data: ProgressData) -> Change:
+    total = sum(d.before_count for d in data.days)
+    baseline, current = _window(data.first_before), _window(data.last_before)
+    span = None
+    if baseline.first_day and current.last_day:
+        span = (current.last_day - baseline.first_day).days
+    verdict = safety.change_verdict(
+        [s.score for s in data.first_before], [s.score for s in data.last_before], span or 0, total
+    )
+    target = substantial = None
+    if baseline.median is not None and total >= safety.WINDOW and baseline.median >= safety.MIN_BASELINE:
+        target = safety.improvement_target(baseline.median)
+        substantial = safety.substantial_target(baseline.median)
+    return Change(verdict, baseline, current, span, target, substantial)
+
+
+# ---- warnings -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgressWarning:
+    code: str  # "stretching_seems_to_hurt" or "no_improvement"
+    text: str
+
+
+def warnings(data: ProgressData, verdict: Change) -> tuple[ProgressWarning, ...]:
+    found: list[ProgressWarning] = []
+    if safety.stretching_seems_to_hurt(data.recent_pairs, verdict.verdict):
+        found.append(ProgressWarning("stretching_seems_to_hurt", safety.HURTS_ADVICE))
+    if verdict.span_days is not None and verdict.baseline.first_day and verdict.current.last_day:
+        first, last = verdict.baseline.first_day, verdict.current.last_day
+        done = sum(1 for d in data.days if d.sessions_completed and first <= d.day <= last)
+        if safety.no_improvement_after_regular_use(verdict.verdict, verdict.span_days, done):
+            found.append(ProgressWarning("no_improvement", safety.NO_IMPROVEMENT_ADVICE))
+    return tuple(found)
+
+
+# ---- everything together ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Progress:
+    """All of `sij progress` for one period, ready to render, serialise or put in a report."""
+
+    start: date
+    end: date
+    today: date
+    has_records: bool
+    adherence: Adherence
+    pain: PainSummary
+    change: Change
+    warnings: tuple[ProgressWarning, ...]
+    days: tuple[DayTotals, ...]  # days with a record, oldest first
+
+    def daily_pain(self, last: int = SPARK_DAYS) -> list[float | None]:
+        """Mean pre-session pain (post-session if none) for each of the last `last` days of the period."""
+        by_day = {d.day: d for d in self.days}
+        values: list[float | None] = []
+        for offset in range(last - 1, -1, -1):
+            entry = by_day.get(self.end - timedelta(days=offset))
+            if entry is None:
+                values.append(None)
+            else:
+                values.append(entry.before_mean if entry.before_mean is not None else entry.after_mean)
+        return values
+
+    def to_dict(self) -> dict[str, Any]:
+        """Stable snake_case JSON; dates as ISO strings, means rounded to 2 decimals."""
+        a, p, c = self.adherence, self.pain, self.change
+        return {
+            "period": {
+                "start": self.start.isoformat(),
+                "end": self.end.isoformat(),
+                "today": self.today.isoformat(),
+                "days": a.days_in_period,
+            },
+            "adherence": {
+                "target_per_week": a.target_per_week,
+                "days_done": a.days_done,
+                "target_days": _round(a.target_days),
+                "share_of_target": _round(a.share_of_target, 3),
+                "sessions_completed": a.sessions_completed,
+                "sessions_stopped": a.sessions_stopped,
+                "sessions_per_week": _round(a.sessions_per_week),
+                "current_streak": a.current_streak,
+                "longest_streak": a.longest_streak,
+            },
+            "pain": {
+                "mean_before": _round(p.mean_before),
+                "scores_before": p.scores_before,
+                "mean_after": _round(p.mean_after),
+                "scores_after": p.scores_after,
+                "mean_change": _round(p.mean_change),
+                "sessions_with_both": p.sessions_with_both,
+                "sharp_events": p.sharp_events,
+                "severe_events": p.severe_events,
+            },
+            "change": {
+                "verdict": c.code,
+                "text": c.text,
+                "baseline": _round(c.baseline.median),
+                "current": _round(c.current.median),
+                "points": _round(c.points),
+                "percent": None if c.fraction is None else round(c.fraction * 100, 1),
+                "span_days": c.span_days,
+                "baseline_window": _window_dict(c.baseline),
+                "current_window": _window_dict(c.current),
+                "improvement_target": _round(c.improvement_target),
+                "substantial_target": _round(c.substantial_target),
+                "note": safety.INFORMATION_ONLY,
+            },
+            "warnings": [{"code": w.code, "text": w.text} for w in self.warnings],
+            "days": [
+                {
+                    "day": d.day.isoformat(),
+                    "sessions": d.sessions_completed,
+                    "sessions_stopped": d.sessions_stopped,
+                    "pain_before": _round(d.before_mean),
+                    "pain_after": _round(d.after_mean),
+                    "sharp_events": d.sharp_events,
+                    "severe_events": d.severe_events,
+                }
+                for d in self.days
+            ],
+        }
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _window_dict(window: ScoreWindow) -> dict[str, Any]:
+    return {
+        "scores": list(window.scores),
+        "first_day": window.first_day.isoformat() if window.first_day else None,
+        "last_day": window.last_day.isoformat() if window.last_day else None,
+    }
+
+
+def summarize(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK) -> Progress:
+    verdict = change(data)
+    return Progress(
+        start=data.start,
+        end=data.end,
+        today=data.today,
+        has_records=data.has_records,
+        adherence=adherence(data, target_per_week),
+        pain=pain_summary(data),
+        change=verdict,
+        warnings=warnings(data, verdict),
+        days=data.days,
+    )
+
+
+def sparkline(values: Sequence[float | None]) -> str:
+    """One character per value on the fixed 0-10 scale (a space where nothing was recorded)."""
+    chars = []
+    for value in values:
+        if value is None:
+            chars.append(" ")
+        else:
+            index = round(max(0.0, min(10.0, value)) / 10 * (len(_SPARK_BARS) - 1))
+            chars.append(_SPARK_BARS[index])
+    return "".join(chars)
