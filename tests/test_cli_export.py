@@ -160,10 +160,10 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
     [
         (["--format", "xml"], 2, "'xml' is not one of"),
         ([], 2, "Missing option '--format'"),
-        (["--format", "pdf", "--output", "r.pdf"], 1, "not available yet"),
+        (["--format", "pdf", "--output", "r.pdf"], 1, "no report to make"),
         (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
         (["--format", "csv", "--table", "holds"], 2, "'holds' is not one of"),
-        (["--format", "csv", "--name", "Ann"], 2, "--name applies only to --format fhir"),
+        (["--format", "csv", "--name", "Ann"], 2, "--name applies only to --format fhir or pdf"),
         (["--format", "fhir", "--name", "   "], 2, "not a usable name"),
         (["--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"], 2, "is after --until"),
         (["--format", "csv", "--since", "last week"], 2, "is not a real day"),

@@ -1,4 +1,4 @@
-"""`sij export` (CSV, JSON backup, FHIR; PDF later) and `sij import FILE` (merge a JSON backup)."""
+"""`sij export` (CSV, JSON backup, FHIR, PDF report) and `sij import FILE` (merge a JSON backup)."""
 
 from __future__ import annotations
 
@@ -120,7 +120,8 @@ def export_command(
             "-f",
             case_sensitive=False,
             help="csv: a spreadsheet for a clinician; json: a lossless backup for `sij import`; "
-            "fhir: a FHIR R4 bundle for a records system; pdf: the one-page report (not available yet).",
+            "fhir: a FHIR R4 bundle for a records system; pdf: a one-page report for a clinician and the full log "
+            "(needs --output).",
         ),
     ],
     output: Annotated[
@@ -136,7 +137,7 @@ def export_command(
     ] = None,
     name: Annotated[
         str | None,
-        typer.Option("--name", metavar="TEXT", help="FHIR only: the person's name for the Patient (default: none)."),
+        typer.Option("--name", metavar="TEXT", help="FHIR and PDF: the person's name to show (default: none)."),
     ] = None,
 ) -> None:
     """Export your history for a clinician or as a backup.
@@ -149,13 +150,15 @@ def export_command(
     """
     start, end = date_range(ctx, since, until)
     from tracker.exports.base import ExportOptions
-    from tracker.exports.registry import get_exporter
+    from tracker.exports.registry import formats_with, get_exporter
 
     exporter = get_exporter(fmt.value)
     if table is not None and "table" not in exporter.options:
         raise typer.BadParameter("--table applies only to --format csv.", param_hint="'--table'")
     if name is not None and "name" not in exporter.options:
-        raise typer.BadParameter("--name applies only to --format fhir.", param_hint="'--name'")
+        raise typer.BadParameter(
+            f"--name applies only to --format {' or '.join(formats_with('name'))}.", param_hint="'--name'"
+        )
     person = _check_name(name)
     to_stdout = output is None or output == "-"
     if exporter.binary and to_stdout:
@@ -175,6 +178,7 @@ def export_command(
             include_trashed=exporter.lossless,
             name=person,
             with_patient_id=exporter.needs_patient_id,
+            with_progress=exporter.needs_progress,
         )
     rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
     payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")

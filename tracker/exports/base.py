@@ -1,7 +1,8 @@
 """The one interface every export format implements, and the plain snapshot of data it receives.
 
-Stdlib only. The snapshot is built by `tracker.services.exchange` inside one unit of work; an exporter turns it into
-text or bytes without a database session and without printing, so each format is a pure, testable function.
+Stdlib only (tracker.stats is named for type checking only). The snapshot is built by `tracker.services.exchange`
+inside one unit of work; an exporter turns it into text or bytes without a database session and without printing,
+so each format is a pure, testable function.
 """
 
 from __future__ import annotations
@@ -9,8 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from tracker.clock import as_recorded, local_day
+
+if TYPE_CHECKING:
+    from tracker.stats import Progress
 
 
 @dataclass(frozen=True)
@@ -131,6 +136,8 @@ class ExportData:
     day_start_minutes: int = 0
     patient_id: str = ""  # the FHIR Patient's stable id for this database
     name: str | None = None  # the person's name, only when they pass --name
+    # The `sij progress` numbers for the same period, computed in the same unit of work (the PDF report shows them).
+    progress: Progress | None = None
 
     def stretch(self, uuid: str) -> StretchItem | None:
         return next((s for s in self.stretches if s.uuid == uuid), None)
@@ -158,3 +165,4 @@ class Exporter:
     lossless: bool = False  # keeps trashed records and everything needed to restore the database
     options: frozenset[str] = frozenset()  # optional command-line options it uses: "table", "name"
     needs_patient_id: bool = False
+    needs_progress: bool = False  # the snapshot must carry the progress numbers (ExportData.progress)

@@ -18,7 +18,7 @@ FORMATS: dict[str, str] = {
     "csv": "tracker.exports.csv_export",
     "json": "tracker.exports.json_backup",
     "fhir": "tracker.exports.fhir",
-    "pdf": "",  # the one-page clinician report comes next, on top of the progress numbers
+    "pdf": "tracker.exports.pdf",
 }
 
 
@@ -36,3 +36,8 @@ def get_exporter(name: str) -> Exporter:
         raise NothingToDo(f"The {name} export is not available yet in this version of sij; use --format {choices}.")
     exporter: Exporter = importlib.import_module(module_name).EXPORTER
     return exporter
+
+
+def formats_with(option: str) -> list[str]:
+    """The available formats that use an optional command-line option such as "name"."""
+    return [name for name in available() if option in get_exporter(name).options]

@@ -29,6 +29,7 @@ from tracker.exports.base import (
 )
 from tracker.models import Hold, PainScore, Practice, Routine, RoutineStep, Screening, Setting, Stretch
 from tracker.services.practices import check_note
+from tracker.services.progress import progress_data
 from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
 
 FHIR_PATIENT_ID = "fhir_patient_id"
@@ -177,11 +178,13 @@ def build_export(
     include_trashed: bool = False,
     name: str | None = None,
     with_patient_id: bool = False,
+    with_progress: bool = False,
 ) -> ExportData:
     """A snapshot of the records in local days `since`..`until` (inclusive), with the whole catalogue and settings.
 
     Pain scores taken in a session go with their session; check-ins and screenings count by their own day. Trashed
-    records are left out unless `include_trashed` (the lossless backup keeps them).
+    records are left out unless `include_trashed` (the lossless backup keeps them). `with_progress` adds the
+    numbers of `sij progress` for the same period, from the same queries and tracker.stats (the PDF report).
     """
     day_start = day_start_minutes(session=session)
 
@@ -218,6 +221,11 @@ def build_export(
         for row in session.exec(select(Setting).order_by(col(Setting.key)))
         if row.key not in INTERNAL_SETTINGS
     }
+    progress = None
+    if with_progress:
+        from tracker.stats import summarize
+
+        progress = summarize(progress_data(session=session, now=now, since=since, until=until))
     return ExportData(
         exported_at=now,
         sij_version=__version__,
@@ -232,6 +240,7 @@ def build_export(
         day_start_minutes=day_start,
         patient_id=patient_id,
         name=name,
+        progress=progress,
     )
 
 

@@ -1,0 +1,311 @@
+"""`sij export --format pdf`: the one-page clinician summary and the log pages, read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from tests.conftest import NOW, ZONE
+from tracker import __version__, safety
+from tracker.cli import app as cli_app
+from tracker.cli.context import AppContext
+from tracker.clock import ManualClock
+
+FIRST_DAY = datetime(2026, 8, 26, tzinfo=ZONE)
+DAYS = 90  # 26 Aug .. 23 Nov 2026, across the October daylight-saving change
+LONG_NOTE = (
+    "Long drive to see family on Saturday, then a stiff morning; the figure-4 felt tight on the right side "
+    "but eased after the second hold. Heat pad for ten minutes beforehand helped a lot. " * 3
+)
+
+
+def _missed(i: int) -> bool:
+    return i % 9 == 4
+
+
+def pain_before(i: int) -> int:
+    """6 at the start falling to 4 at the end: a meaningful (not substantial) improvement."""
+    return 6 - round(2.2 * i / (DAYS - 1)) - (1 if i % 11 == 7 else 0)
+
+
+def write_history(db_path: Path, clock: ManualClock) -> None:
+    """Three months through the real services in one unit of work: quick to build, same records as the CLI."""
+    from tracker import safety
+    from tracker.models import PracticeState
+    from tracker.services.catalog import get_routine
+    from tracker.services.guided import finish_practice, mark_sharp, record_screening, save_hold, start_practice
+    from tracker.services.pain import record_check_in
+    from tracker.services.practices import record_practice
+
+    context = AppContext(db_option=str(db_path), clock=clock, interactive=False)
+    try:
+        with context.work() as session:
+            routine = get_routine(session=session)
+            for i in range(DAYS):
+                day = FIRST_DAY + timedelta(days=i)
+                morning = day.replace(hour=8, minute=0)
+                if i == 0:
+                    answers = dict.fromkeys(safety.SCREEN_CODES, False)
+                    record_screening(
+                        session=session,
+                        at=morning - timedelta(minutes=5),
+                        kind="full",
+                        answers=answers,
+                        level=safety.Level.none,
+                    )
+                if i == 40:  # a guided session stopped for sharp pain in the second stretch
+                    pid = start_practice(
+                        session=session, at=morning, routine_id=routine.id, heat=False, pain_before=pain_before(i)
+                    )
+                    stretches = [s for s in routine.stretches for _ in s.sides]
+                    sides = [side for s in routine.stretches for side in s.sides]
+                    for position, (stretch, side) in enumerate(zip(stretches[:3], sides[:3], strict=True), 1):
+                        save_hold(
+                            session=session,
+                            practice_id=pid,
+                            position=position,
+                            stretch_id=stretch.id,
+                            side=side,
+                            seconds=30 if position < 3 else 12,
+                            completed=position < 3,
+                        )
+                    mark_sharp(session=session, practice_id=pid, stretch_id=stretches[2].id, at=morning)
+                    finish_practice(
+                        session=session,
+                        practice_id=pid,
+                        at=morning + timedelta(minutes=6),
+                        state=PracticeState.aborted,
+                        pain_after=7,
+                    )
+                    continue
+                if not _missed(i):
+                    note = None
+                    if i % 10 == 3:
+                        note = f"day {i}: felt stiff getting out of the car"
+                    if i == 62:
+                        note = LONG_NOTE
+                    after = pain_before(i) + 1 if i % 6 == 0 and pain_before(i) < 6 else pain_before(i) - 1
+                    record_practice(
+                        session=session,
+                        at=morning + timedelta(minutes=i % 7),
+                        pain_before=pain_before(i),
+                        pain_after=after,
+                        heat=i % 4 == 0,
+                        note=note,
+                    )
+                if i % 7 == 2:
+                    record_check_in(session=session, at=day.replace(hour=20), score=3, note=f"evening {i}")
+                if i == 30:
+                    record_check_in(session=session, at=day.replace(hour=21), score=8, note="after lifting boxes")
+                if i == 50:
+                    record_check_in(session=session, at=day.replace(hour=13), score=5, sharp=True)
+                if i == 45:
+                    answers = dict.fromkeys(safety.SCREEN_CODES, False) | {"U2": True}
+                    record_screening(
+                        session=session,
+                        at=day.replace(hour=19),
+                        kind="full",
+                        answers=answers,
+                        level=safety.Level.same_day,
+                    )
+                if i == 60:
+                    record_screening(
+                        session=session,
+                        at=day.replace(hour=7, minute=55),
+                        kind="quick",
+                        answers={"emergency_symptoms": True},
+                        level=safety.Level.emergency,
+                    )
+    finally:
+        context.close()
+
+
+def run(db_path: Path, clock: ManualClock, *args: str) -> tuple[int, str]:
+    obj = AppContext(db_option=str(db_path), clock=clock, interactive=False)
+    result = CliRunner().invoke(cli_app, list(args), obj=obj)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout + result.stderr
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+class Report:
+    def __init__(self, path: Path, output: str) -> None:
+        self.path = path
+        self.output = output
+        self.raw = path.read_bytes()
+        self.reader = PdfReader(io.BytesIO(self.raw))
+        self.pages = [flat(page.extract_text()) for page in self.reader.pages]
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Report]:
+    folder = tmp_path_factory.mktemp("pdf")
+    db_path, clock = folder / "sij.db", ManualClock(NOW)
+    write_history(db_path, clock)
+    target = folder / "report.pdf"
+    code, output = run(db_path, clock, "export", "--format", "pdf", "--name", "Ann Example", "--output", str(target))
+    assert code == 0, output
+    yield Report(target, output)
+
+
+def test_page_one_holds_the_header_period_scale_and_completeness(report: Report) -> None:
+    page = report.pages[0]
+    assert "SI joint stretching record" in page and "Ann Example" in page
+    assert "26 Aug 2026 – 24 Nov 2026 (91 days)" in page
+    assert "Generated 24 Nov 2026 09:30 UTC+00:00 (GMT)" in page
+    assert f"sij {__version__}" in page
+    assert flat(safety.PAIN_SCALE) in page and "7-10 severe" in page
+    pain_days = sum(1 for i in range(DAYS) if not _missed(i) or i == 40 or i % 7 == 2 or i in (30, 50))
+    assert f"Pain logged on {pain_days} of 91 days" in page
+    assert "81 sessions (80 completed, 1 stopped early)" in page
+
+
+def test_page_one_holds_the_verdict_and_key_numbers(report: Report) -> None:
+    page = report.pages[0]
+    assert "6 → 4: meaningful improvement (-2 points, -33%)" in page
+    assert flat(safety.VERDICT_TEXT[safety.Verdict.meaningful]) in page
+    assert "Pain before → after" in page and "Best / worst day" in page
+    assert "80 completed, 1 stopped early" in page
+    assert re.search(r"Days done \d+ of 91", page)
+    assert "Streaks current" in page
+
+
+def test_page_one_lists_every_safety_event_with_its_advice(report: Report) -> None:
+    page = report.pages[0]
+    assert "SAFETY EVENTS: 5" in page
+    assert "2026-09-25 21:00 Check-in: pain 8/10 (severe)" in page
+    assert "2026-10-05 08:00 Session: stopped for sharp pain; sharp pain in Knee to chest" in page or (
+        "2026-10-05 08:00 Session: stopped for sharp pain" in page
+    )
+    assert "Red-flag screen: U2 yes (see a doctor today)" in page
+    assert "Quick red-flag check: new emergency symptom (EMERGENCY signs)" in page
+    assert "Advice shown: Stop stretching for now." in page
+    assert "Advice shown: Contact a doctor today" in page
+    assert "Advice shown: These symptoms can be an emergency." in page
+
+
+def test_page_one_has_the_stretch_table_notes_and_footer(report: Report) -> None:
+    page = report.pages[0]
+    assert "STRETCHES, PER SIDE" in page and "Times done" in page and "Mean hold" in page
+    assert "MOST RECENT NOTES" in page and "day 83: felt stiff" in page
+    total = len(report.pages)
+    assert total > 1
+    for number, text in enumerate(report.pages, start=1):
+        assert f"Patient-reported data, not diagnostic. Generated by sij {__version__}." in text
+        assert f"Page {number} of {total}" in text
+
+
+def test_later_pages_hold_the_events_in_full_and_the_log_in_order(report: Report) -> None:
+    later = report.pages[1:]
+    assert "Safety events and the advice shown" in later[0]
+    assert flat(safety.EMERGENCY_MESSAGE) in " ".join(later)
+    log_pages = [p for p in later if "Date, time What Stretch Side Hold (s) Pain (0-10) Note" in p]
+    assert len(log_pages) >= 2
+    for text in later:
+        assert "SI joint stretching record" in text  # the header on every page
+    log = " ".join(later).split("Chronological log", 1)[1]
+    stamps = re.findall(r"(20\d\d-\d\d-\d\d) (\d\d:\d\d) ([+-]\d\d:\d\d)", log)
+    instants = [datetime.fromisoformat(f"{d}T{t}{o}") for d, t, o in stamps]
+    assert len(instants) > DAYS
+    assert instants == sorted(instants)
+    assert {o for _, _, o in stamps} == {"+01:00", "+00:00"}  # before and after the clocks went back
+
+
+def test_no_log_row_is_split_across_pages(report: Report) -> None:
+    for i in range(3, DAYS, 10):
+        if _missed(i) or i == 40:
+            continue
+        day = (FIRST_DAY + timedelta(days=i)).date().isoformat()
+        holding = [n for n, p in enumerate(report.pages[1:]) if f"day {i}: felt stiff" in p]
+        assert len(holding) == 1, i
+        assert day in report.pages[1 + holding[0]]
+    long_start = " ".join(LONG_NOTE.split()[:6])
+    page = next(p for p in report.pages[1:] if long_start in p)
+    assert (FIRST_DAY + timedelta(days=62)).date().isoformat() in page
+    assert "…" in page  # the long note is cut to a few lines
+
+
+def test_file_is_an_owner_only_pdf_with_metadata(report: Report) -> None:
+    assert report.raw.startswith(b"%PDF-")
+    assert stat.S_IMODE(os.stat(report.path).st_mode) == 0o600
+    meta = report.reader.metadata
+    assert meta is not None
+    assert meta.get("/Creator") == f"sij {__version__}"
+    assert meta.get("/Title", "").startswith("SI joint stretching record")
+    assert meta.get("/CreationDate", "").startswith("D:20261124093000")
+    assert f"as PDF report to {report.path}" in flat(report.output)
+
+
+@pytest.fixture
+def small(sij) -> None:
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "6", "--pain-after", "4").exit_code == 0
+    assert sij("pain", "3", "--at", "2026-11-23T12:00", "--note", "$5 parking, =SUM(A1)").exit_code == 0
+
+
+def test_same_data_gives_the_same_bytes(sij, small, tmp_path: Path) -> None:
+    first, second = tmp_path / "a.pdf", tmp_path / "b.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(first)).exit_code == 0
+    assert sij("export", "--format", "pdf", "-o", str(second)).exit_code == 0
+    assert first.read_bytes() == second.read_bytes()
+    text = flat(PdfReader(first).pages[1].extract_text())
+    assert "$5 parking, =SUM(A1)" in text  # a dollar sign stays text, not mathematics
+
+
+def test_refuses_to_overwrite_without_force(sij, small, tmp_path: Path) -> None:
+    target = tmp_path / "r.pdf"
+    target.write_bytes(b"precious")
+    result = sij("export", "--format", "pdf", "--output", str(target))
+    assert result.exit_code == 2
+    assert "already exists; add --force" in flat(result.stderr)
+    assert target.read_bytes() == b"precious"
+    assert sij("export", "--format", "pdf", "--output", str(target), "--force").exit_code == 0
+    assert target.read_bytes().startswith(b"%PDF-")
+
+
+def test_needs_an_output_file(sij, small) -> None:
+    result = sij("export", "--format", "pdf")
+    assert result.exit_code == 2
+    assert "--format pdf needs --output FILE" in flat(result.stderr)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("period", [[], ["--since", "2026-10-01", "--until", "2026-10-31"]])
+def test_empty_period_writes_nothing_and_exits_1(sij, small, tmp_path: Path, period: list[str]) -> None:
+    if not period:
+        target = tmp_path / "empty-db.pdf"
+        result = sij("export", "--format", "pdf", "-o", str(target), db=tmp_path / "other.db")
+    else:
+        target = tmp_path / "october.pdf"
+        result = sij("export", "--format", "pdf", "-o", str(target), *period)
+    assert result.exit_code == 1, result.output
+    assert "Nothing recorded between" in flat(result.stderr) and "no report to make" in flat(result.stderr)
+    assert "Traceback" not in result.output
+    assert not target.exists()
+    assert [p for p in tmp_path.iterdir() if p.suffix == ".tmp" or p.name.endswith(".tmp")] == []
+
+
+def test_many_events_and_notes_still_fit_on_page_one(sij, tmp_path: Path) -> None:
+    for day in range(1, 21):
+        at = f"2026-11-{day:02d}T09:00"
+        assert sij("pain", "8", "--at", at, "--note", f"bad day {day} " + "x" * 150).exit_code == 0
+    target = tmp_path / "busy.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
+    assert "SAFETY EVENTS: 20" in pages[0]
+    assert "and 15 more (see log pages" in pages[0]
+    assert "and 16 more (see log pages)" in pages[0]  # notes
+    assert "Safety events and the advice shown" in pages[1]
+    assert "bad day 20" in pages[0] and "Page 1 of" in pages[0]
