@@ -456,7 +456,11 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     colour, background = VERDICT_COLOURS.get(c.code, NEUTRAL_VERDICT)
     lines: list[tuple[str, float, bool, str]] = []  # text, size, bold, colour
     lines.append(("CHANGE IN PAIN BEFORE SESSIONS (baseline → current)", 7, True, MUTED))
-    if c.baseline.median is not None and c.current.median is not None:
+    if (
+        c.verdict is not safety.Verdict.not_enough_data
+        and c.baseline.median is not None
+        and c.current.median is not None
+    ):
         head = f"{_score(c.baseline.median)} → {_score(c.current.median)}: {c.verdict.value}"
         if c.points is not None and c.fraction is not None:
             head += f" ({-c.points:+g} points, {-c.fraction:+.0%})"
@@ -479,7 +483,8 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     inner = CONTENT_W - 20
     detail_lines = page.fonts.wrap(detail, inner, 7, max_lines=2)
     warnings = [w.text for w in report.progress.warnings]
-    height = 10 + 10 + 19 + 12 + 9.5 * len(detail_lines) + 11 * len(warnings) + 4
+    text_lines = page.fonts.wrap(c.text, inner, 8.5, max_lines=2)
+    height = 10 + 10 + 19 + 11 * len(text_lines) + 1 + 9.5 * len(detail_lines) + 11 * len(warnings) + 4
     page.box(MARGIN, top, CONTENT_W, height, fill=background)
     page.box(MARGIN, top, 4, height, fill=colour)
     y = top + 14
@@ -487,7 +492,9 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     y += 19
     page.text(MARGIN + 12, y, page.fonts.fit(head, inner, 15, True), 15, bold=True, colour=colour)
     y += 13
-    page.text(MARGIN + 12, y, page.fonts.fit(c.text, inner, 8.5), 8.5)
+    for n, text in enumerate(text_lines):
+        page.text(MARGIN + 12, y + 11 * n, text, 8.5)
+    y += 11 * (len(text_lines) - 1)
     for text in detail_lines:
         y += 9.5
         page.text(MARGIN + 12, y, text, 7, colour=MUTED)
@@ -638,8 +645,11 @@ def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
 
     progress = report.progress
     page.text(MARGIN, top + 9, "DAILY PAIN, 0-10, WITH 7-DAY AVERAGE", 7, bold=True, colour=MUTED)
-    if not any(d.before_count or d.after_count for d in progress.days):
-        page.text(MARGIN, top + 24, "No pain scores before or after sessions in this period, so no chart.", 8)
+    try:
+        charts.check_enough(progress, [], charts.Kind.pain)
+    except NothingToDo as reason:
+        for n, text in enumerate(page.fonts.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
+            page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
         return
     legend_h = 40.0  # three rows of legend entries under the date labels
     left, right = MARGIN + 34, PAGE_W - MARGIN - 6
@@ -752,7 +762,7 @@ class Row:
 def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
     data = report.data
     entries: list[tuple[datetime, int, Row]] = []
-    widths = [w - CELL_PAD for _, w in LOG_COLUMNS]
+    widths = [w - CELL_PAD - 3 for _, w in LOG_COLUMNS]
 
     def wrap(column: int, text: str, max_lines: int = 3) -> list[str]:
         return fonts.wrap(text, widths[column], LOG_SIZE, max_lines=max_lines)
