@@ -186,8 +186,9 @@ def test_installed_sij_exports_every_format_from_another_directory(sij_process, 
     work = tmp_path / "elsewhere"
     work.mkdir()
     assert sij_process("log", "--pain-before", "4", "--pain-after", "2").returncode == 0
-    for fmt in ("csv", "json", "fhir"):
+    for fmt in ("csv", "json", "fhir", "pdf"):
         done = sij_process("export", "--format", fmt, "--output", str(work / f"out.{fmt}"))
         assert done.returncode == 0, done.stderr
         assert stat.S_IMODE(os.stat(work / f"out.{fmt}").st_mode) == 0o600
     assert json.loads((work / "out.fhir").read_text(encoding="utf-8"))["resourceType"] == "Bundle"
+    assert (work / "out.pdf").read_bytes().startswith(b"%PDF-")

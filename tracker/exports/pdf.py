@@ -515,7 +515,12 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
     if p.mean_change is not None:
         change = f"; within a session {p.mean_change:+.1f} on average ({_plural(p.sessions_with_both, 'session')})"
     left = [
-        ("Pain before → after", f"{_number(p.mean_before)} → {_number(p.mean_after)} (mean, 0-10){change}"),
+        (
+            "Pain before → after",
+            f"{_number(p.mean_before)} → {_number(p.mean_after)} (mean, 0-10){change}"
+            if p.scores_before or p.scores_after
+            else "no pain scores before or after sessions",
+        ),
         (
             "Best / worst day",
             (f"{_short(best[0])} ({_score(round(best[1], 1))}) / {_short(worst[0])} ({_score(round(worst[1], 1))})")
