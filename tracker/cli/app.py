@@ -114,7 +114,7 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import history, log, run, stretches
+    from tracker.cli import edit, history, log, routines, run, stretches
 
     app.command("log")(log.log_command)
     app.command("pain")(log.pain_command)
@@ -122,6 +122,12 @@ def _register() -> None:
     app.command("run")(run.run_command)
     app.command("screen")(run.screen_command)
     app.add_typer(stretches.stretches_app, name="stretches")
+    app.command("edit")(edit.edit_command)
+    app.command("delete")(edit.delete_command)
+    app.command("restore")(edit.restore_command)
+    app.command("trash")(edit.trash_command)
+    app.command("undo")(edit.undo_command)
+    app.add_typer(routines.routines_app, name="routines")
 
 
 _register()
