@@ -144,7 +144,7 @@ def routines_create(
     """
     from tracker.services.customise import RoutineSpec, create_routine
 
-    spec = RoutineSpec(slug=slug, name=name or "", stretches=tuple(stretch or ()), description=description or "")
+    spec = RoutineSpec(slug=slug, name=name, stretches=tuple(stretch or ()), description=description or "")
     with get_app(ctx).work() as session:
         routine = create_routine(session=session, spec=spec)
     console.out_line(f"Created routine '{routine.slug}'.")

@@ -78,7 +78,7 @@ class StretchChanges:
 @dataclass(frozen=True)
 class RoutineSpec:
     slug: str
-    name: str
+    name: str | None  # None: made from the slug
     stretches: tuple[str, ...]
     description: str = ""
 
@@ -436,7 +436,7 @@ def _set_steps(session: Session, routine_id: int, stretches: Sequence[Stretch]) 
 def create_routine(*, session: Session, spec: RoutineSpec) -> RoutineInfo:
     """A new routine of existing, active stretches, in the order given (a stretch may appear twice)."""
     slug = check_slug(spec.slug, "routine")
-    name = check_text(spec.name or _name_from(slug), "--name", NAME_MAX)
+    name = check_text(_name_from(slug) if spec.name is None else spec.name, "--name", NAME_MAX)
     description = check_text(spec.description, "--description", DESCRIPTION_MAX, allow_empty=True)
     if session.exec(select(Routine.id).where(Routine.slug == slug)).first() is not None:
         raise InvalidInput(
