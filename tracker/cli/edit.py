@@ -17,7 +17,7 @@ from rich.text import Text
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
-from tracker.cli.params import pain_value, positive_int
+from tracker.cli.params import pain_value
 from tracker.errors import InvalidInput, NothingToDo
 
 if TYPE_CHECKING:
@@ -25,6 +25,16 @@ if TYPE_CHECKING:
     from tracker.services.corrections import Change, EditResult, Entry, TrashItem
 
 CLEAR = -1  # `--pain-before none`: remove the score
+ID_MAX = 2**63 - 1  # the largest id SQLite can hold
+
+
+def record_id(value: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
+        raise typer.BadParameter(
+            f"'{value}' is not an id; give the whole number shown by `sij history` or `sij trash`."
+        )
+    return int(text)
 
 
 def pain_or_none(value: str) -> int:
@@ -36,8 +46,8 @@ def pain_or_none(value: str) -> int:
 SessionArg = Annotated[
     int | None,
     typer.Argument(
-        metavar="[SESSION_ID]",
-        parser=positive_int,
+        metavar="SESSION_ID",
+        parser=record_id,
         help="The session's id (from `sij history`). Leave out when giving --check-in.",
         show_default=False,
     ),
@@ -48,7 +58,7 @@ CheckInOption = Annotated[
         "--check-in",
         "--pain",
         metavar="ID",
-        parser=positive_int,
+        parser=record_id,
         help="Act on the pain check-in with this id (shown when it was saved, and by `sij trash`).",
         show_default=False,
     ),
