@@ -358,3 +358,14 @@ def test_created_at_is_the_entry_time(sij, db_path: Path) -> None:
     assert rows(db_path, "SELECT created_at FROM practice") == [("2026-11-24 09:30:00.000000",)]
     assert rows(db_path, "SELECT created_at FROM pain_score") == [("2026-11-24 09:30:00.000000",)] * 2
     assert count_rows(db_path, "practice") == 1
+
+
+def test_installed_sij_refuses_to_delete_without_a_terminal(sij_process) -> None:
+    assert sij_process("pain", "4").returncode == 0
+    result = sij_process("delete", "--check-in", "1", input="y\n")
+    assert result.returncode == 2
+    assert "add --yes" in result.stderr and "Traceback" not in result.stderr
+    result = sij_process("undo", "--yes")
+    assert result.returncode == 0, result.stderr
+    listed = json.loads(sij_process("trash", "--json").stdout)
+    assert [(t["kind"], t["id"], t["score"]) for t in listed] == [("check-in", 1, 4)]

@@ -303,3 +303,7 @@ def stretches_unretire(
     with get_app(ctx).work() as session:
         unretire_stretch(session=session, slug=slug)
     console.out_line(f"Stretch '{slug}' is back in the list.")
+
+
+# `restore` reads naturally too; kept out of the help so the one documented name is `unretire`.
+stretches_app.command("restore", hidden=True)(stretches_unretire)
