@@ -27,7 +27,7 @@ from tracker.errors import DataError
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001",)
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 30_000
@@ -260,7 +260,10 @@ def migrate(db: Database) -> str | None:
         if current is not None and database_has_data(conn):
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             target = db.path.with_name(f"{db.path.name}.before-{SCHEMA_HEAD}-{stamp}.bak")
-            backup_to(conn.connection.driver_connection, target)
+            # Copy through a second, read-only connection: SQLite's backup from the connection that holds
+            # the write transaction waits forever. In WAL mode a reader sees the committed state we hold.
+            with contextlib.closing(sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)) as reader:
+                backup_to(reader, target)
             backup_path = str(target)
         config = Config()
         config.set_main_option("script_location", str(resource_dir("migrations")))

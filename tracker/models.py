@@ -123,6 +123,8 @@ class Practice(SQLModel, table=True):
     advice: str = ""
     guided: bool = False
     deleted_at: datetime | None = _utc_column(nullable=True)
+    # When the row was entered (the app clock), unlike started_at which `--at` can backdate; for `sij undo`.
+    created_at: datetime | None = _utc_column(nullable=True)
 
 
 class Hold(SQLModel, table=True):
@@ -157,6 +159,7 @@ class PainScore(SQLModel, table=True):
     flagged: bool = False
     advice: str = ""
     deleted_at: datetime | None = _utc_column(nullable=True)
+    created_at: datetime | None = _utc_column(nullable=True)
 
 
 class Screening(SQLModel, table=True):

@@ -118,7 +118,7 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import exchange, history, log, progress, run, stretches
+    from tracker.cli import edit, exchange, history, log, progress, routines, run, stretches
 
     app.command("log")(log.log_command)
     # A negative score such as `sij pain -1` must reach the score's own check, not be taken for an option.
@@ -133,6 +133,12 @@ def _register() -> None:
     app.add_typer(progress.settings_app, name="settings")
     app.command("export")(exchange.export_command)
     app.command("import")(exchange.import_command)
+    app.command("edit")(edit.edit_command)
+    app.command("delete")(edit.delete_command)
+    app.command("restore")(edit.restore_command)
+    app.command("trash")(edit.trash_command)
+    app.command("undo")(edit.undo_command)
+    app.add_typer(routines.routines_app, name="routines")
 
 
 _register()

@@ -24,7 +24,14 @@ def practice_json(r: PracticeRecord) -> dict[str, Any]:
         "day": r.day.isoformat(),
         "routine": r.routine_slug,
         "stretches": [
-            {"slug": h.stretch_slug, "side": h.side, "seconds": h.seconds, "completed": h.completed, "sharp": h.sharp}
+            {
+                "slug": h.stretch_slug,
+                "name": h.stretch_name,
+                "side": h.side,
+                "seconds": h.seconds,
+                "completed": h.completed,
+                "sharp": h.sharp,
+            }
             for h in r.holds
         ],
         "pain_before": r.pain_before,

@@ -99,6 +99,7 @@ def log_command(
             sharp=bool(sharp),
             heat=bool(heat),
             note=note,
+            now=app.clock.now(),
         )
     console.show_practice_saved(record)
     if needs_doctor([record.pain_before, record.pain_after], record.sharp):
@@ -131,7 +132,7 @@ def pain_command(
     from tracker.services.pain import record_check_in
 
     with app.work() as session:
-        record = record_check_in(session=session, at=moment, score=score, sharp=sharp, note=note)
+        record = record_check_in(session=session, at=moment, score=score, sharp=sharp, note=note, now=app.clock.now())
     console.show_pain_saved(record)
     if needs_doctor([record.score], record.sharp):
         console.show_doctor_panel(doctor_advice(severe=is_severe(record.score), sharp=record.sharp))

@@ -30,6 +30,7 @@ def start_practice(
         heat=heat,
         state=PracticeState.aborted.value,
         guided=True,
+        created_at=at,
     )
     session.add(practice)
     session.flush()

@@ -13,12 +13,25 @@ from tracker.services.settings import day_start_minutes
 
 
 def record_check_in(
-    *, session: Session, at: datetime, score: int, sharp: bool = False, note: str | None = None
+    *,
+    session: Session,
+    at: datetime,
+    score: int,
+    sharp: bool = False,
+    note: str | None = None,
+    now: datetime | None = None,
 ) -> PainRecord:
+    """A check-in outside a session; `now` is when it is entered (default: `at`), which `sij undo` goes by."""
     value = check_pain(score, "Pain")
     assert value is not None
     row = add_pain(
-        session=session, at=at, score=value, context=PainContext.check_in, sharp=sharp, note=check_note(note)
+        session=session,
+        at=at,
+        score=value,
+        context=PainContext.check_in,
+        sharp=sharp,
+        note=check_note(note),
+        created_at=now or at,
     )
     session.flush()
     return pain_record(row, day_start_minutes(session=session))

@@ -80,7 +80,9 @@ def add_pain(
     sharp: bool = False,
     note: str = "",
     practice_id: int | None = None,
+    created_at: datetime | None = None,
 ) -> PainScore:
+    """A pain score, flagged with its advice when severe or sharp; `created_at` defaults to `at`."""
     flagged = safety.needs_doctor([score], sharp)
     advice = safety.doctor_advice(severe=safety.is_severe(score), sharp=sharp).as_text() if flagged else ""
     row = PainScore(
@@ -93,6 +95,7 @@ def add_pain(
         practice_id=practice_id,
         flagged=flagged,
         advice=advice,
+        created_at=created_at or at,
     )
     session.add(row)
     return row
@@ -116,8 +119,13 @@ def record_practice(
     sharp: bool = False,
     heat: bool = False,
     note: str | None = None,
+    now: datetime | None = None,
 ) -> PracticeRecord:
-    """A session done without the guided timer: every hold counted as done at its usual length."""
+    """A session done without the guided timer: every hold counted as done at its usual length.
+
+    `now` is when it is being entered (default: `at`); `sij undo` goes by it, not by the backdatable `at`.
+    """
+    created = now or at
     pain_before = check_pain(pain_before, "Pain before")
     pain_after = check_pain(pain_after, "Pain after")
     text = check_note(note)
@@ -134,6 +142,7 @@ def record_practice(
         state=PracticeState.completed.value,
         flagged=flagged,
         advice=safety.doctor_advice(severe=severe, sharp=sharp).as_text() if flagged else "",
+        created_at=created,
     )
     session.add(practice)
     session.flush()
@@ -149,7 +158,14 @@ def record_practice(
             )
         )
     if pain_before is not None:
-        add_pain(session=session, at=at, score=pain_before, context=PainContext.before, practice_id=practice.id)
+        add_pain(
+            session=session,
+            at=at,
+            score=pain_before,
+            context=PainContext.before,
+            practice_id=practice.id,
+            created_at=created,
+        )
     if pain_after is not None:
         add_pain(
             session=session,
@@ -158,6 +174,7 @@ def record_practice(
             context=PainContext.after,
             sharp=sharp,
             practice_id=practice.id,
+            created_at=created,
         )
     session.flush()
     return get_practice(session=session, practice_id=practice.id)

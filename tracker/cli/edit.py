@@ -1,0 +1,402 @@
+"""Correcting history: `sij edit`, `sij delete`, `sij restore`, `sij trash` and `sij undo`.
+
+Deleting moves a record to the trash (nothing is destroyed); it asks first on a terminal and needs
+`--yes` otherwise. Sessions are named by their id; pain check-ins by `--check-in ID`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from tracker.cli import console, prompts
+from tracker.cli.context import get_app
+from tracker.cli.history import JsonOption
+from tracker.cli.params import pain_value
+from tracker.errors import InvalidInput, NothingToDo
+
+if TYPE_CHECKING:
+    from tracker.records import PainRecord, PracticeRecord
+    from tracker.services.corrections import Change, EditResult, Entry, TrashItem
+
+CLEAR = -1  # `--pain-before none`: remove the score
+ID_MAX = 2**63 - 1  # the largest id SQLite can hold
+
+
+def record_id(value: str) -> int:
+    text = str(value).strip()
+    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
+        raise typer.BadParameter(
+            f"'{value}' is not an id; give the whole number shown by `sij history` or `sij trash`."
+        )
+    return int(text)
+
+
+def pain_or_none(value: str) -> int:
+    if str(value).strip().lower() == "none":
+        return CLEAR
+    return pain_value(value)
+
+
+SessionArg = Annotated[
+    int | None,
+    typer.Argument(
+        metavar="SESSION_ID",
+        parser=record_id,
+        help="The session's id (from `sij history`). Leave out when giving --check-in.",
+        show_default=False,
+    ),
+]
+CheckInOption = Annotated[
+    int | None,
+    typer.Option(
+        "--check-in",
+        "--pain",
+        metavar="ID",
+        parser=record_id,
+        help="Act on the pain check-in with this id (shown when it was saved, and by `sij trash`).",
+        show_default=False,
+    ),
+]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (needed without a terminal).")]
+
+
+def _target(session_id: int | None, check_in: int | None, command: str) -> Entry:
+    from tracker.services.corrections import CHECK_IN, SESSION, Entry
+
+    if session_id is not None and check_in is not None:
+        raise typer.BadParameter(
+            f"give either a SESSION_ID or --check-in ID, not both (e.g. `sij {command} 12` or "
+            f"`sij {command} --check-in 5`).",
+            param_hint="'--check-in'",
+        )
+    if session_id is None and check_in is None:
+        raise typer.BadParameter(
+            f"give the session's id (`sij {command} 12`, ids are in `sij history`) or --check-in ID.",
+            param_hint="'SESSION_ID'",
+        )
+    return Entry(SESSION, session_id) if session_id is not None else Entry(CHECK_IN, check_in or 0)
+
+
+def _when(ctx: typer.Context, at: str | None) -> datetime | None:
+    if at is None:
+        return None
+    from tracker.dates import DateInputError, parse_when
+
+    try:
+        return parse_when(at, get_app(ctx).clock)
+    except DateInputError as err:
+        raise prompts.date_error("--at", str(err)) from None
+
+
+# ---- sij edit ----------------------------------------------------------------------------------
+
+
+def edit_command(
+    ctx: typer.Context,
+    session_id: SessionArg = None,
+    check_in: CheckInOption = None,
+    pain_before: Annotated[
+        int | None,
+        typer.Option(
+            "--pain-before",
+            parser=pain_or_none,
+            metavar="0-10|none",
+            help="Correct the pain before (adds it if missing; `none` removes it).",
+            show_default=False,
+        ),
+    ] = None,
+    pain_after: Annotated[
+        int | None,
+        typer.Option(
+            "--pain-after",
+            parser=pain_or_none,
+            metavar="0-10|none",
+            help="Correct the pain after (adds it if missing; `none` removes it).",
+            show_default=False,
+        ),
+    ] = None,
+    score: Annotated[
+        int | None,
+        typer.Option("--score", parser=pain_value, metavar="0-10", help="A check-in's pain score.", show_default=False),
+    ] = None,
+    sharp: Annotated[
+        bool | None,
+        typer.Option("--sharp/--no-sharp", help="A check-in's sharp pain mark.", show_default=False),
+    ] = None,
+    note: Annotated[
+        str | None, typer.Option("--note", "-n", help='Replace the note (up to 2,000 characters; "" clears it).')
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", metavar="WHEN", help="Correct when it happened: ISO date or date-time, today, yesterday."),
+    ] = None,
+    heat: Annotated[
+        bool | None, typer.Option("--heat/--no-heat", help="Whether heat was used first.", show_default=False)
+    ] = None,
+) -> None:
+    """Correct a past session (or a pain check-in with --check-in ID); only what you give changes.
+
+    Example: [bold]sij edit 12 --pain-after 3 --note "felt looser"[/bold]
+    Check-in: [bold]sij edit --check-in 5 --score 4[/bold]
+    """
+    from tracker.services.corrections import CHECK_IN
+
+    target = _target(session_id, check_in, "edit")
+    moment = _when(ctx, at)
+    app = get_app(ctx)
+    if target.kind == CHECK_IN:
+        wrong = [
+            n
+            for n, v in (("--pain-before", pain_before), ("--pain-after", pain_after), ("--heat", heat))
+            if v is not None
+        ]
+        if wrong:
+            raise typer.BadParameter(
+                f"{wrong[0]} is for sessions; a check-in takes --score, --sharp/--no-sharp, --note and --at.",
+                param_hint=f"'{wrong[0]}'",
+            )
+        from tracker.services.corrections import CheckInEdit, edit_check_in
+
+        with app.work() as session:
+            result = edit_check_in(
+                session=session,
+                pain_id=target.id,
+                edit=CheckInEdit(score=score, note=note, at=moment, sharp=sharp),
+                now=app.clock.now(),
+            )
+    else:
+        wrong = [n for n, v in (("--score", score), ("--sharp", sharp)) if v is not None]
+        if wrong:
+            raise typer.BadParameter(
+                f"{wrong[0]} is for check-ins; for a session use --pain-before or --pain-after.",
+                param_hint=f"'{wrong[0]}'",
+            )
+        from tracker.services.corrections import PracticeEdit, edit_practice
+
+        edit = PracticeEdit(
+            pain_before=None if pain_before in (None, CLEAR) else pain_before,
+            pain_after=None if pain_after in (None, CLEAR) else pain_after,
+            clear_pain_before=pain_before == CLEAR,
+            clear_pain_after=pain_after == CLEAR,
+            note=note,
+            at=moment,
+            heat=heat,
+        )
+        with app.work() as session:
+            result = edit_practice(session=session, practice_id=target.id, edit=edit, now=app.clock.now())
+    show_edit(result)
+    if result.advice is not None:
+        console.show_doctor_panel(result.advice)
+
+
+FIELD_LABELS = {
+    "at": "When",
+    "pain_before": "Pain before",
+    "pain_after": "Pain after",
+    "score": "Pain",
+    "sharp": "Sharp pain",
+    "heat": "Heat first",
+    "note": "Note",
+}
+
+
+def _show_value(change: Change, value: object) -> Text:
+    if change.field == "at" and isinstance(value, datetime):
+        from tracker.clock import format_local
+
+        return Text(format_local(value))
+    if change.field in ("pain_before", "pain_after", "score"):
+        return Text(console.describe_pain(value if isinstance(value, int) else None))
+    if isinstance(value, bool):
+        return Text("yes" if value else "no")
+    if change.field == "note":
+        return Text(str(value)) if value else Text("(none)", style="dim")
+    return Text(str(value))
+
+
+def show_edit(result: EditResult) -> None:
+    what = "session" if result.kind == "session" else "pain check-in"
+    table = Table(
+        title=f"Corrected {what} #{result.id} (same uuid {result.uuid})",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("")
+    table.add_column("Before")
+    table.add_column("")
+    table.add_column("After")
+    for change in result.changes:
+        after = _show_value(change, change.after)
+        if change.before == change.after:
+            after.append(" (unchanged)", style="dim")
+        table.add_row(FIELD_LABELS.get(change.field, change.field), _show_value(change, change.before), "→", after)
+    console.render(table)
+
+
+# ---- delete, restore, trash, undo --------------------------------------------------------------
+
+
+def _describe(record: PracticeRecord | PainRecord) -> str:
+    from tracker.records import PracticeRecord
+
+    if isinstance(record, PracticeRecord):
+        pain = f"pain {_score(record.pain_before)} → {_score(record.pain_after)}"
+        return f"session #{record.id} of {console.when(record)} ({record.routine_slug or 'hand-picked'}, {pain})"
+    return f"pain check-in #{record.id} of {console.when(record)} ({record.score}/10)"
+
+
+def _score(value: int | None) -> str:
+    return "–" if value is None else str(value)
+
+
+def _confirm(ctx: typer.Context, description: str, yes: bool) -> None:
+    """Ask on a terminal; without one, refuse unless --yes was given. Raises when not confirmed."""
+    if yes:
+        return
+    if not get_app(ctx).is_interactive:
+        raise InvalidInput(
+            f"Moving {description} to the trash needs confirmation; add --yes to do it without a terminal."
+        )
+    if not prompts.ask_yes_no(f"Move {description} to the trash?"):
+        raise NothingToDo("Nothing was moved to the trash.")
+
+
+def _trash(ctx: typer.Context, target: Entry, yes: bool, now: datetime) -> None:
+    from tracker.services.corrections import (
+        SESSION,
+        describe_entry,
+        trash_check_in,
+        trash_practice,
+    )
+
+    app = get_app(ctx)
+    with app.work(readonly=True) as session:
+        record = describe_entry(session=session, entry=target)
+    description = _describe(record)
+    _confirm(ctx, description, yes)
+    with app.work() as session:
+        if target.kind == SESSION:
+            trash_practice(session=session, practice_id=target.id, now=now)
+            again = f"sij restore {target.id}"
+        else:
+            trash_check_in(session=session, pain_id=target.id, now=now)
+            again = f"sij restore --check-in {target.id}"
+    console.out_line(f"Moved {description} to the trash. Bring it back with `{again}`.")
+
+
+def delete_command(
+    ctx: typer.Context,
+    session_id: SessionArg = None,
+    check_in: CheckInOption = None,
+    yes: YesOption = False,
+) -> None:
+    """Move a session (with its pain scores) or a pain check-in to the trash; `sij restore` brings it back.
+
+    Example: [bold]sij delete 12[/bold]   Check-in: [bold]sij delete --check-in 5 --yes[/bold]
+    """
+    target = _target(session_id, check_in, "delete")
+    _trash(ctx, target, yes, get_app(ctx).clock.now())
+
+
+def restore_command(
+    ctx: typer.Context,
+    session_id: SessionArg = None,
+    check_in: CheckInOption = None,
+) -> None:
+    """Bring a session or a pain check-in back from the trash (`sij trash` lists it).
+
+    Example: [bold]sij restore 12[/bold]   Check-in: [bold]sij restore --check-in 5[/bold]
+    """
+    from tracker.services.corrections import SESSION, restore_check_in, restore_practice
+
+    target = _target(session_id, check_in, "restore")
+    record: PracticeRecord | PainRecord
+    with get_app(ctx).work() as session:
+        if target.kind == SESSION:
+            record = restore_practice(session=session, practice_id=target.id)
+        else:
+            record = restore_check_in(session=session, pain_id=target.id)
+    console.out_line(f"Restored {_describe(record)}.")
+
+
+def trash_json(item: TrashItem) -> dict[str, Any]:
+    from tracker.clock import as_recorded
+
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "uuid": item.uuid,
+        "at": item.when.isoformat(),
+        "deleted_at": as_recorded(item.deleted_at, 0).isoformat(),
+        "routine": item.routine,
+        "pain_before": item.pain_before,
+        "pain_after": item.pain_after,
+        "score": item.score,
+        "note": item.note,
+    }
+
+
+def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
+    """List what is in the trash, with the ids to restore it.
+
+    Example: [bold]sij trash[/bold], then [bold]sij restore 12[/bold] or [bold]sij restore --check-in 5[/bold]
+    """
+    from tracker.services.corrections import list_trash
+
+    app = get_app(ctx)
+    with app.work(readonly=True) as session:
+        items = list_trash(session=session)
+    if as_json:
+        console.print_json([trash_json(i) for i in items])
+        return
+    if not items:
+        console.info("The trash is empty.")
+        return
+    from tracker.clock import format_local
+
+    table = Table(
+        title="In the trash, most recently deleted first",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+    )
+    table.add_column("Kind")
+    table.add_column("ID", justify="right")
+    table.add_column("When (local)", no_wrap=True)
+    table.add_column("What", overflow="fold")
+    table.add_column("Deleted", no_wrap=True)
+    table.add_column("Restore with", no_wrap=True)
+    zone = app.clock.now().tzinfo
+    for item in items:
+        if item.kind == "session":
+            what = f"{item.routine or 'hand-picked'}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
+            how = f"sij restore {item.id}"
+        else:
+            what = f"pain {item.score}/10"
+            how = f"sij restore --check-in {item.id}"
+        if item.note:
+            what += f": {item.note}"
+        deleted = f"{item.deleted_at.astimezone(zone):%Y-%m-%d %H:%M}"
+        table.add_row(item.kind, str(item.id), format_local(item.when), Text(what), deleted, how)
+    console.render(table)
+
+
+def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
+    """Move the entry you made most recently (in the last 10 minutes) to the trash.
+
+    Goes by when an entry was made, not the time given with --at. Example: [bold]sij undo[/bold]
+    """
+    from tracker.services.corrections import latest_entry
+
+    app = get_app(ctx)
+    now = app.clock.now()
+    with app.work(readonly=True) as session:
+        target = latest_entry(session=session, now=now)
+    _trash(ctx, target, yes, now)
