@@ -58,6 +58,8 @@ def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path
     copy_ = _export(sij, db=fresh)
     assert copy_["exported_at"] != source["exported_at"]
     assert _without_time(copy_) == _without_time(source)
+    # When each entry was made travels too (it is what `sij undo` goes by), not the time of the import.
+    assert all(s["created_at"] for s in source["sessions"] + source["pain_scores"])
 
 
 def test_importing_twice_changes_nothing_the_second_time(sij, tmp_path: Path, db_path: Path) -> None:
@@ -328,3 +330,15 @@ def test_missing_file_is_bad_input_and_unreadable_file_is_exit_1(sij, tmp_path: 
         pytest.skip("running as a user who can read anything")
     result = sij("import", str(locked))
     assert result.exit_code == 1 and "Cannot read" in result.stderr
+
+
+def test_backup_without_created_at_still_imports(sij, tmp_path: Path) -> None:
+    """Backups written before entries carried their creation time are still accepted."""
+    _history(sij)
+    document = _export(sij)
+    for record in document["sessions"] + document["pain_scores"]:
+        del record["created_at"]
+    fresh = tmp_path / "fresh.db"
+    result = sij("import", str(_write(tmp_path / "old.json", document)), db=fresh)
+    assert result.exit_code == 0, result.output
+    assert len(_export(sij, db=fresh)["sessions"]) == len(document["sessions"])

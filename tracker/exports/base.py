@@ -72,6 +72,8 @@ class SessionItem:
     guided: bool
     deleted_at: datetime | None
     holds: tuple[HoldItem, ...]
+    # When the entry was made (for `sij undo`); not compared, so that older backups without it still merge cleanly.
+    created_at: datetime | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)  # the number people type; not part of the backup
 
     @property
@@ -96,6 +98,7 @@ class PainItem:
     flagged: bool
     advice: str
     deleted_at: datetime | None
+    created_at: datetime | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)
 
     @property

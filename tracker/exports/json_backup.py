@@ -105,6 +105,7 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "flagged": p.flagged,
                 "advice": p.advice,
                 "note": p.note,
+                "created_at": _utc(p.created_at),
                 "deleted_at": _utc(p.deleted_at),
                 "holds": [
                     {
@@ -133,6 +134,7 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "flagged": s.flagged,
                 "advice": s.advice,
                 "note": s.note,
+                "created_at": _utc(s.created_at),
                 "deleted_at": _utc(s.deleted_at),
             }
             for s in sorted(data.pain_scores, key=lambda s: (s.recorded_at, s.uuid))
@@ -359,6 +361,7 @@ def _session(raw: Any, path: str) -> SessionItem:
             "deleted_at",
             "holds",
         ),
+        optional=("created_at",),
     )
     offset = _offset(r)
     return SessionItem(
@@ -375,6 +378,7 @@ def _session(raw: Any, path: str) -> SessionItem:
         advice=r.text("advice"),
         guided=r.boolean("guided"),
         deleted_at=r.moment("deleted_at", nullable=True),
+        created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
         holds=tuple(_hold(h, f"{path}.holds[{i}]") for i, h in enumerate(r.items("holds"))),
     )
 
@@ -396,6 +400,7 @@ def _pain(raw: Any, path: str) -> PainItem:
             "note",
             "deleted_at",
         ),
+        optional=("created_at",),
     )
     offset = _offset(r)
     return PainItem(
@@ -410,6 +415,7 @@ def _pain(raw: Any, path: str) -> PainItem:
         flagged=r.boolean("flagged"),
         advice=r.text("advice"),
         deleted_at=r.moment("deleted_at", nullable=True),
+        created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
     )
 
 

@@ -110,6 +110,7 @@ def _session_items(
             advice=row.advice,
             guided=row.guided,
             deleted_at=row.deleted_at,
+            created_at=row.created_at,
             holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
             id=row.id,
         )
@@ -130,6 +131,7 @@ def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
         flagged=row.flagged,
         advice=row.advice,
         deleted_at=row.deleted_at,
+        created_at=row.created_at,
         id=row.id,
     )
 
@@ -425,6 +427,7 @@ def _merge_sessions(
             advice=item.advice,
             guided=item.guided,
             deleted_at=item.deleted_at,
+            created_at=item.created_at,
         )
         session.add(practice)
         session.flush()
@@ -481,6 +484,7 @@ def _merge_pains(
                 flagged=item.flagged,
                 advice=item.advice,
                 deleted_at=item.deleted_at,
+                created_at=item.created_at,
             )
         )
         summary.added["pain_scores"] += 1
