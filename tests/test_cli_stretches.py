@@ -257,6 +257,25 @@ def test_retire_hides_a_stretch_and_keeps_its_history_by_name(sij) -> None:
     assert sij("routines", "create", "mine", "--stretch", "bridge").exit_code == 0
 
 
+def test_exports_and_progress_show_a_retired_stretch_by_name(sij, tmp_path: Path) -> None:
+    assert add(sij, "bridge").exit_code == 0
+    assert sij("log", "--stretch", "bridge", "--pain-before", "4", "--pain-after", "3").exit_code == 0
+    assert sij("stretches", "retire", "bridge").exit_code == 0
+    assert "Bridge" in sij("export", "--format", "csv").stdout
+    backup = json.loads(sij("export", "--format", "json").stdout)
+    assert {s["slug"]: s["active"] for s in backup["stretches"]}["bridge"] is False
+    fhir = sij("export", "--format", "fhir").stdout
+    assert "Bridge" in fhir
+    pdf = tmp_path / "report.pdf"
+    assert sij("export", "--format", "pdf", "--output", str(pdf)).exit_code == 0
+    from pypdf import PdfReader
+
+    assert "Bridge" in "".join(page.extract_text() for page in PdfReader(pdf).pages)
+    done = sij("plot", "--kind", "stretches", "--output", str(tmp_path / "holds.svg"))
+    assert done.exit_code == 0, done.output
+    assert "Bridge" in (tmp_path / "holds.svg").read_text()
+
+
 def test_retiring_a_stretch_the_default_routine_needs_is_refused(sij, db_path: Path) -> None:
     sij("stretches")
     before = snapshot(db_path)
