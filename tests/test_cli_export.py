@@ -168,7 +168,7 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
         (["--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"], 2, "is after --until"),
         (["--format", "csv", "--since", "last week"], 2, "is not a real day"),
         (["--format", "csv", "--output", "{tmp}"], 2, "is a folder"),
-        (["--format", "csv", "--output", "{tmp}/missing/out.csv"], 1, "does not exist"),
+        (["--format", "csv", "--output", "{tmp}/missing/out.csv"], 2, "does not exist"),
     ],
 )
 def test_bad_options_are_refused_and_nothing_is_written(sij, tmp_path: Path, args, code, message) -> None:

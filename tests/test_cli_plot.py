@@ -36,7 +36,7 @@ def test_default_file_name_is_dated_in_the_current_folder(
     monkeypatch.chdir(tmp_path)
     result = sij("plot", "--kind", "adherence")
     assert result.exit_code == 0, result.output
-    assert result.stdout.strip() == "sij-progress-2026-11-24.png"
+    assert result.stdout.strip() == str(tmp_path / "sij-progress-2026-11-24.png")  # the full path, to find it again
     assert (tmp_path / "sij-progress-2026-11-24.png").read_bytes().startswith(b"\x89PNG")
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,6 +16,7 @@ from rich.text import Text
 from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import SinceOption, UntilOption, date_range
+from tracker.cli.output import new_file_path, write_new_file
 from tracker.errors import DataError, InvalidInput
 from tracker.exports.registry import FORMATS
 
@@ -48,47 +48,6 @@ def _check_name(name: str | None) -> str | None:
             f"'{name}' is not a usable name; give 1 to {NAME_MAX} characters of plain text.", param_hint="'--name'"
         )
     return text
-
-
-def _target(output: str, force: bool) -> Path:
-    path = Path(output).expanduser().absolute()
-    if path.is_dir():
-        raise typer.BadParameter(f"'{output}' is a folder; give a file name.", param_hint="'--output'")
-    if path.exists() and not force:
-        raise InvalidInput(f"'{output}' already exists; add --force to replace it, or choose another --output.")
-    if not path.parent.is_dir():
-        raise DataError(f"Cannot write '{output}': the folder '{path.parent}' does not exist.")
-    return path
-
-
-def _write_file(path: Path, payload: bytes, force: bool) -> None:
-    """Owner-only temporary file in the same folder, then renamed into place: never a half-written export."""
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
-    except OSError as err:
-        raise DataError(f"Cannot write in '{path.parent}': {err.strerror}.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        if force:
-            os.replace(temp, path)
-        else:
-            try:
-                os.link(temp, path)  # fails if the file appeared meanwhile: still never overwritten
-            except FileExistsError:
-                raise InvalidInput(f"'{path}' already exists; add --force to replace it.") from None
-            except OSError:
-                if path.exists():
-                    raise InvalidInput(f"'{path}' already exists; add --force to replace it.") from None
-                os.replace(temp, path)  # a file system without hard links
-    except OSError as err:
-        raise DataError(f"Cannot write '{path}': {err.strerror}.") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
 
 
 def _write_stdout(payload: bytes) -> None:
@@ -163,7 +122,7 @@ def export_command(
     to_stdout = output is None or output == "-"
     if exporter.binary and to_stdout:
         raise typer.BadParameter(f"--format {exporter.name} needs --output FILE.", param_hint="'--output'")
-    target = None if to_stdout else _target(str(output), force)
+    target = None if to_stdout else new_file_path(str(output), force=force)
 
     from tracker.services.exchange import build_export
 
@@ -189,7 +148,7 @@ def export_command(
         _write_stdout(payload)
         console.info(f"Exported {what} as {exporter.title}.")
     else:
-        _write_file(target, payload, force)
+        write_new_file(target, payload, force=force)
         console.info(f"Wrote {what} as {exporter.title} to {target} ({_size(len(payload))}, readable by you only).")
     if not sessions and not pains:
         console.warn("There are no sessions or pain scores in this period yet.")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import enum
-import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -17,7 +15,8 @@ from rich.text import Text
 from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
-from tracker.errors import DataError, InvalidInput, NothingToDo
+from tracker.cli.output import new_file_path, write_new_file
+from tracker.errors import NothingToDo
 
 if TYPE_CHECKING:
     from tracker.stats import Progress
@@ -144,55 +143,8 @@ class PlotKind(str, enum.Enum):
 
 
 def _plot_target(output: str | None, today: str, force: bool) -> tuple[Path, str]:
-    path = Path(output).expanduser() if output else Path(f"sij-progress-{today}.png")
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in PLOT_FORMATS:
-        shown = path.suffix or "no extension"
-        raise typer.BadParameter(
-            f"'{path}' has {shown}; the file name must end in .png, .svg or .pdf.", param_hint="'--output'"
-        )
-    if path.is_dir():
-        raise typer.BadParameter(
-            f"'{path}' is a folder; give a file name ending in .png, .svg or .pdf.", param_hint="'--output'"
-        )
-    if not path.parent.is_dir():
-        raise typer.BadParameter(
-            f"the folder '{path.parent}' does not exist; create it or choose another place.", param_hint="'--output'"
-        )
-    if path.exists() and not force:
-        raise InvalidInput(f"'{path}' already exists; add --force to replace it, or choose another --output.")
-    return path, fmt
-
-
-def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
-    """Write owner-only (0600) to a temporary file beside `path`, then move it into place.
-
-    Without `force` an existing file is never replaced, even one that appeared a moment ago.
-    """
-    try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise DataError(f"Cannot write in '{path.parent}': {err.strerror}; choose another --output.") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o600)
-        if force:
-            os.replace(temp, path)
-        else:
-            try:
-                os.link(temp, path)
-            except FileExistsError:
-                raise InvalidInput(
-                    f"'{path}' already exists; add --force to replace it, or choose another --output."
-                ) from None
-    except OSError as err:
-        raise DataError(f"Cannot write '{path}': {err.strerror}.") from None
-    finally:
-        if os.path.exists(temp):
-            os.unlink(temp)
+    path = new_file_path(output or f"sij-progress-{today}.png", force=force, suffixes=[f".{f}" for f in PLOT_FORMATS])
+    return path, path.suffix.lower().lstrip(".")
 
 
 def plot_command(

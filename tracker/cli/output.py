@@ -1,0 +1,75 @@
+"""Files that commands write (charts, exports): where they may go, and writing them so that none is ever half-written.
+
+Stdlib, Typer and tracker.errors only. Files are owner-only (0600), written to a temporary file beside the target and
+renamed into place; an existing file is replaced only with --force.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+import typer
+
+from tracker.errors import DataError, InvalidInput
+
+OUTPUT_HINT = "'--output'"
+
+
+def _exists_message(path: Path) -> str:
+    return f"'{path}' already exists; add --force to replace it, or choose another --output."
+
+
+def new_file_path(output: str, *, force: bool, suffixes: Sequence[str] = ()) -> Path:
+    """The file `--output` names, checked before any work is done; `suffixes` (e.g. '.png') limit its type."""
+    path = Path(output).expanduser().absolute()
+    accepted = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if suffixes else ""
+    if suffixes and path.suffix.lower() not in suffixes:
+        shown = path.suffix or "no extension"
+        raise typer.BadParameter(
+            f"'{output}' has {shown}; the file name must end in {accepted}.", param_hint=OUTPUT_HINT
+        )
+    if path.is_dir():
+        raise typer.BadParameter(f"'{output}' is a folder; give a file name.", param_hint=OUTPUT_HINT)
+    if not path.parent.is_dir():
+        raise typer.BadParameter(
+            f"the folder '{path.parent}' does not exist; create it or choose another place.", param_hint=OUTPUT_HINT
+        )
+    if path.exists() and not force:
+        raise InvalidInput(_exists_message(path))
+    return path
+
+
+def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
+    """Write owner-only to a temporary file beside `path`, then move it into place.
+
+    Without `force` an existing file is never replaced, even one that appeared a moment ago.
+    """
+    try:
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+    except OSError as err:
+        raise DataError(f"Cannot write in '{path.parent}': {err.strerror}; choose another --output.") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp, 0o600)
+        if force:
+            os.replace(temp, path)
+        else:
+            try:
+                os.link(temp, path)  # fails if the file appeared meanwhile: still never overwritten
+            except FileExistsError:
+                raise InvalidInput(_exists_message(path)) from None
+            except OSError:
+                if path.exists():
+                    raise InvalidInput(_exists_message(path)) from None
+                os.replace(temp, path)  # a file system without hard links
+    except OSError as err:
+        raise DataError(f"Cannot write '{path}': {err.strerror}.") from None
+    finally:
+        if os.path.exists(temp):
+            os.unlink(temp)
