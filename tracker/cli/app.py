@@ -88,8 +88,12 @@ def root(
     ctx: typer.Context,
     db: Annotated[
         str | None,
-        typer.Option("--db", metavar="PATH", help="Database file to use (default: $SIJ_DB, else your user data folder).",
-                     show_default=False),
+        typer.Option(
+            "--db",
+            metavar="PATH",
+            help="Database file to use (default: $SIJ_DB, else your user data folder).",
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
@@ -114,7 +118,7 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import history, log, run, stretches
+    from tracker.cli import dbcare, history, log, run, stretches
 
     app.command("log")(log.log_command)
     app.command("pain")(log.pain_command)
@@ -122,6 +126,7 @@ def _register() -> None:
     app.command("run")(run.run_command)
     app.command("screen")(run.screen_command)
     app.add_typer(stretches.stretches_app, name="stretches")
+    app.add_typer(dbcare.db_app, name="db")
 
 
 _register()

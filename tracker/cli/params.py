@@ -11,7 +11,8 @@ def pain_value(value: str) -> int:
     text = str(value).strip()
     if not text.lstrip("-").isdigit() or not PAIN_MIN <= int(text) <= PAIN_MAX:
         raise typer.BadParameter(
-            f"'{value}' is not a pain score; give a whole number from {PAIN_MIN} (no pain) to {PAIN_MAX} (worst imaginable)."
+            f"'{value}' is not a pain score; "
+            f"give a whole number from {PAIN_MIN} (no pain) to {PAIN_MAX} (worst imaginable)."
         )
     return int(text)
 
