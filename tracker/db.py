@@ -296,6 +296,8 @@ def backup_to(source: sqlite3.Connection, target: Path) -> None:
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)
+        # A copy is a single self-contained file (no write-ahead log beside it), easy to carry around.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     os.chmod(target, 0o600)
