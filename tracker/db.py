@@ -324,9 +324,14 @@ def migrate(db: Database) -> str | None:
         if current is not None and database_has_data(conn):
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             target = db.path.with_name(f"{db.path.name}.before-{SCHEMA_HEAD}-{stamp}.bak")
-            raw = conn.connection.driver_connection
-            assert isinstance(raw, sqlite3.Connection)
-            backup_to(raw, target)
+            # SQLite's backup cannot read through a connection that holds the write lock (it waits
+            # forever), so a second, read-only connection copies the file while this one keeps
+            # every other writer out: the copy is exactly the state about to be migrated.
+            reader = _connect_readonly(db.path)
+            try:
+                backup_to(reader, target)
+            finally:
+                reader.close()
             backup_path = str(target)
         config = Config()
         config.set_main_option("script_location", str(resource_dir("migrations")))

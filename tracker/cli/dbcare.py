@@ -35,6 +35,11 @@ def db_group(ctx: typer.Context) -> None:
         console.out_line(ctx.get_help())
 
 
+def _say(text: str) -> None:
+    # Never wrap: these lines hold file paths that people copy.
+    console.out.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
 def _path(ctx: typer.Context) -> Path:
     from tracker.config import resolve_db_path
 
@@ -64,7 +69,7 @@ def db_path_command(ctx: typer.Context) -> None:
     Example: [bold]sij db path[/bold]
     """
     path = _path(ctx)
-    console.out_line(str(path))
+    _say(str(path))
     if not path.exists():
         console.info("(not created yet: sij creates it the first time you record something)")
 
@@ -84,14 +89,14 @@ def db_check_command(
     if as_json:
         console.print_json(_report_json(report))
     elif report.ok:
-        console.out_line(
+        _say(
             f"All is well: {report.path} passed SQLite's integrity check, has no broken links and is at "
             f"schema {report.revision or '(empty)'}, the one this sij uses. It holds {_counts_text(report)}."
         )
     else:
-        console.out_line(f"Problems found in {report.path}:")
+        _say(f"Problems found in {report.path}:")
         for problem in report.problems:
-            console.out_line(f"  - {problem}")
+            _say(f"  - {problem}")
         if report.integrity or report.foreign_keys:
             console.warn("Keep this file as it is; restore a backup (`sij db backup` makes one) or ask for help.")
     if not report.ok:
@@ -118,7 +123,7 @@ def db_backup_command(
 
     destination = Path(target).expanduser().absolute()
     report = backup_database(_path(ctx), destination, force=force)
-    console.out_line(f"Backed up to {destination} ({_counts_text(report)}); the copy checks clean.")
+    _say(f"Backed up to {destination} ({_counts_text(report)}); the copy checks clean.")
 
 
 @db_app.command("upgrade")
@@ -135,9 +140,9 @@ def db_upgrade_command(ctx: typer.Context) -> None:
     path = _path(ctx)
     result = upgrade_database(path)
     if not result.changed:
-        console.out_line(f"The database {path} is already up to date (schema {result.after}); nothing to do.")
+        _say(f"The database {path} is already up to date (schema {result.after}); nothing to do.")
         return
     before = result.before or "(empty)"
-    console.out_line(f"Upgraded the database {path} from schema {before} to {result.after}.")
+    _say(f"Upgraded the database {path} from schema {before} to {result.after}.")
     if result.backup:
-        console.out_line(f"A copy from before the upgrade is at {result.backup}.")
+        _say(f"A copy from before the upgrade is at {result.backup}.")
