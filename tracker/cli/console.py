@@ -33,8 +33,9 @@ def print_json(data: Any) -> None:
 
 
 def error(message: str) -> None:
+    # Control characters a person typed are shown escaped, never sent to the terminal.
     text = Text("Error: ", style="bold red")
-    text.append(message)
+    text.append("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
     err.print(text, soft_wrap=True)
 
 

@@ -8,6 +8,7 @@ import typer
 
 from tracker.cli import console
 from tracker.cli.context import get_app
+from tracker.cli.params import naming, slug_value
 
 stretches_app = typer.Typer(
     help="List the stretches and show how to do each one.", invoke_without_command=True, no_args_is_help=False
@@ -33,8 +34,16 @@ def stretches_list(
     if as_json:
         console.print_json(
             [
-                {"slug": s.slug, "name": s.name, "hold_seconds": s.hold_seconds, "per_side": s.per_side,
-                 "active": s.active, "steps": list(s.steps), "cautions": list(s.cautions), "source": s.source}
+                {
+                    "slug": s.slug,
+                    "name": s.name,
+                    "hold_seconds": s.hold_seconds,
+                    "per_side": s.per_side,
+                    "active": s.active,
+                    "steps": list(s.steps),
+                    "cautions": list(s.cautions),
+                    "source": s.source,
+                }
                 for s in rows
             ]
         )
@@ -45,7 +54,7 @@ def stretches_list(
 @stretches_app.command("show")
 def stretches_show(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The stretch, e.g. figure-4.")],
+    slug: Annotated[str, typer.Argument(parser=slug_value, metavar="SLUG", help="The stretch, e.g. figure-4.")],
 ) -> None:
     """Show how to do a stretch: steps, hold time and cautions.
 
@@ -53,6 +62,6 @@ def stretches_show(
     """
     from tracker.services.catalog import get_stretch
 
-    with get_app(ctx).work(readonly=True) as session:
+    with naming(stretch="SLUG"), get_app(ctx).work(readonly=True) as session:
         stretch = get_stretch(session=session, slug=slug)
     console.render(console.stretch_panel(stretch))
