@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import typer
@@ -28,34 +29,44 @@ try:
     main()
 except SystemExit:
     pass
-heavy = sorted({name.split(".")[0] for name in sys.modules} & set(json.loads(sys.argv_heavy)))
-sys.__stderr__.write("\\nHEAVY=" + json.dumps(heavy) + "\\n")
+sys.__stderr__.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def _loaded(args: list[str], db_path: Path | None = None) -> tuple[int, list[str], str]:
-    """Run sij with `args` in a fresh interpreter; exit status, heavy packages it imported, output."""
-    code = PROBE.replace("sys.argv_heavy", repr(json.dumps(HEAVY)))
+def _modules(args: list[str], db_path: Path | None = None) -> tuple[int, set[str], str]:
+    """Run sij with `args` in a fresh interpreter; exit status, every module it imported, output."""
     env = dict(os.environ)
     if db_path is not None:
         env["SIJ_DB"] = str(db_path)
     done = subprocess.run(
-        [sys.executable, "-c", code, json.dumps(args)], capture_output=True, text=True, timeout=60, env=env
+        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60, env=env
     )
-    marker = [line for line in done.stderr.splitlines() if line.startswith("HEAVY=")]
+    marker = [line for line in done.stderr.splitlines() if line.startswith("MODULES=")]
     assert marker, done.stderr
-    return done.returncode, json.loads(marker[-1][len("HEAVY=") :]), done.stdout + done.stderr
+    return done.returncode, set(json.loads(marker[-1][len("MODULES=") :])), done.stdout + done.stderr
+
+
+def _loaded(args: list[str], db_path: Path | None = None) -> tuple[int, list[str], str]:
+    """Exit status, the heavy packages imported, and the output."""
+    status, modules, output = _modules(args, db_path)
+    return status, sorted({name.split(".")[0] for name in modules} & set(HEAVY)), output
 
 
 def command_paths() -> list[list[str]]:
-    """Every command and sub-command of the app, as argument lists (['log'], ['db', 'check'], ...)."""
+    """Every command and sub-command of the app, as argument lists (['log'], ['db', 'check'], ...).
+
+    Asks each group for its commands the way Click does, so lazily registered commands are found too.
+    """
     root = typer.main.get_command(app)
     found: list[list[str]] = []
 
-    def walk(command: object, path: list[str]) -> None:
-        for name, sub in sorted(getattr(command, "commands", {}).items()):
+    def walk(command: Any, path: list[str]) -> None:
+        if not hasattr(command, "list_commands"):
+            return
+        ctx = command.make_context(path[-1] if path else "sij", ["--help"], resilient_parsing=True)
+        for name in command.list_commands(ctx):
             found.append([*path, name])
-            walk(sub, [*path, name])
+            walk(command.get_command(ctx, name), [*path, name])
 
     walk(root, [])
     return found
@@ -75,6 +86,19 @@ def test_help_and_version_import_nothing_heavy(args: list[str], db_path: Path) -
     assert status == 0, output
     assert heavy == [], f"sij {' '.join(args)} imported {heavy}"
     assert not db_path.exists(), "help must not create the database"
+
+
+def test_version_loads_neither_rich_nor_any_command(db_path: Path) -> None:
+    status, modules, output = _modules(["--version"], db_path)
+    assert status == 0 and output.startswith("sij "), output
+    assert not {"rich.console", "typer.rich_utils", "tracker.cli.run", "tracker.cli.log", "tracker.db"} & modules
+
+
+def test_a_command_loads_only_its_own_module(db_path: Path) -> None:
+    status, modules, output = _modules(["db", "path"], db_path)
+    assert status == 0, output
+    assert "tracker.cli.dbcare" in modules
+    assert not {"tracker.cli.run", "tracker.cli.log", "tracker.cli.history"} & modules
 
 
 @pytest.fixture

@@ -22,8 +22,46 @@ ClickException: type[Exception] = next(k for k in typer.BadParameter.__mro__ if 
 Abort = typer.Abort
 
 
+# Commands are imported only when they run (or when help lists them), so that `sij --version` and a
+# single command load just what they need. Name -> "module:attribute", in the order help lists them;
+# the attribute is a command function or a Typer sub-app.
+LAZY_COMMANDS: dict[str, str] = {}
+
+
+def lazy_command(name: str, target: str) -> None:
+    """Register `sij NAME`, loaded from `target` ("package.module:attribute") on first use."""
+    LAZY_COMMANDS[name] = target
+
+
+def _load_command(name: str, target: str) -> Any:
+    import importlib
+
+    import typer.main
+
+    module_name, _, attribute = target.partition(":")
+    found = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(found, typer.Typer):
+        # Completion is installed from the root app only; a sub-app built on its own would offer it again.
+        found._add_completion = False
+        command = typer.main.get_command(found)
+    else:
+        holder = typer.Typer(rich_markup_mode="rich", add_completion=False)
+        holder.command(name)(found)
+        command = typer.main.get_command(holder)
+    command.name = name
+    return command
+
+
 class SijGroup(TyperGroup):
     """Runs every command through one place that turns expected failures into one line and an exit status."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in LAZY_COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.commands[cmd_name] = _load_command(cmd_name, LAZY_COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def main(  # type: ignore[override]
         self,
@@ -79,7 +117,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        console.out_line(f"sij {__version__}")
+        console.write_line(f"sij {__version__}")
         raise typer.Exit()
 
 
@@ -118,15 +156,13 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import dbcare, history, log, run, stretches
-
-    app.command("log")(log.log_command)
-    app.command("pain")(log.pain_command)
-    app.command("history")(history.history_command)
-    app.command("run")(run.run_command)
-    app.command("screen")(run.screen_command)
-    app.add_typer(stretches.stretches_app, name="stretches")
-    app.add_typer(dbcare.db_app, name="db")
+    lazy_command("log", "tracker.cli.log:log_command")
+    lazy_command("pain", "tracker.cli.log:pain_command")
+    lazy_command("history", "tracker.cli.history:history_command")
+    lazy_command("run", "tracker.cli.run:run_command")
+    lazy_command("screen", "tracker.cli.run:screen_command")
+    lazy_command("stretches", "tracker.cli.stretches:stretches_app")
+    lazy_command("db", "tracker.cli.dbcare:db_app")
 
 
 _register()
