@@ -8,13 +8,11 @@ Alembic is imported only when a migration is actually due.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -42,6 +40,8 @@ def resource_dir(name: str) -> Path:
     In an installed wheel they live inside the package as tracker/_migrations and tracker/_seed; in a
     source checkout they are the top-level folders of the repository.
     """
+    from importlib import resources  # only when migrating or seeding: not on everyday start-up
+
     packaged = resources.files("tracker").joinpath(f"_{name}")
     if packaged.is_dir():
         return Path(str(packaged))
@@ -342,6 +342,8 @@ def migrate(db: Database) -> str | None:
 
 
 def seed_document() -> dict[str, Any]:
+    import json
+
     path = resource_dir("seed") / SEED_FILE
     with path.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
