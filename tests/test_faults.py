@@ -251,7 +251,10 @@ def test_read_only_proof_really_blocks_writes(db_path: Path, template: Path) -> 
         db_path.open("ab").close()
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+READ_ONLY_REFUSED = [c for c in COMMANDS if c[0] != "db"]
+
+
+@pytest.mark.parametrize("command", READ_ONLY_REFUSED, ids=" ".join)
 def test_read_only_database_is_refused_untouched(db_path: Path, template: Path, command: tuple[str, ...]) -> None:
     _real_database(db_path, template)
     before, files = _sha(db_path), _folder(db_path)
@@ -261,3 +264,19 @@ def test_read_only_database_is_refused_untouched(db_path: Path, template: Path, 
         assert "read-only" in done.stderr or "Cannot open" in done.stderr
         assert _sha(db_path) == before
         assert _folder(db_path) == files
+
+
+def test_read_only_database_can_still_be_checked_and_copied(db_path: Path, template: Path, tmp_path: Path) -> None:
+    _real_database(db_path, template)
+    before, files = _sha(db_path), _folder(db_path)
+    copy = tmp_path / "copy.db"
+    with _read_only(db_path):
+        check = _sij(db_path, "db", "check")
+        assert check.returncode == 0, check.stdout + check.stderr
+        assert "All is well" in check.stdout
+        backup = _sij(db_path, "db", "backup", str(copy))
+        assert backup.returncode == 0, backup.stderr
+        upgrade = _sij(db_path, "db", "upgrade")
+        assert upgrade.returncode == 0 and "already up to date" in upgrade.stdout
+        assert _sha(db_path) == before and _folder(db_path) == files
+    assert count_rows(copy, "practice") == count_rows(db_path, "practice") == 1

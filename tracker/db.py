@@ -87,12 +87,29 @@ def _readonly_uri(path: Path) -> str:
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write the database file (SQLite opens it with O_RDONLY)."""
+    """A connection that cannot write the database file (SQLite opens it with O_RDONLY).
+
+    A database in write-ahead-log mode needs a -shm file beside it even to read. On a read-only
+    folder that file cannot be made; if no -wal file exists either, no writer can be active (a writer
+    would need one), so the file is read as immutable: that is how a copy on a read-only disk is checked.
+    """
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA schema_version").fetchone()  # SQLite opens lazily: open now
     except sqlite3.Error as err:
-        raise _data_error(path, err) from None
+        if conn is not None:
+            conn.close()  # before any tidying: only the last connection may remove the -wal/-shm files
+        wal = _sidecars(path)[0]
+        if "unable to open" not in str(err).lower() or os.access(path.parent, os.W_OK) or wal.exists():
+            raise _data_error(path, err) from None
+        conn = sqlite3.connect(_readonly_uri(path) + "&immutable=1", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error as again:
+            conn.close()
+            raise _data_error(path, again) from None
     return conn
 
 
@@ -181,6 +198,11 @@ def _data_error(path: Path, err: BaseException) -> DataError:
             "Check the file's permissions or copy it somewhere writable."
         )
     if "unable to open" in text:
+        if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            return DataError(
+                f"The database {_describe(path)} is on a read-only path (sij must write to the file and its "
+                "folder); nothing was saved. Check the permissions or copy it somewhere writable."
+            )
         return DataError(f"Cannot open the database at {_describe(path)}; check the path and permissions.")
     if "locked" in text or "busy" in text:
         return DataError(f"The database {_describe(path)} stayed busy too long; try again in a moment.")
@@ -471,13 +493,15 @@ def backup_database(source: Path, target: Path, *, force: bool = False) -> Check
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         try:
-            conn = sqlite3.connect(source, timeout=BUSY_TIMEOUT_MS / 1000)
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            try:
-                _refuse_newer(source, _read_state(source, conn, close=False).revision)
-                backup_to(conn, partial)
-            finally:
-                conn.close()
+            # A read-only connection: the backup reads one consistent snapshot while other sij
+            # processes go on writing, and the source file is never changed by it.
+            with _leave_no_trace(source, always=True):
+                conn = _connect_readonly(source)
+                try:
+                    _refuse_newer(source, _read_state(source, conn, close=False).revision)
+                    backup_to(conn, partial)
+                finally:
+                    conn.close()
         except sqlite3.Error as err:
             raise _data_error(source, err) from None
         except OSError as err:
