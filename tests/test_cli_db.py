@@ -171,3 +171,19 @@ def test_db_alone_shows_help(sij) -> None:
     result = sij("db")
     assert result.exit_code == 0
     assert "backup" in result.stdout and "check" in result.stdout
+
+
+def test_check_an_empty_file_is_well_and_untouched(sij, db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    db_path.touch()
+    result = sij("db", "check")
+    assert result.exit_code == 0, result.output
+    assert "still empty" in " ".join(result.stdout.split())
+    assert db_path.stat().st_size == 0 and sidecars(db_path) == []
+
+
+def test_upgrade_without_a_database_creates_nothing(sij, db_path: Path) -> None:
+    result = sij("db", "upgrade")
+    assert result.exit_code == 1
+    assert "no database" in result.stderr
+    assert not db_path.exists()

@@ -88,6 +88,11 @@ def db_check_command(
     report = check_database(_path(ctx))
     if as_json:
         console.print_json(_report_json(report))
+    elif report.ok and report.revision is None:
+        _say(
+            f"All is well: {report.path} passed SQLite's integrity check and is still empty "
+            "(sij sets it up on first use)."
+        )
     elif report.ok:
         _say(
             f"All is well: {report.path} passed SQLite's integrity check, has no broken links and is at "
