@@ -13,7 +13,8 @@ import shutil
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -217,66 +218,121 @@ def test_db_check_reports_a_newer_database_untouched(db_path: Path, template: Pa
     assert _sha(db_path) == before and _folder(db_path) == files
 
 
-@contextlib.contextmanager
-def _read_only(path: Path) -> Iterator[None]:
-    """Make the database and its folder unwritable, even for root (who ignores permission bits).
+Runner = Callable[..., subprocess.CompletedProcess[str]]
+NOBODY = 65534
 
-    As root the immutable attribute (chattr +i) stops every write; otherwise plain permissions do.
-    """
-    folder = path.parent
+
+def _read_only_methods() -> list[str]:
+    """Ways to make a file unwritable that work for this user; root ignores permission bits."""
     if os.geteuid() != 0:
-        path.chmod(0o400)
-        folder.chmod(0o500)
-        try:
-            yield
-        finally:
-            folder.chmod(0o700)
-            path.chmod(0o600)
-        return
+        return ["permissions"]
+    return ["immutable", "other-user"]
+
+
+@contextlib.contextmanager
+def _read_only(method: str, template: Path, tmp_path: Path) -> Iterator[tuple[Path, Runner]]:
+    """A real database on a path sij cannot write; yields its path and a way to run sij against it.
+
+    - permissions: the file 0400 and its folder 0500 (for a normal user);
+    - immutable: `chattr +i` on the file and folder, which stops even root;
+    - other-user: the files belong to root and sij runs as the unprivileged user `nobody`.
+    Each is skipped, with the reason, only where the system cannot do it.
+    """
+    if method == "other-user":
+        base = Path(tempfile.mkdtemp(prefix="sij-ro-"))
+        base.chmod(0o755)  # nobody may enter and read, not write
+        folder = base / "data"
+    else:
+        base = tmp_path
+        folder = tmp_path / "ro"
+    path = folder / "sij.db"
+    _real_database(path, template)
+    path.chmod(0o644 if method == "other-user" else 0o600)
+    folder.chmod(0o755 if method == "other-user" else 0o700)
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        extra: dict[str, object] = {}
+        env = _env(path)
+        if method == "other-user":
+            extra = {"user": NOBODY, "group": NOBODY, "extra_groups": []}
+            env = dict(env, HOME=str(base))
+        return subprocess.run(
+            [sij_executable(), *args], env=env, capture_output=True, text=True, timeout=PROCESS_TIMEOUT, **extra
+        )
+
     chattr = shutil.which("chattr")
-    if chattr is None:
-        pytest.skip("running as root without chattr: no way to make a file unwritable for root here")
-    done = subprocess.run([chattr, "+i", str(path), str(folder)], capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"running as root and this file system refuses chattr +i: {done.stderr.strip()}")
     try:
-        yield
+        if method == "permissions":
+            path.chmod(0o400)
+            folder.chmod(0o500)
+        elif method == "immutable":
+            if chattr is None:
+                pytest.skip("chattr is not installed; the other-user method covers root")
+            done = subprocess.run([chattr, "+i", str(path), str(folder)], capture_output=True, text=True)
+            if done.returncode != 0:
+                pytest.skip(f"this file system refuses chattr +i ({done.stderr.strip()}); other-user covers root")
+        else:
+            try:
+                probe = run("--version")
+                reason = probe.stderr.strip()[:200] if probe.returncode else ""
+            except OSError as err:  # e.g. the interpreter lives under root's home
+                reason = str(err)
+            if reason:
+                pytest.skip(f"the user nobody cannot run this sij ({reason}); the immutable method covers root")
+        yield path, run
     finally:
-        subprocess.run([chattr, "-i", str(path), str(folder)], check=True)
+        if method == "immutable" and chattr is not None:
+            subprocess.run([chattr, "-i", str(path), str(folder)], capture_output=True)
+        folder.chmod(0o700)
+        if method == "other-user":
+            shutil.rmtree(base, ignore_errors=True)
 
 
-def test_read_only_proof_really_blocks_writes(db_path: Path, template: Path) -> None:
-    _real_database(db_path, template)
-    with _read_only(db_path), pytest.raises(OSError):
-        db_path.open("ab").close()
+@pytest.mark.parametrize("method", _read_only_methods())
+def test_read_only_proof_really_blocks_writes(template: Path, tmp_path: Path, method: str) -> None:
+    with _read_only(method, template, tmp_path) as (path, run):
+        probe = f"open({str(path)!r}, 'ab').close()"
+        done = (
+            subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, user=NOBODY, group=NOBODY)
+            if method == "other-user"
+            else subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+        )
+        assert done.returncode != 0 and "Error" in done.stderr
 
 
 READ_ONLY_REFUSED = [c for c in COMMANDS if c[0] != "db"]
 
 
+@pytest.mark.parametrize("method", _read_only_methods())
 @pytest.mark.parametrize("command", READ_ONLY_REFUSED, ids=" ".join)
-def test_read_only_database_is_refused_untouched(db_path: Path, template: Path, command: tuple[str, ...]) -> None:
-    _real_database(db_path, template)
-    before, files = _sha(db_path), _folder(db_path)
-    with _read_only(db_path):
-        done = _sij(db_path, *command)
-        _assert_refused(done, str(db_path))
-        assert "read-only" in done.stderr or "Cannot open" in done.stderr
-        assert _sha(db_path) == before
-        assert _folder(db_path) == files
+def test_read_only_database_is_refused_untouched(
+    template: Path, tmp_path: Path, method: str, command: tuple[str, ...]
+) -> None:
+    with _read_only(method, template, tmp_path) as (path, run):
+        before, files = _sha(path), _folder(path)
+        done = run(*command)
+        _assert_refused(done, str(path))
+        assert "read-only" in done.stderr
+        assert _sha(path) == before
+        assert _folder(path) == files
 
 
-def test_read_only_database_can_still_be_checked_and_copied(db_path: Path, template: Path, tmp_path: Path) -> None:
-    _real_database(db_path, template)
-    before, files = _sha(db_path), _folder(db_path)
-    copy = tmp_path / "copy.db"
-    with _read_only(db_path):
-        check = _sij(db_path, "db", "check")
-        assert check.returncode == 0, check.stdout + check.stderr
-        assert "All is well" in check.stdout
-        backup = _sij(db_path, "db", "backup", str(copy))
-        assert backup.returncode == 0, backup.stderr
-        upgrade = _sij(db_path, "db", "upgrade")
-        assert upgrade.returncode == 0 and "already up to date" in upgrade.stdout
-        assert _sha(db_path) == before and _folder(db_path) == files
-    assert count_rows(copy, "practice") == count_rows(db_path, "practice") == 1
+@pytest.mark.parametrize("method", _read_only_methods())
+def test_read_only_database_can_still_be_checked_and_copied(template: Path, tmp_path: Path, method: str) -> None:
+    copies = Path(tempfile.mkdtemp(prefix="sij-copies-"))
+    copies.chmod(0o777)  # writable by whoever runs sij
+    copy = copies / "copy.db"
+    try:
+        with _read_only(method, template, tmp_path) as (path, run):
+            before, files = _sha(path), _folder(path)
+            check = run("db", "check")
+            assert check.returncode == 0, check.stdout + check.stderr
+            assert "All is well" in check.stdout
+            backup = run("db", "backup", str(copy))
+            assert backup.returncode == 0, backup.stderr
+            upgrade = run("db", "upgrade")
+            assert upgrade.returncode == 0 and "already up to date" in upgrade.stdout
+            assert _sha(path) == before and _folder(path) == files
+            assert count_rows(copy, "practice") == 1
+    finally:
+        shutil.rmtree(copies, ignore_errors=True)
