@@ -222,11 +222,24 @@ Runner = Callable[..., subprocess.CompletedProcess[str]]
 NOBODY = 65534
 
 
+def _chattr_works() -> bool:
+    chattr = shutil.which("chattr")
+    if chattr is None:
+        return False
+    with tempfile.TemporaryDirectory() as folder:
+        probe = Path(folder) / "probe"
+        probe.touch()
+        if subprocess.run([chattr, "+i", str(probe)], capture_output=True).returncode != 0:
+            return False
+        subprocess.run([chattr, "-i", str(probe)], capture_output=True)
+        return True
+
+
 def _read_only_methods() -> list[str]:
-    """Ways to make a file unwritable that work for this user; root ignores permission bits."""
+    """The way to make a file unwritable for this user; root ignores permission bits."""
     if os.geteuid() != 0:
         return ["permissions"]
-    return ["immutable", "other-user"]
+    return ["immutable"] if _chattr_works() else ["other-user"]
 
 
 @contextlib.contextmanager
