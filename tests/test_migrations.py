@@ -346,7 +346,6 @@ def upgrade() -> None:
 
 def test_upgrade_backs_up_a_database_holding_data_first(sij, db_path: Path, extra_revision: str) -> None:
     build_at_first_revision(db_path)
-    old_head = db.SCHEMA_REVISIONS[-2]
     done = sij("db", "upgrade")
     assert done.exit_code == 0, done.output
     text = " ".join(done.stdout.split())
@@ -358,7 +357,7 @@ def test_upgrade_backs_up_a_database_holding_data_first(sij, db_path: Path, extr
     assert_every_record_kept(backups[0])
     assert_every_record_kept(db_path)
     conn = sqlite3.connect(backups[0])
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (old_head,)
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (FIRST,)
     conn.close()
     assert sij("db", "check").exit_code == 0
 
@@ -399,5 +398,19 @@ def test_unknown_revision_is_refused_clearly_and_left_alone(db_path: Path, revis
         )
         assert done.returncode == 1
         assert "newer version of sij" in done.stderr and "Traceback" not in done.stderr
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+    assert _backups(db_path) == []
+
+
+def test_check_reports_a_pending_upgrade_without_doing_it(sij, db_path: Path, extra_revision: str) -> None:
+    import hashlib
+
+    build_at_first_revision(db_path)
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+    result = sij("db", "check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["schema"] == {"revision": FIRST, "program": extra_revision, "status": "behind"}
+    assert any("sij db upgrade" in p for p in report["problems"])
     assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
     assert _backups(db_path) == []
