@@ -5,7 +5,7 @@
 
 Floors: `python -c pass`, `python -c "import typer"`, and a script that imports Typer and SQLModel,
 defines one table and writes one row to a new SQLite file. Each command is timed as the median of N
-runs and printed with its ratio to its floor. Goals: `sij --version` within 1.3x of the Typer floor;
+rounds and printed with its ratio to its floor. Goals: `sij --version` within 1.3x of the Typer floor;
 `sij log` and `sij history --limit 20` within 1.15x of the SQLModel floor. Exit status 1 when a goal
 is missed, so the script can run in CI (never as a timed test).
 """
@@ -52,14 +52,9 @@ def timed(argv: list[str], env: dict[str, str], before: object = None) -> float:
     return elapsed
 
 
-def median(argv: list[str], env: dict[str, str], runs: int, before: object = None) -> float:
-    timed(argv, env, before)  # warm the file cache
-    return statistics.median(timed(argv, env, before) for _ in range(runs))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=15, help="runs per command (median is reported)")
+    parser.add_argument("--runs", type=int, default=15, help="rounds; each round runs every floor and command once")
     default_sij = Path(sys.executable).with_name("sij")
     parser.add_argument("--sij", default=str(default_sij) if default_sij.exists() else shutil.which("sij"))
     args = parser.parse_args()
@@ -85,12 +80,10 @@ def main() -> int:
     def fresh_floor_db() -> None:
         floor_db.unlink(missing_ok=True)
 
-    floors = {
-        "python -c pass": median([python, "-c", "pass"], env, args.runs),
-        "python -c 'import typer'": median([python, "-c", "import typer"], env, args.runs),
-        "typer + sqlmodel, one row": median(
-            [python, "-c", SQLMODEL_FLOOR, str(floor_db)], env, args.runs, fresh_floor_db
-        ),
+    floors: dict[str, tuple[list[str], object]] = {
+        "python -c pass": ([python, "-c", "pass"], None),
+        "python -c 'import typer'": ([python, "-c", "import typer"], None),
+        "typer + sqlmodel, one row": ([python, "-c", SQLMODEL_FLOOR, str(floor_db)], fresh_floor_db),
     }
     commands = [
         ("sij --version", [args.sij, "--version"], "python -c 'import typer'", 1.3),
@@ -104,24 +97,34 @@ def main() -> int:
         ("sij history --limit 20", [args.sij, "history", "--limit", "20"], "typer + sqlmodel, one row", 1.15),
         ("sij pain 3", [args.sij, "pain", "3"], "typer + sqlmodel, one row", None),
     ]
+    # Round-robin: every floor and command once per round, so a change in machine load during the
+    # run shifts floors and commands alike instead of skewing the ratios.
+    runs: dict[str, list[float]] = {name: [] for name in [*floors, *(c[0] for c in commands)]}
+    plan = [(name, argv, before) for name, (argv, before) in floors.items()]
+    plan += [(name, argv, None) for name, argv, _floor, _goal in commands]
+    for _name, argv, before in plan:
+        timed(argv, env, before)  # warm the file cache
+    for _ in range(args.runs):
+        for name, argv, before in plan:
+            runs[name].append(timed(argv, env, before))
+    medians = {name: statistics.median(values) for name, values in runs.items()}
 
-    print(f"Python {sys.version.split()[0]}, median of {args.runs} runs, {os.cpu_count()} CPUs")
+    print(f"Python {sys.version.split()[0]}, median of {args.runs} rounds, {os.cpu_count()} CPUs")
     print()
     print(f"{'floor':<34} {'ms':>7}")
-    for name, seconds in floors.items():
-        print(f"{name:<34} {seconds * 1000:7.1f}")
+    for name in floors:
+        print(f"{name:<34} {medians[name] * 1000:7.1f}")
     print()
     print(f"{'command':<34} {'ms':>7}  {'ratio':>6}  {'goal':>5}  floor")
     missed = 0
-    for name, argv, floor, goal in commands:
-        seconds = median(argv, env, args.runs)
-        ratio = seconds / floors[floor]
+    for name, _argv, floor, goal in commands:
+        ratio = medians[name] / medians[floor]
         verdict = ""
         if goal is not None:
             verdict = "ok" if ratio <= goal else "MISSED"
             missed += ratio > goal
         goal_text = f"{goal:.2f}" if goal else "-"
-        print(f"{name:<34} {seconds * 1000:7.1f}  {ratio:6.2f}  {goal_text:>5}  {floor} {verdict}")
+        print(f"{name:<34} {medians[name] * 1000:7.1f}  {ratio:6.2f}  {goal_text:>5}  {floor} {verdict}")
     shutil.rmtree(work, ignore_errors=True)
     return 1 if missed else 0
 
