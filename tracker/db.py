@@ -8,15 +8,14 @@ Alembic is imported only when a migration is actually due.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import String, cast, event, exc, func
 from sqlalchemy.engine import Engine
@@ -41,6 +40,8 @@ def resource_dir(name: str) -> Path:
     In an installed wheel they live inside the package as tracker/_migrations and tracker/_seed; in a
     source checkout they are the top-level folders of the repository.
     """
+    from importlib import resources  # only when migrating or seeding: not on everyday start-up
+
     packaged = resources.files("tracker").joinpath(f"_{name}")
     if packaged.is_dir():
         return Path(str(packaged))
@@ -80,12 +81,80 @@ def _prepare_file(path: Path) -> None:
         raise DataError(f"The database path {_describe(path)} is a folder; give a file name.")
 
 
+def _readonly_uri(path: Path) -> str:
+    # Quote the path so that a '?' or '#' in a folder name is not taken for URI syntax.
+    return f"file:{quote(str(path))}?mode=ro"
+
+
+def _connect_readonly(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write the database file (SQLite opens it with O_RDONLY).
+
+    A database in write-ahead-log mode needs a -shm file beside it even to read. On a read-only
+    folder that file cannot be made; if no -wal file exists either, no writer can be active (a writer
+    would need one), so the file is read as immutable: that is how a copy on a read-only disk is checked.
+    """
+    conn: sqlite3.Connection | None = None
+    try:
+        conn = sqlite3.connect(_readonly_uri(path), uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA schema_version").fetchone()  # SQLite opens lazily: open now
+    except sqlite3.Error as err:
+        if conn is not None:
+            conn.close()  # before any tidying: only the last connection may remove the -wal/-shm files
+        wal = _sidecars(path)[0]
+        if "unable to open" not in str(err).lower() or os.access(path.parent, os.W_OK) or wal.exists():
+            raise _data_error(path, err) from None
+        conn = sqlite3.connect(_readonly_uri(path) + "&immutable=1", uri=True)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        except sqlite3.Error as again:
+            conn.close()
+            raise _data_error(path, again) from None
+    return conn
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+@contextlib.contextmanager
+def _leave_no_trace(path: Path, *, always: bool) -> Iterator[None]:
+    """Remove the empty -wal/-shm files a read-only look at a WAL database leaves behind.
+
+    A read-only connection cannot delete them itself. They go only when this look created them and
+    the write-ahead log is empty (it holds nothing); the removal is SQLite's own: a normal connection
+    that finds itself the last one on close deletes them under its locks, so another sij using the
+    database at that moment is never disturbed. `always=False` tidies only when the database is refused.
+    """
+    existed = any(p.exists() for p in _sidecars(path))
+    try:
+        yield
+    except DataError:
+        if not existed:
+            _tidy_sidecars(path)
+        raise
+    if always and not existed:
+        _tidy_sidecars(path)
+
+
+def _tidy_sidecars(path: Path) -> None:
+    wal = _sidecars(path)[0]
+    if not wal.exists() or wal.stat().st_size != 0 or not os.access(path, os.W_OK):
+        return
+    with contextlib.suppress(sqlite3.Error, OSError):
+        conn = sqlite3.connect(path, timeout=0)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+        finally:
+            conn.close()
+
+
 def read_state(path: Path) -> StoredState:
     """Read the schema revision and seed version with the stdlib driver: no SQLAlchemy, no Alembic."""
-    try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
-    except sqlite3.Error as err:
-        raise _data_error(path, err) from None
+    return _read_state(path, _connect_readonly(path))
+
+
+def _read_state(path: Path, conn: sqlite3.Connection, *, close: bool = True) -> StoredState:
     try:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
@@ -112,7 +181,8 @@ def read_state(path: Path) -> StoredState:
     except sqlite3.Error as err:
         raise _data_error(path, err) from None
     finally:
-        conn.close()
+        if close:
+            conn.close()
 
 
 def _data_error(path: Path, err: BaseException) -> DataError:
@@ -128,6 +198,11 @@ def _data_error(path: Path, err: BaseException) -> DataError:
             "Check the file's permissions or copy it somewhere writable."
         )
     if "unable to open" in text:
+        if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+            return DataError(
+                f"The database {_describe(path)} is on a read-only path (sij must write to the file and its "
+                "folder); nothing was saved. Check the permissions or copy it somewhere writable."
+            )
         return DataError(f"Cannot open the database at {_describe(path)}; check the path and permissions.")
     if "locked" in text or "busy" in text:
         return DataError(f"The database {_describe(path)} stayed busy too long; try again in a moment.")
@@ -170,22 +245,31 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(path: Path) -> Database:
-    """Open (creating on first use) the database at `path`, migrating and seeding it if behind."""
+def open_database(path: Path, *, upgrade: bool = True) -> Database:
+    """Open (creating on first use) the database at `path`, migrating and seeding it if behind.
+
+    With `upgrade=False` the schema is left as it is (`sij db upgrade` migrates it explicitly).
+    """
     _prepare_file(path)
-    state = read_state(path)
-    if state.revision is not None and state.revision not in SCHEMA_REVISIONS:
-        raise DataError(
-            f"The database {_describe(path)} was written by a newer version of sij "
-            f"(schema {state.revision}); upgrade sij to use it. Nothing was changed."
-        )
+    with _leave_no_trace(path, always=False):
+        state = read_state(path)
+        _refuse_newer(path, state.revision)
     engine = make_engine(path)
     db = Database(path, engine, notice_shown=state.notice_shown)
-    if state.revision != SCHEMA_HEAD:
-        migrate(db)
-    if state.seed_version < seed_version():
-        seed(db)
+    if upgrade:
+        if state.revision != SCHEMA_HEAD:
+            migrate(db)
+        if state.seed_version < seed_version():
+            seed(db)
     return db
+
+
+def _refuse_newer(path: Path, revision: str | None) -> None:
+    if revision is not None and revision not in SCHEMA_REVISIONS:
+        raise DataError(
+            f"The database {_describe(path)} was written by a newer version of sij "
+            f"(schema {revision}; this sij knows up to {SCHEMA_HEAD}); upgrade sij to use it. Nothing was changed."
+        )
 
 
 def _guard(path: Path) -> contextlib.AbstractContextManager[None]:
@@ -234,6 +318,8 @@ def backup_to(source: sqlite3.Connection, target: Path) -> None:
     dest = sqlite3.connect(target)
     try:
         source.backup(dest)
+        # A copy is a single self-contained file (no write-ahead log beside it), easy to carry around.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     os.chmod(target, 0o600)
@@ -260,10 +346,14 @@ def migrate(db: Database) -> str | None:
         if current is not None and database_has_data(conn):
             stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
             target = db.path.with_name(f"{db.path.name}.before-{SCHEMA_HEAD}-{stamp}.bak")
-            # Copy through a second, read-only connection: SQLite's backup from the connection that holds
-            # the write transaction waits forever. In WAL mode a reader sees the committed state we hold.
-            with contextlib.closing(sqlite3.connect(f"file:{db.path}?mode=ro", uri=True)) as reader:
+            # SQLite's backup cannot read through a connection that holds the write lock (it waits
+            # forever), so a second, read-only connection copies the file while this one keeps
+            # every other writer out: the copy is exactly the state about to be migrated.
+            reader = _connect_readonly(db.path)
+            try:
                 backup_to(reader, target)
+            finally:
+                reader.close()
             backup_path = str(target)
         config = Config()
         config.set_main_option("script_location", str(resource_dir("migrations")))
@@ -274,6 +364,8 @@ def migrate(db: Database) -> str | None:
 
 
 def seed_document() -> dict[str, Any]:
+    import json
+
     path = resource_dir("seed") / SEED_FILE
     with path.open(encoding="utf-8") as handle:
         data: dict[str, Any] = json.load(handle)
@@ -287,7 +379,7 @@ def seed_version() -> int:
 
 
 def seed(db: Database) -> None:
-    """Add missing seeded stretches and routines; never touch existing ones (the person may have edited them)."""
+    """Add seeded stretches and routines that are missing; never touch existing ones (the person may edit them)."""
     from tracker.services.seeding import apply_seed
 
     with unit_of_work(db) as session:
@@ -298,3 +390,158 @@ def local_day_sql(at_column: Any, offset_column: Any, day_start_minutes: int) ->
     """SQL for a record's local day (YYYY-MM-DD text): its UTC instant moved by its offset and the day start."""
     shift = cast(offset_column - day_start_minutes, String) + " minutes"
     return func.date(at_column, shift)
+
+
+# --- Database care: `sij db check`, `sij db backup`, `sij db upgrade` ---------------------------------
+
+
+def _require_existing(path: Path) -> None:
+    if path.is_dir():
+        raise DataError(f"The database path {_describe(path)} is a folder; give a file name.")
+    if not path.exists():
+        raise DataError(f"There is no database at {_describe(path)} yet; sij creates it the first time you record.")
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `sij db check` found. `problems` is empty when all is well."""
+
+    path: Path
+    integrity: list[str]
+    foreign_keys: list[str]
+    revision: str | None
+    head: str
+    counts: dict[str, int]
+
+    @property
+    def schema(self) -> str:
+        if self.revision == self.head:
+            return "current"
+        if self.revision is None:
+            return "empty"
+        return "behind" if self.revision in SCHEMA_REVISIONS else "newer"
+
+    @property
+    def problems(self) -> list[str]:
+        found = [f"integrity: {line}" for line in self.integrity]
+        found += [f"broken link: {line}" for line in self.foreign_keys]
+        if self.schema == "newer":
+            found.append(f"schema {self.revision} is newer than this sij knows ({self.head}); upgrade sij")
+        elif self.schema == "behind":
+            found.append(f"schema {self.revision} is older than {self.head}; run `sij db upgrade`")
+        return found
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+COUNTED_TABLES = ("practice", "hold", "pain_score", "screening", "stretch", "routine")
+
+
+def check_database(path: Path) -> CheckReport:
+    """SQLite's integrity and foreign-key checks plus the schema revision, read-only: the file is not touched."""
+    _require_existing(path)
+    with _leave_no_trace(path, always=True):
+        conn = _connect_readonly(path)
+        try:
+            return _check(path, conn)
+        except sqlite3.Error as err:
+            raise _data_error(path, err) from None
+        finally:
+            conn.close()
+
+
+def _check(path: Path, conn: sqlite3.Connection) -> CheckReport:
+    integrity = [str(row[0]) for row in conn.execute("PRAGMA integrity_check")]
+    if integrity == ["ok"]:
+        integrity = []
+    broken = [
+        f"{table} row {rowid} points to a missing {parent}"
+        for table, rowid, parent, _fk in conn.execute("PRAGMA foreign_key_check")
+    ]
+    tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    revision = None
+    if tables and "alembic_version" not in tables:
+        raise DataError(f"{_describe(path)} is a database of another program, not a sij database.")
+    if "alembic_version" in tables:
+        row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        revision = row[0] if row else None
+    counts: dict[str, int] = {}
+    for table in COUNTED_TABLES:
+        if table in tables:
+            # Deleted records (in the trash) are still records: count them all.
+            counts[table] = int(conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0])
+    return CheckReport(path, integrity, broken, revision, SCHEMA_HEAD, counts)
+
+
+def backup_database(source: Path, target: Path, *, force: bool = False) -> CheckReport:
+    """A consistent owner-only copy with SQLite's online backup, checked before it is put in place.
+
+    The copy is written to a temporary file beside the target and renamed over it only once it checks
+    clean, so a failed backup never leaves a half-written file under the name the person gave.
+    """
+    _require_existing(source)
+    if target.is_dir():
+        raise DataError(f"The backup path {_describe(target)} is a folder; give a file name.")
+    if target.exists() and target.resolve() == source.resolve():
+        raise DataError("The backup path is the database itself; give another file name.")
+    if target.exists() and not force:
+        raise DataError(f"{_describe(target)} already exists; add --force to replace it, or choose another name.")
+    if not target.parent.is_dir():
+        raise DataError(f"The folder {_describe(target.parent)} does not exist; create it first or choose another.")
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        try:
+            # A read-only connection: the backup reads one consistent snapshot while other sij
+            # processes go on writing, and the source file is never changed by it.
+            with _leave_no_trace(source, always=True):
+                conn = _connect_readonly(source)
+                try:
+                    _refuse_newer(source, _read_state(source, conn, close=False).revision)
+                    backup_to(conn, partial)
+                finally:
+                    conn.close()
+        except sqlite3.Error as err:
+            raise _data_error(source, err) from None
+        except OSError as err:
+            raise DataError(f"Cannot write the backup at {_describe(target)}: {err.strerror}.") from None
+        report = check_database(partial)
+        if not report.ok:
+            raise DataError(f"The copy did not check clean ({report.problems[0]}); nothing was saved at {target}.")
+        os.replace(partial, target)
+    finally:
+        for leftover in (partial, *_sidecars(partial)):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+    return CheckReport(target, report.integrity, report.foreign_keys, report.revision, report.head, report.counts)
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    path: Path
+    before: str | None
+    after: str
+    backup: str | None
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def upgrade_database(path: Path) -> UpgradeResult:
+    """Apply pending migrations now (normal commands do it on first use). Newer databases are refused."""
+    _require_existing(path)
+    with _leave_no_trace(path, always=True):
+        before = read_state(path).revision
+        _refuse_newer(path, before)
+    if before == SCHEMA_HEAD:
+        return UpgradeResult(path, before, SCHEMA_HEAD, None)
+    db = open_database(path, upgrade=False)
+    try:
+        backup = migrate(db)
+        if read_state(path).seed_version < seed_version():
+            seed(db)
+    finally:
+        db.close()
+    return UpgradeResult(path, before, SCHEMA_HEAD, backup)

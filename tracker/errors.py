@@ -10,9 +10,17 @@ class TrackerError(Exception):
 
 
 class InvalidInput(TrackerError):
-    """A value the person typed is not acceptable (exit 2)."""
+    """A value the person typed is not acceptable (exit 2).
+
+    `subject` says what kind of value it was ("stretch", "routine", "note"), so that the command line
+    can name the option it came from; services never need to know option names.
+    """
 
     exit_code = 2
+
+    def __init__(self, message: str, *, subject: str | None = None) -> None:
+        super().__init__(message)
+        self.subject = subject
 
 
 class NotFound(InvalidInput):

@@ -22,8 +22,52 @@ ClickException: type[Exception] = next(k for k in typer.BadParameter.__mro__ if 
 Abort = typer.Abort
 
 
+# Commands are imported only when they run (or when help lists them), so that `sij --version` and a
+# single command load just what they need. Name -> "module:attribute", in the order help lists them;
+# the attribute is a command function or a Typer sub-app.
+LAZY_COMMANDS: dict[str, str] = {}
+COMMAND_SETTINGS: dict[str, dict[str, Any]] = {}
+
+
+def lazy_command(name: str, target: str, **settings: Any) -> None:
+    """Register `sij NAME`, loaded from `target` ("package.module:attribute") on first use.
+
+    `settings` are passed to Typer's `command()` for a command function (e.g. `context_settings`).
+    """
+    LAZY_COMMANDS[name] = target
+    if settings:
+        COMMAND_SETTINGS[name] = settings
+
+
+def _load_command(name: str, target: str) -> Any:
+    import importlib
+
+    import typer.main
+
+    module_name, _, attribute = target.partition(":")
+    found = getattr(importlib.import_module(module_name), attribute)
+    if isinstance(found, typer.Typer):
+        # Completion is installed from the root app only; a sub-app built on its own would offer it again.
+        found._add_completion = False
+        command = typer.main.get_command(found)
+    else:
+        holder = typer.Typer(rich_markup_mode="rich", add_completion=False)
+        holder.command(name, **COMMAND_SETTINGS.get(name, {}))(found)
+        command = typer.main.get_command(holder)
+    command.name = name
+    return command
+
+
 class SijGroup(TyperGroup):
     """Runs every command through one place that turns expected failures into one line and an exit status."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return [*super().list_commands(ctx), *(name for name in LAZY_COMMANDS if name not in self.commands)]
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
+            self.commands[cmd_name] = _load_command(cmd_name, LAZY_COMMANDS[cmd_name])
+        return super().get_command(ctx, cmd_name)
 
     def main(  # type: ignore[override]
         self,
@@ -79,7 +123,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        console.out_line(f"sij {__version__}")
+        console.write_line(f"sij {__version__}")
         raise typer.Exit()
 
 
@@ -118,27 +162,26 @@ def root(
 
 
 def _register() -> None:
-    from tracker.cli import edit, exchange, history, log, progress, routines, run, stretches
-
-    app.command("log")(log.log_command)
+    lazy_command("log", "tracker.cli.log:log_command")
     # A negative score such as `sij pain -1` must reach the score's own check, not be taken for an option.
-    app.command("pain", context_settings={"ignore_unknown_options": True})(log.pain_command)
-    app.command("history")(history.history_command)
-    app.command("run")(run.run_command)
-    app.command("screen")(run.screen_command)
-    app.add_typer(stretches.stretches_app, name="stretches")
-    app.command("progress")(progress.progress_command)
-    app.command("plot")(progress.plot_command)
-    app.command("due")(progress.due_command)
-    app.add_typer(progress.settings_app, name="settings")
-    app.command("export")(exchange.export_command)
-    app.command("import")(exchange.import_command)
-    app.command("edit")(edit.edit_command)
-    app.command("delete")(edit.delete_command)
-    app.command("restore")(edit.restore_command)
-    app.command("trash")(edit.trash_command)
-    app.command("undo")(edit.undo_command)
-    app.add_typer(routines.routines_app, name="routines")
+    lazy_command("pain", "tracker.cli.log:pain_command", context_settings={"ignore_unknown_options": True})
+    lazy_command("history", "tracker.cli.history:history_command")
+    lazy_command("run", "tracker.cli.run:run_command")
+    lazy_command("screen", "tracker.cli.run:screen_command")
+    lazy_command("progress", "tracker.cli.progress:progress_command")
+    lazy_command("plot", "tracker.cli.progress:plot_command")
+    lazy_command("due", "tracker.cli.progress:due_command")
+    lazy_command("edit", "tracker.cli.edit:edit_command")
+    lazy_command("delete", "tracker.cli.edit:delete_command")
+    lazy_command("restore", "tracker.cli.edit:restore_command")
+    lazy_command("trash", "tracker.cli.edit:trash_command")
+    lazy_command("undo", "tracker.cli.edit:undo_command")
+    lazy_command("export", "tracker.cli.exchange:export_command")
+    lazy_command("import", "tracker.cli.exchange:import_command")
+    lazy_command("stretches", "tracker.cli.stretches:stretches_app")
+    lazy_command("routines", "tracker.cli.routines:routines_app")
+    lazy_command("settings", "tracker.cli.progress:settings_app")
+    lazy_command("db", "tracker.cli.dbcare:db_app")
 
 
 _register()

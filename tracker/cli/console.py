@@ -5,55 +5,89 @@ The only module that prints.
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from rich import box
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
-
 if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.panel import Panel
+    from rich.table import Table
+
     from tracker.records import PainRecord, PracticeRecord, StretchInfo
     from tracker.safety import Advice
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# The consoles are made on first use: importing Rich's console costs more than the rest of `sij --version`.
+out: Console
+err: Console
+
+
+def __getattr__(name: str) -> Console:
+    if name not in ("out", "err"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from rich.console import Console
+
+    made = Console(highlight=False, soft_wrap=False) if name == "out" else Console(stderr=True, highlight=False)
+    globals()[name] = made
+    return made
+
+
+def _console(name: str) -> Console:
+    # Inside this module a bare `out` is a global lookup that skips the module __getattr__.
+    made = globals().get(name)
+    return made if made is not None else __getattr__(name)
+
+
+def write_line(text: str) -> None:
+    """One plain line to stdout without loading Rich (for `sij --version`)."""
+    sys.stdout.write(text + "\n")
 
 
 def out_line(text: str) -> None:
-    out.print(text, markup=False, highlight=False)
+    _console("out").print(text, markup=False, highlight=False)
 
 
 def print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def error(message: str) -> None:
+    # Control characters a person typed are shown escaped, never sent to the terminal.
+    from rich.text import Text
+
     text = Text("Error: ", style="bold red")
-    text.append(message)
-    err.print(text, soft_wrap=True)
+    text.append("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
+    _console("err").print(text, soft_wrap=True)
 
 
 def warn(message: str) -> None:
-    err.print(Text(message, style="yellow"), soft_wrap=True)
+    from rich.text import Text
+
+    _console("err").print(Text(message, style="yellow"), soft_wrap=True)
 
 
 def info(message: str) -> None:
-    err.print(Text(message), soft_wrap=True)
+    from rich.text import Text
+
+    _console("err").print(Text(message), soft_wrap=True)
 
 
 def show_first_use_notice() -> None:
+    from rich.panel import Panel
+    from rich.text import Text
+
     from tracker.safety import FIRST_USE_NOTICE
 
-    err.print(Panel(Text(FIRST_USE_NOTICE), title="Before you start", border_style="cyan", expand=False))
+    _console("err").print(Panel(Text(FIRST_USE_NOTICE), title="Before you start", border_style="cyan", expand=False))
 
 
 def show_doctor_panel(advice: Advice) -> None:
     """The see-a-doctor panel: prominent, and always with the emergency red flags."""
+    from rich.panel import Panel
+    from rich.text import Text
+
     body = Text()
     body.append(advice.title + "\n", style="bold")
     for line in advice.lines:
@@ -62,7 +96,9 @@ def show_doctor_panel(advice: Advice) -> None:
     for item in advice.urgent_items:
         body.append(f"  • {item}\n")
     body.append(advice.urgent_action)
-    err.print(Panel(body, title="[bold]See a doctor or physiotherapist[/bold]", border_style="red", expand=False))
+    _console("err").print(
+        Panel(body, title="[bold]See a doctor or physiotherapist[/bold]", border_style="red", expand=False)
+    )
 
 
 def describe_pain(score: int | None) -> str:
@@ -100,6 +136,10 @@ STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", 
 
 
 def show_practice_saved(record: PracticeRecord) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()
@@ -116,17 +156,19 @@ def show_practice_saved(record: PracticeRecord) -> None:
     table.add_row("State", STATE_TEXT.get(record.state, record.state))
     if record.note:
         table.add_row("Note", Text(record.note))
-    out.print(Panel(table, title=f"Saved session #{record.id}", border_style="green", expand=False))
+    _console("out").print(Panel(table, title=f"Saved session #{record.id}", border_style="green", expand=False))
 
 
 def show_pain_saved(record: PainRecord) -> None:
+    from rich.text import Text
+
     line = Text(f"Saved pain check-in #{record.id}: ", style="bold green")
     line.append(f"{describe_pain(record.score)} at {when(record)}")
     if record.sharp:
         line.append(", sharp pain")
-    out.print(line)
+    _console("out").print(line)
     if record.note:
-        out.print(Text(f"Note: {record.note}"))
+        _console("out").print(Text(f"Note: {record.note}"))
 
 
 SHORT_STATE = {"completed": "done", "stopped_sharp": "stopped", "aborted": "stopped early"}
@@ -139,6 +181,10 @@ def short_when(record: PracticeRecord | PainRecord) -> str:
 
 
 def history_table(records: Sequence[PracticeRecord]) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(
         title="Sessions, newest first (pain 0-10 before → after)",
         title_justify="left",
@@ -181,6 +227,9 @@ def history_table(records: Sequence[PracticeRecord]) -> Table:
 
 
 def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(header_style="bold")
     table.add_column("Slug")
     table.add_column("Name")
@@ -193,6 +242,9 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
 
 
 def stretch_panel(stretch: StretchInfo) -> Panel:
+    from rich.panel import Panel
+    from rich.text import Text
+
     body = Text()
     side = "on each side" if stretch.per_side else "with both sides together"
     body.append(f"Hold about {stretch.hold_seconds} seconds {side}.\n\n", style="bold")
@@ -209,4 +261,6 @@ def stretch_panel(stretch: StretchInfo) -> Panel:
 
 
 def render(*items: Any, to_err: bool = False) -> None:
-    (err if to_err else out).print(Group(*items) if len(items) > 1 else items[0])
+    from rich.console import Group
+
+    _console("err" if to_err else "out").print(Group(*items) if len(items) > 1 else items[0])

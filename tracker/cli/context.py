@@ -10,18 +10,23 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from tracker.clock import Clock, SystemClock
-
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from tracker.clock import Clock
     from tracker.db import Database
+
+
+def _system_clock() -> Clock:
+    from tracker.clock import SystemClock
+
+    return SystemClock()
 
 
 @dataclass
 class AppContext:
     db_option: str | None = None
-    clock: Clock = field(default_factory=SystemClock)
+    clock: Clock = field(default_factory=_system_clock)
     interactive: bool | None = None  # None: decide from the terminal
     _db: Database | None = field(default=None, repr=False)
 

@@ -8,7 +8,7 @@ import typer
 
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
-from tracker.cli.params import pain_value
+from tracker.cli.params import naming, pain_value, slug_value
 
 
 def _when(ctx: typer.Context, at: str | None, option: str = "--at"):  # type: ignore[no-untyped-def]
@@ -30,13 +30,16 @@ def log_command(
         typer.Option(
             "--stretch",
             "-s",
+            parser=slug_value,
             metavar="SLUG",
             help="A stretch you did (repeat for several). Default: every stretch of the routine.",
         ),
     ] = None,
     routine: Annotated[
         str | None,
-        typer.Option("--routine", "-r", metavar="SLUG", help="Routine done (default: your default routine)."),
+        typer.Option(
+            "--routine", "-r", parser=slug_value, metavar="SLUG", help="Routine done (default: your default routine)."
+        ),
     ] = None,
     pain_before: Annotated[
         int | None,
@@ -88,7 +91,7 @@ def log_command(
     from tracker.safety import doctor_advice, is_severe, needs_doctor
     from tracker.services.practices import record_practice
 
-    with app.work() as session:
+    with naming(stretch="--stretch", routine="--routine", note="--note"), app.work() as session:
         record = record_practice(
             session=session,
             at=moment,
@@ -131,7 +134,7 @@ def pain_command(
     from tracker.safety import doctor_advice, is_severe, needs_doctor
     from tracker.services.pain import record_check_in
 
-    with app.work() as session:
+    with naming(note="--note"), app.work() as session:
         record = record_check_in(session=session, at=moment, score=score, sharp=sharp, note=note, now=app.clock.now())
     console.show_pain_saved(record)
     if needs_doctor([record.score], record.sharp):

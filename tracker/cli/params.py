@@ -2,23 +2,71 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 import typer
 
+from tracker.errors import InvalidInput
 from tracker.safety import PAIN_MAX, PAIN_MIN
+
+SLUG_MAX = 64  # the width of the slug columns
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A typed value as it may be echoed in a message: shortened, control characters made visible."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def whole_number(value: str) -> int | None:
+    """The whole number typed (ASCII digits, optional minus), or None."""
+    text = str(value).strip()
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isascii() or not digits.isdigit():
+        return None
+    return int(text)
 
 
 def pain_value(value: str) -> int:
-    text = str(value).strip()
-    if not text.lstrip("-").isdigit() or not PAIN_MIN <= int(text) <= PAIN_MAX:
+    number = whole_number(value)
+    if number is None or not PAIN_MIN <= number <= PAIN_MAX:
         raise typer.BadParameter(
-            f"'{value}' is not a pain score; "
+            f"'{shown(value)}' is not a pain score; "
             f"give a whole number from {PAIN_MIN} (no pain) to {PAIN_MAX} (worst imaginable)."
         )
-    return int(text)
+    return number
 
 
 def positive_int(value: str) -> int:
+    number = whole_number(value)
+    if number is None or number < 1:
+        raise typer.BadParameter(f"'{shown(value)}' is not a whole number of 1 or more.")
+    return number
+
+
+def slug_value(value: str) -> str:
+    """A stretch or routine name as typed: not empty, no control characters, not absurdly long."""
     text = str(value).strip()
-    if not text.isdigit() or int(text) < 1:
-        raise typer.BadParameter(f"'{value}' is not a whole number of 1 or more.")
-    return int(text)
+    if not text:
+        raise typer.BadParameter("the name is empty; give a slug such as figure-4 (`sij stretches` lists them).")
+    if not all(c.isprintable() for c in text) or len(text) > SLUG_MAX:
+        raise typer.BadParameter(
+            f"'{shown(text)}' is not a slug; slugs are up to {SLUG_MAX} plain characters, such as figure-4."
+        )
+    return text
+
+
+@contextlib.contextmanager
+def naming(**options: str) -> Iterator[None]:
+    """Report a service's InvalidInput about a `subject` as bad input for the option it came from.
+
+    Example: `with naming(stretch="--stretch", note="--note"): record_practice(...)`.
+    """
+    try:
+        yield
+    except InvalidInput as err:
+        option = options.get(err.subject or "")
+        if option is None:
+            raise
+        raise typer.BadParameter(str(err), param_hint=f"'{option}'") from None

@@ -16,7 +16,7 @@ from rich.text import Text
 from tracker.cli import console, prompts
 from tracker.cli.context import AppContext, get_app
 from tracker.cli.keys import KeyReader
-from tracker.cli.params import pain_value
+from tracker.cli.params import naming, pain_value, slug_value, whole_number
 
 if TYPE_CHECKING:
     from tracker.records import RoutineInfo
@@ -30,10 +30,10 @@ ADJUST = 5  # seconds added or taken by + and -
 
 def _seconds(low: int, high: int):  # type: ignore[no-untyped-def]
     def parse(value: str) -> int:
-        text = str(value).strip()
-        if not text.isdigit() or not low <= int(text) <= high:
+        number = whole_number(value)
+        if number is None or not low <= number <= high:
             raise typer.BadParameter(f"'{value}' is not a number of seconds from {low} to {high}.")
-        return int(text)
+        return number
 
     return parse
 
@@ -263,7 +263,9 @@ def run_command(
     ctx: typer.Context,
     routine: Annotated[
         str | None,
-        typer.Option("--routine", "-r", metavar="SLUG", help="Routine to do (default: your default routine)."),
+        typer.Option(
+            "--routine", "-r", parser=slug_value, metavar="SLUG", help="Routine to do (default: your default routine)."
+        ),
     ] = None,
     heat: Annotated[
         bool | None,
@@ -341,7 +343,7 @@ def run_command(
 
     now = app.clock.now()
     resumable = None
-    with app.work(readonly=True) as session:
+    with naming(routine="--routine"), app.work(readonly=True) as session:
         if resume:
             today = local_day(now, offset_minutes(now), day_start_minutes(session=session))
             resumable = find_resumable(session=session, today=today)

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from tracker.cli import console
 from tracker.cli.context import get_app
+from tracker.cli.params import naming, slug_value
 
 if TYPE_CHECKING:
     from tracker.records import StretchInfo
@@ -61,7 +62,7 @@ def stretches_list(
 @stretches_app.command("show")
 def stretches_show(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The stretch, e.g. figure-4.")],
+    slug: Annotated[str, typer.Argument(parser=slug_value, metavar="SLUG", help="The stretch, e.g. figure-4.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a panel.")] = False,
 ) -> None:
     """Show how to do a stretch: steps, hold time and cautions.
@@ -70,7 +71,7 @@ def stretches_show(
     """
     from tracker.services.catalog import get_stretch
 
-    with get_app(ctx).work(readonly=True) as session:
+    with naming(stretch="SLUG"), get_app(ctx).work(readonly=True) as session:
         stretch = get_stretch(session=session, slug=slug)
     if as_json:
         console.print_json(stretch_json(stretch))

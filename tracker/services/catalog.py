@@ -43,7 +43,7 @@ def get_stretch(*, session: Session, slug: str) -> StretchInfo:
     row = session.exec(select(Stretch).where(Stretch.slug == slug)).first()
     if row is None:
         known = [s.slug for s in list_stretches(session=session)]
-        raise NotFound(f"No stretch named '{slug}'. Known: {_known(known)}.")
+        raise NotFound(f"No stretch named '{slug}'. Known: {_known(known)}.", subject="stretch")
     return stretch_info(row)
 
 
@@ -84,6 +84,6 @@ def get_routine(*, session: Session, slug: str | None = None) -> RoutineInfo:
     if row is None:
         known = [r.slug for r in list_routines(session=session)]
         if not slug:
-            raise NotFound(f"No default routine is set. Known routines: {_known(known)}.")
-        raise NotFound(f"No routine named '{slug}'. Known: {_known(known)}.")
+            raise NotFound(f"No default routine is set. Known routines: {_known(known)}.", subject="routine")
+        raise NotFound(f"No routine named '{slug}'. Known: {_known(known)}.", subject="routine")
     return _routine_info(session, row, default_slug)

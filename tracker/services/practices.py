@@ -25,11 +25,13 @@ def check_note(note: str | None) -> str:
     if note is None:
         return ""
     if len(note) > NOTE_MAX:
-        raise InvalidInput(f"The note is {len(note)} characters long; the limit is {NOTE_MAX}.")
+        raise InvalidInput(f"The note is {len(note)} characters long; the limit is {NOTE_MAX}.", subject="note")
     bad = [c for c in note if (ord(c) < 32 and c not in "\n\t") or ord(c) == 127]
     if bad:
         raise InvalidInput(
-            f"The note contains a control character ({ord(bad[0]):#04x}); use plain text (new lines and tabs are fine)."
+            f"The note contains a control character ({ord(bad[0]):#04x}); "
+            "use plain text (new lines and tabs are fine).",
+            subject="note",
         )
     return note
 

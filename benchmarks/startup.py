@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+"""Start-up time of `sij`, as whole processes, against floors measured in the same run.
+
+    python benchmarks/startup.py [--runs N] [--sij PATH]
+
+Floors: `python -c pass`, `python -c "import typer"`, and a script that imports Typer and SQLModel,
+defines one table and writes one row to a new SQLite file. Each command is timed as the median of N
+rounds and printed with its ratio to its floor. Goals: `sij --version` within 1.3x of the Typer floor;
+`sij log` and `sij history --limit 20` within 1.15x of the SQLModel floor. Exit status 1 when a goal
+is missed, so the script can run in CI (never as a timed test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SQLMODEL_FLOOR = """
+import sys
+import typer
+from sqlmodel import Field, Session, SQLModel, create_engine
+
+
+class Row(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    note: str = ""
+
+
+engine = create_engine(f"sqlite:///{sys.argv[1]}")
+SQLModel.metadata.create_all(engine)
+with Session(engine) as session:
+    session.add(Row(note="floor"))
+    session.commit()
+"""
+
+
+def timed(argv: list[str], env: dict[str, str], before: object = None) -> float:
+    if callable(before):
+        before()
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - start
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode(errors='replace')}")
+    return elapsed
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="rounds; each round runs every floor and command once")
+    default_sij = Path(sys.executable).with_name("sij")
+    parser.add_argument("--sij", default=str(default_sij) if default_sij.exists() else shutil.which("sij"))
+    args = parser.parse_args()
+    if not args.sij:
+        raise SystemExit("sij is not installed in this environment; pip install -e . first")
+
+    python = sys.executable
+    work = Path(tempfile.mkdtemp(prefix="sij-bench-"))
+    db = work / "sij.db"
+    floor_db = work / "floor.db"
+    env = dict(os.environ, SIJ_DB=str(db), COLUMNS="100")
+
+    # A database in everyday shape: current schema, a few weeks of sessions, no migration due.
+    for day in range(1, 29):
+        subprocess.run(
+            [args.sij, "log", "--at", f"2026-10-{day:02d}", "--pain-before", "5", "--pain-after", "3"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    def fresh_floor_db() -> None:
+        floor_db.unlink(missing_ok=True)
+
+    floors: dict[str, tuple[list[str], object]] = {
+        "python -c pass": ([python, "-c", "pass"], None),
+        "python -c 'import typer'": ([python, "-c", "import typer"], None),
+        "typer + sqlmodel, one row": ([python, "-c", SQLMODEL_FLOOR, str(floor_db)], fresh_floor_db),
+    }
+    commands = [
+        ("sij --version", [args.sij, "--version"], "python -c 'import typer'", 1.3),
+        ("sij --help", [args.sij, "--help"], "python -c 'import typer'", None),
+        (
+            "sij log (flags)",
+            [args.sij, "log", "--pain-before", "4", "--pain-after", "3", "--heat", "--note", "bench"],
+            "typer + sqlmodel, one row",
+            1.15,
+        ),
+        ("sij history --limit 20", [args.sij, "history", "--limit", "20"], "typer + sqlmodel, one row", 1.15),
+        ("sij pain 3", [args.sij, "pain", "3"], "typer + sqlmodel, one row", None),
+    ]
+    # Round-robin: every floor and command once per round, so a change in machine load during the
+    # run shifts floors and commands alike instead of skewing the ratios.
+    runs: dict[str, list[float]] = {name: [] for name in [*floors, *(c[0] for c in commands)]}
+    plan = [(name, argv, before) for name, (argv, before) in floors.items()]
+    plan += [(name, argv, None) for name, argv, _floor, _goal in commands]
+    for _name, argv, before in plan:
+        timed(argv, env, before)  # warm the file cache
+    for _ in range(args.runs):
+        for name, argv, before in plan:
+            runs[name].append(timed(argv, env, before))
+    medians = {name: statistics.median(values) for name, values in runs.items()}
+
+    print(f"Python {sys.version.split()[0]}, median of {args.runs} rounds, {os.cpu_count()} CPUs")
+    print()
+    print(f"{'floor':<34} {'ms':>7}")
+    for name in floors:
+        print(f"{name:<34} {medians[name] * 1000:7.1f}")
+    print()
+    print(f"{'command':<34} {'ms':>7}  {'ratio':>6}  {'goal':>5}  floor")
+    missed = 0
+    for name, _argv, floor, goal in commands:
+        ratio = medians[name] / medians[floor]
+        verdict = ""
+        if goal is not None:
+            verdict = "ok" if ratio <= goal else "MISSED"
+            missed += ratio > goal
+        goal_text = f"{goal:.2f}" if goal else "-"
+        print(f"{name:<34} {medians[name] * 1000:7.1f}  {ratio:6.2f}  {goal_text:>5}  {floor} {verdict}")
+    shutil.rmtree(work, ignore_errors=True)
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

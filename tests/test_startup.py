@@ -1,0 +1,141 @@
+"""Start-up stays light: help and version load Typer and Rich only; everyday commands skip Alembic and Matplotlib.
+
+Each case runs in a fresh interpreter (the installed one) and reports which heavy packages ended up in
+`sys.modules`. The commands are enumerated from the Typer app, so new commands are covered automatically.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+
+from tests.conftest import sij_executable
+from tracker.cli import app
+
+HEAVY = ("sqlalchemy", "sqlmodel", "matplotlib", "alembic")
+
+PROBE = """
+import json, sys
+sys.argv = ["sij", *json.loads(sys.argv[1])]
+from tracker.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.__stderr__.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
+"""
+
+
+def _modules(args: list[str], db_path: Path | None = None) -> tuple[int, set[str], str]:
+    """Run sij with `args` in a fresh interpreter; exit status, every module it imported, output."""
+    env = dict(os.environ)
+    if db_path is not None:
+        env["SIJ_DB"] = str(db_path)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60, env=env
+    )
+    marker = [line for line in done.stderr.splitlines() if line.startswith("MODULES=")]
+    assert marker, done.stderr
+    return done.returncode, set(json.loads(marker[-1][len("MODULES=") :])), done.stdout + done.stderr
+
+
+def _loaded(args: list[str], db_path: Path | None = None) -> tuple[int, list[str], str]:
+    """Exit status, the heavy packages imported, and the output."""
+    status, modules, output = _modules(args, db_path)
+    return status, sorted({name.split(".")[0] for name in modules} & set(HEAVY)), output
+
+
+def command_paths() -> list[list[str]]:
+    """Every command and sub-command of the app, as argument lists (['log'], ['db', 'check'], ...).
+
+    Asks each group for its commands the way Click does, so lazily registered commands are found too.
+    """
+    root = typer.main.get_command(app)
+    found: list[list[str]] = []
+
+    def walk(command: Any, path: list[str]) -> None:
+        if not hasattr(command, "list_commands"):
+            return
+        ctx = command.make_context(path[-1] if path else "sij", ["--help"], resilient_parsing=True)
+        for name in command.list_commands(ctx):
+            found.append([*path, name])
+            walk(command.get_command(ctx, name), [*path, name])
+
+    walk(root, [])
+    return found
+
+
+def test_enumeration_finds_the_known_commands() -> None:
+    paths = {" ".join(p) for p in command_paths()}
+    assert {"log", "pain", "history", "run", "screen", "stretches", "stretches show", "db", "db check"} <= paths
+
+
+HELP_CASES = [["--help"], ["--version"], ["-h"]] + [[*p, "--help"] for p in command_paths()]
+
+
+@pytest.mark.parametrize("args", HELP_CASES, ids=[" ".join(a) for a in HELP_CASES])
+def test_help_and_version_import_nothing_heavy(args: list[str], db_path: Path) -> None:
+    status, heavy, output = _loaded(args, db_path)
+    assert status == 0, output
+    assert heavy == [], f"sij {' '.join(args)} imported {heavy}"
+    assert not db_path.exists(), "help must not create the database"
+
+
+def test_version_loads_neither_rich_nor_any_command(db_path: Path) -> None:
+    status, modules, output = _modules(["--version"], db_path)
+    assert status == 0 and output.startswith("sij "), output
+    assert not {"rich.console", "typer.rich_utils", "tracker.cli.run", "tracker.cli.log", "tracker.db"} & modules
+
+
+def test_a_command_loads_only_its_own_module(db_path: Path) -> None:
+    status, modules, output = _modules(["db", "path"], db_path)
+    assert status == 0, output
+    assert "tracker.cli.dbcare" in modules
+    assert not {"tracker.cli.run", "tracker.cli.log", "tracker.cli.history"} & modules
+
+
+@pytest.fixture
+def current_db(db_path: Path) -> Path:
+    done = subprocess.run(
+        [sij_executable(), "pain", "2"],
+        env=dict(os.environ, SIJ_DB=str(db_path)),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return db_path
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["log", "--pain-before", "5", "--pain-after", "3", "--heat", "--note", "quick"],
+        ["pain", "3"],
+        ["history", "--limit", "20"],
+        ["history", "--json"],
+        ["stretches"],
+        [],
+    ],
+    ids=lambda a: " ".join(a) or "today",
+)
+def test_everyday_commands_skip_alembic_and_matplotlib(args: list[str], current_db: Path) -> None:
+    status, heavy, output = _loaded(args, current_db)
+    assert status == 0, output
+    assert "alembic" not in heavy and "matplotlib" not in heavy, heavy
+
+
+def test_alembic_loads_only_when_a_migration_is_due(db_path: Path) -> None:
+    status, heavy, output = _loaded(["pain", "1"], db_path)  # a new file: the schema must be created
+    assert status == 0, output
+    assert "alembic" in heavy
+    status, heavy, output = _loaded(["pain", "1"], db_path)
+    assert status == 0, output
+    assert "alembic" not in heavy
