@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -149,3 +151,25 @@ def test_interactive_log_asks_and_reasks(sij) -> None:
     session = json.loads(sij("history", "--json").stdout)[0]
     assert session["pain_before"] == 5 and session["pain_after"] is None
     assert session["heat"] is True and session["note"] == "felt loose"
+
+
+@pytest.mark.parametrize(
+    ("zone", "local", "day_start"),
+    [
+        ("America/New_York", datetime(2026, 11, 24, 22, 31), None),  # west of UTC: late evening is tomorrow in UTC
+        ("Pacific/Kiritimati", datetime(2026, 11, 24, 0, 30), None),  # UTC+14: just after midnight
+        ("Europe/London", datetime(2026, 11, 25, 3, 30), "04:00"),  # before a late day start: counts for the 24th
+    ],
+)
+def test_a_session_is_found_on_its_local_day_wherever_it_was_recorded(
+    sij, clock, zone: str, local: datetime, day_start: str | None
+) -> None:
+    clock.zone = ZoneInfo(zone)
+    clock.current = local.replace(tzinfo=clock.zone)
+    if day_start:
+        assert sij("settings", "day-start", day_start).exit_code == 0
+    assert sij("log", "--pain-before", "4").exit_code == 0
+    found = json.loads(sij("history", "--since", "2026-11-24", "--until", "2026-11-24", "--json").stdout)
+    assert [s["day"] for s in found] == ["2026-11-24"]
+    assert sij("due").exit_code == 0
+    assert "not done" not in sij().output

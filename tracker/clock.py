@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import time as wall_time
 from typing import Protocol
 
 
@@ -104,6 +105,21 @@ def as_recorded(utc_moment: datetime, minutes: int) -> datetime:
 def local_day(utc_moment: datetime, minutes: int, day_start_minutes: int = 0) -> date:
     """The day a record belongs to: its local date, moved back when recorded before the day start."""
     return (as_recorded(utc_moment, minutes) - timedelta(minutes=day_start_minutes)).date()
+
+
+def utc_window_start(day: date) -> datetime:
+    """A UTC instant at or before the start of local day `day`, wherever and with whatever day start it was recorded.
+
+    Offsets run from -12:00 to +14:00 and the day start moves a day by up to 24 h, so a window two days wider
+    on each side of the UTC day always holds every record of that local day; the index narrows the search
+    with it, and the exact local-day test runs on the few rows left.
+    """
+    return datetime.combine(day, wall_time(0), tzinfo=timezone.utc) - timedelta(days=2)
+
+
+def utc_window_end(day: date) -> datetime:
+    """A UTC instant after the end of local day `day` (see `utc_window_start`); use it as an exclusive bound."""
+    return datetime.combine(day, wall_time(0), tzinfo=timezone.utc) + timedelta(days=3)
 
 
 def format_local(moment: datetime) -> str:

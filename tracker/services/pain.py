@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
+from tracker.clock import utc_window_end, utc_window_start
 from tracker.models import PainContext, PainScore
 from tracker.records import PainRecord
 from tracker.services.practices import add_pain, check_note, check_pain, pain_record
@@ -50,8 +51,11 @@ def latest_pain(*, session: Session, limit: int = 3) -> list[PainRecord]:
 
 def pains_between(*, session: Session, since: date | None, until: date | None) -> list[PainRecord]:
     day_start = day_start_minutes(session=session)
-    rows = session.exec(
-        select(PainScore).where(col(PainScore.deleted_at).is_(None)).order_by(col(PainScore.recorded_at))
-    ).all()
+    query = select(PainScore).where(col(PainScore.deleted_at).is_(None))
+    if since is not None:
+        query = query.where(col(PainScore.recorded_at) >= utc_window_start(since))
+    if until is not None:
+        query = query.where(col(PainScore.recorded_at) < utc_window_end(until))
+    rows = session.exec(query.order_by(col(PainScore.recorded_at))).all()
     records = [pain_record(r, day_start) for r in rows]
     return [r for r in records if (since is None or r.day >= since) and (until is None or r.day <= until)]

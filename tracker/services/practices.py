@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import local_day
+from tracker.clock import local_day, utc_window_end, utc_window_start
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, Stretch
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
@@ -201,9 +201,9 @@ def list_practices(
     query = select(Practice).where(col(Practice.deleted_at).is_(None))
     # A coarse UTC window uses the index; the exact local-day test happens on the few rows left.
     if since is not None:
-        query = query.where(col(Practice.started_at) >= _utc_floor(since))
+        query = query.where(col(Practice.started_at) >= utc_window_start(since))
     if until is not None:
-        query = query.where(col(Practice.started_at) < _utc_floor(until + timedelta(days=3)))
+        query = query.where(col(Practice.started_at) < utc_window_end(until))
     query = query.order_by(col(Practice.started_at).desc(), col(Practice.id).desc())
     rows: list[Practice] = []
     for row in session.exec(query):
@@ -214,11 +214,6 @@ def list_practices(
         if limit is not None and len(rows) >= limit:
             break
     return _records(session, rows, day_start)
-
-
-def _utc_floor(day: date) -> datetime:
-    # The widest offsets are -12:00 and +14:00, and a day start can shift a day by up to 24 h.
-    return datetime.combine(day, time(0), tzinfo=timezone.utc) - timedelta(days=2)
 
 
 def _records(session: Session, rows: Sequence[Practice], day_start: int | None = None) -> list[PracticeRecord]:

@@ -6,14 +6,14 @@ Nothing here loads the whole history into Python: twenty years of sessions stay 
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, case, func, or_
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import local_day, offset_minutes
+from tracker.clock import local_day, offset_minutes, utc_window_end, utc_window_start
 from tracker.db import local_day_sql
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Stretch
 from tracker.records import DatedScore, DayTotals, ProgressData, StretchHolds
@@ -27,18 +27,12 @@ def today_for(*, session: Session, now: datetime) -> date:
     return local_day(now, offset_minutes(now), day_start_minutes(session=session))
 
 
-def _utc_floor(day: date) -> datetime:
-    # The widest offsets are -12:00 and +14:00 and the day start moves a day by up to 24 h: a coarse
-    # UTC window two days wider on each side lets the index do the work before the exact local-day test.
-    return datetime.combine(day, time(0), tzinfo=timezone.utc) - timedelta(days=2)
-
-
 def _within(at: Any, day: Any, start: date | None, end: date | None) -> list[Any]:
     conditions: list[Any] = []
     if start is not None:
-        conditions += [at >= _utc_floor(start), day >= start.isoformat()]
+        conditions += [at >= utc_window_start(start), day >= start.isoformat()]
     if end is not None:
-        conditions += [at < _utc_floor(end + timedelta(days=4)), day <= end.isoformat()]
+        conditions += [at < utc_window_end(end), day <= end.isoformat()]
     return conditions
 
 
