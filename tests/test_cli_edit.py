@@ -85,10 +85,12 @@ def test_edit_to_a_severe_score_flags_the_session_and_shows_the_panel(sij) -> No
     assert "See a doctor or physiotherapist" in result.stderr
     assert "emergency" in flat(result.stderr)
     assert history(sij)[0]["flagged"] is True
-    # Correcting the typo back clears the flag, and no panel is shown.
+    # Correcting it back shows no panel, but the record of the advice that was shown stays for the clinician.
     result = sij("edit", "1", "--pain-after", "2")
     assert "See a doctor" not in result.output
-    assert history(sij)[0]["flagged"] is False
+    assert history(sij)[0]["flagged"] is True
+    backup = json.loads(sij("export", "--format", "json").stdout)
+    assert "severe" in backup["sessions"][0]["advice"]
 
 
 def test_edit_keeps_a_sharp_session_flagged(sij) -> None:
@@ -171,11 +173,15 @@ def test_edit_check_in_to_severe_or_sharp_flags_it(sij, db_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "See a doctor or physiotherapist" in result.stderr
     assert rows(db_path, "SELECT flagged, advice != '' FROM pain_score") == [(1, 1)]
+    shown = rows(db_path, "SELECT advice FROM pain_score")[0][0]
+    # A correction never erases what the person was told: the advice shown stays on record.
     assert sij("edit", "--check-in", "1", "--score", "2").exit_code == 0
-    assert rows(db_path, "SELECT flagged, advice FROM pain_score") == [(0, "")]
+    assert rows(db_path, "SELECT flagged, advice FROM pain_score") == [(1, shown)]
     result = sij("edit", "--check-in", "1", "--sharp")
     assert "See a doctor" in result.stderr
-    assert rows(db_path, "SELECT flagged, sharp FROM pain_score") == [(1, 1)]
+    [(flagged, sharp, advice)] = rows(db_path, "SELECT flagged, sharp, advice FROM pain_score")
+    assert (flagged, sharp) == (1, 1)
+    assert advice.startswith(shown) and "sharp" in advice[len(shown) :]
 
 
 def test_edit_check_in_nothing_given(sij) -> None:

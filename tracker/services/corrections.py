@@ -161,11 +161,22 @@ def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRe
 # ---- editing -----------------------------------------------------------------------------------
 
 
+def _keep_advice(shown: str, new: str) -> str:
+    """The advice on record after a correction: what was shown stays; newly shown advice is added after it.
+
+    `flagged` and `advice` record that a see-a-doctor panel was shown and what it said, so that reports can tell
+    the clinician what the person was told and when; correcting a score later must never erase that.
+    """
+    if not new or new in shown:
+        return shown
+    return f"{shown}\n\n{new}" if shown else new
+
+
 def _reflag_score(row: PainScore) -> None:
-    row.flagged = safety.needs_doctor([row.score], row.sharp)
-    row.advice = (
-        safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp).as_text() if row.flagged else ""
-    )
+    if safety.needs_doctor([row.score], row.sharp):
+        new = safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp).as_text()
+        row.advice = _keep_advice(row.advice, new)
+        row.flagged = True
 
 
 def _set_pain(
@@ -263,8 +274,10 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
         ).first()
         sharp = practice.sharp or holds_sharp is not None or any(p.sharp for p in scores)
         severe = any(safety.is_severe(s) for s in current)
-        practice.flagged = safety.needs_doctor(current, sharp)
-        practice.advice = safety.doctor_advice(severe=severe, sharp=sharp).as_text() if practice.flagged else ""
+        if safety.needs_doctor(current, sharp):
+            new = safety.doctor_advice(severe=severe, sharp=sharp).as_text()
+            practice.advice = _keep_advice(practice.advice, new)
+            practice.flagged = True
         if any(safety.is_severe(s) for s in new_scores):
             advice = safety.doctor_advice(severe=True, sharp=sharp)
     session.add(practice)
