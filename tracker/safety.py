@@ -158,6 +158,22 @@ SAME_DAY_MESSAGE = (
     "Contact a doctor today about these symptoms, before you carry on stretching. "
     "This is not a diagnosis; they need a clinician to look at them."
 )
+# Reminders of a recent warning, shown by `sij` and before `sij run` (the advice a panel gave still applies).
+RECENT_WARNING_HOURS = 24
+RECENT_DOCTOR_ADVICE = (
+    "You were advised to stop stretching for now and contact your doctor or physiotherapist before you stretch again."
+)
+
+
+def recent_warning_advice(level: Level | None) -> str:
+    """What to remind the person of after a recent warning: a screen's level, or None for a see-a-doctor flag."""
+    if level is Level.emergency:
+        return EMERGENCY_MESSAGE
+    if level is Level.same_day:
+        return SAME_DAY_MESSAGE
+    return RECENT_DOCTOR_ADVICE
+
+
 SCREEN_CLEAR_MESSAGE = (
     "No warning signs reported. If anything on this list appears later, stop and seek help as it says."
 )

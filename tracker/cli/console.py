@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
     from tracker.records import PainRecord, PracticeRecord, StretchInfo
     from tracker.safety import Advice
+    from tracker.services.overview import RecentWarning
 
 # The consoles are made on first use: importing Rich's console costs more than the rest of `sij --version`.
 out: Console
@@ -99,6 +100,29 @@ def show_doctor_panel(advice: Advice) -> None:
     _console("err").print(
         Panel(body, title="[bold]See a doctor or physiotherapist[/bold]", border_style="red", expand=False)
     )
+
+
+def show_recent_warnings(warnings: Sequence[RecentWarning]) -> None:
+    """A reminder of recent warnings: the advice given then still applies (shown by `sij` and before `sij run`)."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from tracker.clock import format_local
+    from tracker.safety import RECENT_WARNING_HOURS, Level
+
+    body = Text()
+    body.append(f"In the last {RECENT_WARNING_HOURS} hours you reported:\n", style="bold")
+    for warning in warnings:
+        body.append(f"  • {format_local(warning.at)}: {warning.what}\n")
+    urgency = {Level.emergency: 0, Level.same_day: 1, None: 2}
+    advice: list[str] = []
+    for warning in sorted(
+        warnings, key=lambda w: urgency.get(w.level, 2)
+    ):  # each piece of advice once, most urgent first
+        if warning.advice not in advice:
+            advice.append(warning.advice)
+    body.append("\n" + "\n".join(advice), style="bold")
+    _console("err").print(Panel(body, title="[bold]Take care[/bold]", border_style="red", expand=False))
 
 
 def describe_pain(score: int | None) -> str:

@@ -364,6 +364,9 @@ def run_command(
         if prompts.ask_yes_no("Answer it now?", default=True):
             _full_screen(app, None)
 
+    if not _recent_warnings_allow_start(app, opts):
+        return
+
     if resumable is None:
         if heat is None:
             heat = (
@@ -380,17 +383,19 @@ def run_command(
             console.show_doctor_panel(safety.doctor_advice(severe=True, sharp=False))
             console.info("The routine was not started. Your pain score was saved as a check-in.")
             return
-        if _emergency_symptoms(app, opts):
-            console.err.print(
-                Panel(
-                    Text(safety.EMERGENCY_MESSAGE, style="bold"),
-                    title="[bold]Do not stretch[/bold]",
-                    border_style="red",
-                    expand=False,
-                )
+
+    # The quick red-flag question comes before every guided session, a resumed one too.
+    if _emergency_symptoms(app, opts):
+        console.err.print(
+            Panel(
+                Text(safety.EMERGENCY_MESSAGE, style="bold"),
+                title="[bold]Do not stretch[/bold]",
+                border_style="red",
+                expand=False,
             )
-            console.info("The routine was not started.")
-            return
+        )
+        console.info("The routine was not started." if resumable is None else "The routine was not continued.")
+        return
 
     from tracker.models import PracticeState
     from tracker.services.guided import start_practice
@@ -469,6 +474,25 @@ def _summary(record: Any) -> None:
         spent = (record.ended_at - record.started_at).total_seconds()
         minutes = f" in {int(spent // 60)} min {int(spent % 60)} s"
     console.info(f"Well done: {done} of {len(record.holds)} holds{minutes}.")
+
+
+def _recent_warnings_allow_start(app: AppContext, opts: Options) -> bool:
+    """A warning in the last day (sharp or severe pain, warning signs) is shown again before stretching.
+
+    On a terminal the person decides whether to start anyway (default no); with --yes the reminder is shown
+    and the routine goes on, since --yes means the person has already decided.
+    """
+    from tracker.services.overview import recent_warnings
+
+    with app.work(readonly=True) as session:
+        warnings = recent_warnings(session=session, now=app.clock.now())
+    if not warnings:
+        return True
+    console.show_recent_warnings(warnings)
+    if opts.interactive and not prompts.ask_yes_no("Start the routine anyway?", default=False):
+        console.info("The routine was not started. Rest, and contact your doctor or physiotherapist.")
+        return False
+    return True
 
 
 def _save_check_in(app: AppContext, score: int) -> None:

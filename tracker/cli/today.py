@@ -35,7 +35,13 @@ def show_today(ctx: typer.Context) -> None:
         grid.add_row("Pain", "nothing recorded yet")
     console.out.print(grid)
     console.out.print()
-    if today.done_today:
+    if today.warnings:
+        console.show_recent_warnings(today.warnings)
+        console.out.print(
+            "Next: rest, and contact your doctor or physiotherapist before you stretch again "
+            "(record how you feel with [bold]sij pain N[/bold])."
+        )
+    elif today.done_today:
         console.out.print("Next: rest, or record how you feel with [bold]sij pain N[/bold].")
     else:
         routine = today.default_routine or "your routine"
