@@ -34,7 +34,7 @@ BAD_SLUGS = ["Bad Slug", "", CONTROL, HUGE, "x-", "é"]  # "-x" would be taken f
 STRETCH_SLUGS = ["pigeon", "", CONTROL, HUGE]
 ROUTINE_SLUGS = ["nope", "", CONTROL, HUGE]
 DAY_STARTS = ["24:00", "12:60", "abc", "", "3", "-1:00", "03:00:00", "٠٣:٠٠", CONTROL, "3 pm"]
-OUTPUTS = ["no-such-folder/out.png", "a-folder", "", "noext"]
+OUTPUTS = ["no-such-folder/out.png", "a-folder", "", "noext", HUGE + ".png", "nul\x00.png"]
 ADD = ("stretches", "add")
 ADD_REST = ("--name", "New", "--step", "Lie down.", "--hold", "30")
 
@@ -99,7 +99,10 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     *[(("export", "--format", "csv", "--since", v), "--since") for v in DAYS],
     *[(("export", "--format", "csv", "--until", v), "--until") for v in DAYS],
     (("export", "--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"), "--since"),
-    *[(("export", "--format", "csv", "--output", v), "--output") for v in ("no-such-folder/out.csv", "a-folder", "")],
+    *[
+        (("export", "--format", "csv", "--output", v), "--output")
+        for v in ("no-such-folder/out.csv", "a-folder", "", HUGE, "nul\x00.csv")
+    ],
     (("export", "--format", "csv", "--output", "taken.csv"), "--output"),
     (("export", "--format", "pdf"), "--output"),
     (("export", "--format", "pdf", "--output", "-"), "--output"),
@@ -147,7 +150,7 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     ((*ADD, "new-one", "--step", "Lie down."), "--name"),
     ((*ADD, "new-one", "--name", "New"), "--step"),
     ((*ADD, "--name", "New", "--step", "Lie down."), "SLUG"),
-    *[((*ADD, "--from", v), "--from") for v in ("missing.json", "", "a-folder", "latin1.json", "taken.csv")],
+    *[((*ADD, "--from", v), "--from") for v in ("missing.json", "", "a-folder", "latin1.json", "taken.csv", HUGE)],
     ((*ADD, "--from", "stretch.json", "--hold", "30"), "--from"),
     ((*ADD, "--from", "bad-stretch.json"), "--from"),
     *[(("stretches", "edit", v, "--hold", "30"), "SLUG") for v in ("pigeon", "", CONTROL, HUGE)],
@@ -182,7 +185,7 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     (("routines", "edit", "my-routine"), "--name"),  # nothing to change
     *[(("routines", "default", v), "SLUG") for v in ROUTINE_SLUGS],
     # sij db
-    *[(("db", "backup", v), "PATH") for v in ("", "  ", "a\x07b", "a-folder", "no-such-folder/copy.db")],
+    *[(("db", "backup", v), "PATH") for v in ("", "  ", "a\x07b", "a-folder", "no-such-folder/copy.db", HUGE)],
     (("db", "backup", "taken.csv"), "PATH"),
     (("db", "path", "--json"), "--json"),
     (("db", "check", "--fix"), "--fix"),
