@@ -307,7 +307,46 @@ UNICODE_NOTES = [
 
 @pytest.mark.parametrize("note", UNICODE_NOTES, ids=range(len(UNICODE_NOTES)))
 def test_notes_keep_any_unicode_exactly(sij, note: str) -> None:
-    import json
-
     assert sij("log", "--note", note).exit_code == 0
     assert json.loads(sij("history", "--json").stdout)[0]["note"] == note
+
+
+@pytest.mark.parametrize("note", UNICODE_NOTES, ids=range(len(UNICODE_NOTES)))
+def test_edited_notes_keep_any_unicode_exactly(sij, note: str) -> None:
+    assert sij("log", "--note", "first").exit_code == 0
+    result = sij("edit", "1", "--note", note)
+    assert result.exit_code == 0, result.output
+    assert json.loads(sij("history", "--json").stdout)[0]["note"] == note
+
+
+def _check_in_notes(sij) -> list[str]:
+    exported = sij("export", "--format", "json")
+    assert exported.exit_code == 0, exported.output
+    return [p["note"] for p in json.loads(exported.stdout)["pain_scores"]]
+
+
+@pytest.mark.parametrize("note", UNICODE_NOTES, ids=range(len(UNICODE_NOTES)))
+def test_check_in_notes_keep_any_unicode_exactly(sij, note: str) -> None:
+    assert sij("pain", "3", "--note", note).exit_code == 0
+    assert _check_in_notes(sij) == [note]
+    edited = note[::-1] if len(note) < 2000 else note[:-1] + "é"
+    assert sij("edit", "--check-in", "1", "--note", edited).exit_code == 0
+    assert _check_in_notes(sij) == [edited]
+
+
+# Stretch texts are single lines (new lines are refused) and a name is at most 200 characters.
+UNICODE_TEXTS = [t for t in UNICODE_NOTES if "\n" not in t and len(t) <= 200]
+
+
+@pytest.mark.parametrize("text", UNICODE_TEXTS, ids=range(len(UNICODE_TEXTS)))
+def test_custom_stretch_texts_keep_any_unicode_exactly(sij, text: str) -> None:
+    added = sij(
+        "stretches", "add", "my-stretch", "--name", text, "--step", text, "--step", f"2: {text}",
+        "--caution", text, "--source", text,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    shown = json.loads(sij("stretches", "show", "my-stretch", "--json").stdout)
+    assert shown["name"] == text and shown["source"] == text
+    assert shown["steps"] == [text, f"2: {text}"] and shown["cautions"] == [text]
+    assert sij("stretches", "edit", "my-stretch", "--name", f"{text}!").exit_code == 0
+    assert json.loads(sij("stretches", "--json").stdout)[-1]["name"] == f"{text}!"
