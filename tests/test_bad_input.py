@@ -6,11 +6,15 @@ To cover a new command, add its rows to BAD_INPUT: (the arguments, the option th
 
 from __future__ import annotations
 
+import contextlib
+import json
+import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import NOW
 
 LONG = "x" * 2001  # one over the 2,000-character limit on notes
 HUGE = "y" * 5000
@@ -19,6 +23,20 @@ DATES = ["2026-02-30", "2026-13-01", "24/11/2026", "soon", "", "2026-11-24T25:00
 DAYS = ["2026-02-30", "2026-13-01", "24/11/2026", "soon", ""]
 PAINS = ["11", "-1", "abc", "", "3.5", "1e1", "٣"]  # ٣ is an Arabic-Indic three: not accepted as a digit
 COUNTS = ["0", "-1", "abc", "", "1.5"]
+TARGETS = ["0", "8", "abc", "", "-1", "1.5", "٣", "99999999999999999999"]
+IDS = ["999", "abc", "0", "1.5", "", "99999999999999999999", CONTROL, "٣"]
+# "-1" as an option's value reaches the check; as SESSION_ID, Click takes it for an option ("No such option: -1").
+OPTION_IDS = [*IDS, "-1"]
+NOTES = [LONG, CONTROL, "nul\x00"]
+TEXTS = ["", "  ", CONTROL, "t" * 1001]  # empty, blank, control characters, longer than any text field allows
+HOLDS = ["4", "601", "abc", "", "-5", "1.5", "99999999999999999999"]
+BAD_SLUGS = ["Bad Slug", "", CONTROL, HUGE, "x-", "é"]  # "-x" would be taken for an option
+STRETCH_SLUGS = ["pigeon", "", CONTROL, HUGE]
+ROUTINE_SLUGS = ["nope", "", CONTROL, HUGE]
+DAY_STARTS = ["24:00", "12:60", "abc", "", "3", "-1:00", "03:00:00", "٠٣:٠٠", CONTROL, "3 pm"]
+OUTPUTS = ["no-such-folder/out.png", "a-folder", "", "noext", HUGE + ".png", "nul\x00.png"]
+ADD = ("stretches", "add")
+ADD_REST = ("--name", "New", "--step", "Lie down.", "--hold", "30")
 
 RUN = ("run", "--yes", "--speed", "1000", "--get-ready", "0")
 
@@ -53,8 +71,125 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     (("screen",), "--answers"),  # no terminal and no answers
     # sij stretches
     *[(("stretches", "show", v), "SLUG") for v in ("pigeon", "", CONTROL, HUGE)],
+    # sij progress
+    *[(("progress", "--since", v), "--since") for v in DAYS],
+    *[(("progress", "--until", v), "--until") for v in DAYS],
+    (("progress", "--since", "2026-11-20", "--until", "2026-11-01"), "--since"),
+    *[(("progress", "--target", v), "--target") for v in TARGETS],
+    # sij plot (nothing may be written: the test checks no file appears)
+    *[(("plot", "--since", v), "--since") for v in DAYS],
+    *[(("plot", "--until", v), "--until") for v in DAYS],
+    *[(("plot", "--kind", v), "--kind") for v in ("nope", "", "PAINS", CONTROL)],
+    *[(("plot", "--output", v), "--output") for v in OUTPUTS],
+    (("plot", "--output", "chart.txt"), "--output"),
+    (("plot", "--output", "taken.png"), "--output"),
+    # sij due, sij trash: flags only
+    (("due", "--quiet=yes"), "--quiet"),
+    (("trash", "--json", "--limit", "3"), "--limit"),
+    # sij settings
+    *[(("settings", "day-start", v), "HH:MM") for v in DAY_STARTS],
+    # sij export (nothing may be written)
+    (("export",), "--format"),
+    *[(("export", "--format", v), "--format") for v in ("xml", "", "csv2", CONTROL, HUGE)],
+    *[(("export", "--format", f, "--table", "pain"), "--table") for f in ("json", "fhir")],
+    (("export", "--format", "pdf", "--output", "r.pdf", "--table", "sessions"), "--table"),
+    *[(("export", "--format", "csv", "--table", v), "--table") for v in ("nope", "", CONTROL)],
+    *[(("export", "--format", f, "--name", "Ann"), "--name") for f in ("csv", "json")],
+    *[(("export", "--format", "fhir", "--name", v), "--name") for v in ("", "  ", CONTROL, "n" * 201)],
+    *[(("export", "--format", "csv", "--since", v), "--since") for v in DAYS],
+    *[(("export", "--format", "csv", "--until", v), "--until") for v in DAYS],
+    (("export", "--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"), "--since"),
+    *[
+        (("export", "--format", "csv", "--output", v), "--output")
+        for v in ("no-such-folder/out.csv", "a-folder", "", HUGE, "nul\x00.csv")
+    ],
+    (("export", "--format", "csv", "--output", "taken.csv"), "--output"),
+    (("export", "--format", "pdf"), "--output"),
+    (("export", "--format", "pdf", "--output", "-"), "--output"),
+    # sij import FILE
+    *[(("import", v), "FILE") for v in ("missing.json", "", "a-folder", "taken.csv", "latin1.json", CONTROL, HUGE)],
+    *[(("import", v, "--dry-run"), "FILE") for v in ("missing.json", "taken.csv")],
+    # sij edit
+    *[(("edit", v, "--note", "x"), "SESSION_ID") for v in IDS],
+    *[(("edit", "--check-in", v, "--note", "x"), "--check-in") for v in OPTION_IDS],
+    (("edit", "1", "--check-in", "1", "--note", "x"), "--check-in"),
+    (("edit", "--note", "x"), "SESSION_ID"),
+    *[(("edit", "1", "--pain-before", v), "--pain-before") for v in (*PAINS, "nothing")],
+    *[(("edit", "1", "--pain-after", v), "--pain-after") for v in (*PAINS, "nothing")],
+    *[(("edit", "--check-in", "1", "--score", v), "--score") for v in PAINS],
+    *[(("edit", "1", "--note", v), "--note") for v in NOTES],
+    *[(("edit", "--check-in", "1", "--note", v), "--note") for v in NOTES],
+    *[(("edit", "1", "--at", v), "--at") for v in DATES],
+    *[(("edit", "--check-in", "1", "--at", v), "--at") for v in DATES],
+    (("edit", "1", "--score", "3"), "--score"),
+    (("edit", "1", "--sharp"), "--sharp"),
+    (("edit", "--check-in", "1", "--pain-after", "3"), "--pain-after"),
+    (("edit", "--check-in", "1", "--heat"), "--heat"),
+    (("edit", "1"), "--note"),  # nothing to change: the message lists what can be changed
+    (("edit", "--check-in", "1"), "--score"),
+    # sij delete, sij restore, sij undo
+    *[(("delete", v, "--yes"), "SESSION_ID") for v in IDS],
+    *[(("delete", "--check-in", v, "--yes"), "--check-in") for v in OPTION_IDS],
+    (("delete", "1", "--check-in", "1", "--yes"), "--check-in"),
+    (("delete", "--yes"), "SESSION_ID"),
+    (("delete", "1"), "--yes"),  # no terminal and no --yes
+    (("undo",), "--yes"),
+    *[(("restore", v), "SESSION_ID") for v in (*IDS, "1")],  # session 1 is not in the trash
+    *[(("restore", "--check-in", v), "--check-in") for v in (*OPTION_IDS, "1")],  # check-in 1 is not either
+    (("restore",), "SESSION_ID"),
+    # sij stretches
+    *[(("stretches", "show", v), "SLUG") for v in ("pigeon", "", CONTROL, HUGE)],
+    (("stretches", "--all", "--json", "--limit", "2"), "--limit"),
+    *[((*ADD, v) + ADD_REST, "SLUG") for v in (*BAD_SLUGS, "figure-4", "my-stretch")],
+    *[((*ADD, "new-one", "--name", v, "--step", "Lie down."), "--name") for v in TEXTS],
+    *[((*ADD, "new-one", "--name", "New", "--step", v), "--step") for v in TEXTS],
+    ((*ADD, "new-one", "--name", "New", "--step", "Lie down.", "--step", ""), "--step"),
+    *[((*ADD, "new-one", *ADD_REST[:4], "--hold", v), "--hold") for v in HOLDS],
+    *[((*ADD, "new-one", *ADD_REST[:4], "--source", v), "--source") for v in (CONTROL, "s" * 1001)],
+    *[((*ADD, "new-one", *ADD_REST[:4], "--caution", v), "--caution") for v in TEXTS],
+    ((*ADD, "new-one", "--step", "Lie down."), "--name"),
+    ((*ADD, "new-one", "--name", "New"), "--step"),
+    ((*ADD, "--name", "New", "--step", "Lie down."), "SLUG"),
+    *[((*ADD, "--from", v), "--from") for v in ("missing.json", "", "a-folder", "latin1.json", "taken.csv", HUGE)],
+    ((*ADD, "--from", "stretch.json", "--hold", "30"), "--from"),
+    ((*ADD, "--from", "bad-stretch.json"), "--from"),
+    *[(("stretches", "edit", v, "--hold", "30"), "SLUG") for v in ("pigeon", "", CONTROL, HUGE)],
+    *[(("stretches", "edit", "my-stretch", "--hold", v), "--hold") for v in HOLDS],
+    *[(("stretches", "edit", "my-stretch", "--name", v), "--name") for v in TEXTS],
+    *[(("stretches", "edit", "my-stretch", "--step", v), "--step") for v in TEXTS],
+    *[(("stretches", "edit", "my-stretch", "--source", v), "--source") for v in (CONTROL, "s" * 1001)],
+    *[(("stretches", "edit", "my-stretch", "--caution", v), "--caution") for v in TEXTS],
+    (("stretches", "edit", "my-stretch", "--caution", "Slowly.", "--no-cautions"), "--no-cautions"),
+    (("stretches", "edit", "my-stretch"), "--hold"),  # nothing to change: the message lists the options
+    *[(("stretches", "retire", v), "SLUG") for v in ("pigeon", "", CONTROL, HUGE, "old-stretch")],
+    (("stretches", "retire", "figure-4"), "--new-default"),  # in the default routine
+    *[(("stretches", "retire", "my-stretch", "--new-default", v), "--new-default") for v in ROUTINE_SLUGS],
+    (("stretches", "retire", "my-stretch", "--new-default", "my-routine"), "--new-default"),  # lists it
+    *[(("stretches", "unretire", v), "SLUG") for v in ("pigeon", "", CONTROL, HUGE, "figure-4")],
+    # sij routines
+    (("routines", "--json", "--all"), "--all"),
+    *[(("routines", "show", v), "SLUG") for v in ROUTINE_SLUGS],
+    *[(("routines", "create", v, "--stretch", "figure-4"), "SLUG") for v in (*BAD_SLUGS, "si-basics")],
+    *[(("routines", "create", "new-plan", "--stretch", v), "--stretch") for v in (*STRETCH_SLUGS, "old-stretch")],
+    (("routines", "create", "new-plan"), "--stretch"),
+    (("routines", "create", "new-plan", *["--stretch", "figure-4"] * 51), "--stretch"),
+    *[(("routines", "create", "new-plan", "--stretch", "figure-4", "--name", v), "--name") for v in TEXTS],
+    *[
+        (("routines", "create", "new-plan", "--stretch", "figure-4", "--description", v), "--description")
+        for v in (CONTROL, "d" * 2001)
+    ],
+    *[(("routines", "edit", v, "--name", "New"), "SLUG") for v in ROUTINE_SLUGS],
+    *[(("routines", "edit", "my-routine", "--stretch", v), "--stretch") for v in (*STRETCH_SLUGS, "old-stretch")],
+    *[(("routines", "edit", "my-routine", "--name", v), "--name") for v in TEXTS],
+    *[(("routines", "edit", "my-routine", "--description", v), "--description") for v in (CONTROL, "d" * 2001)],
+    (("routines", "edit", "my-routine"), "--name"),  # nothing to change
+    *[(("routines", "default", v), "SLUG") for v in ROUTINE_SLUGS],
     # sij db
-    *[(("db", "backup", v), "PATH") for v in ("", "  ", "a\x07b")],
+    *[(("db", "backup", v), "PATH") for v in ("", "  ", "a\x07b", "a-folder", "no-such-folder/copy.db", HUGE)],
+    (("db", "backup", "taken.csv"), "PATH"),
+    (("db", "path", "--json"), "--json"),
+    (("db", "check", "--fix"), "--fix"),
+    (("db", "upgrade", "--to", "0001"), "--to"),
     # global options
     (("--db", "", "history"), "--db"),
     (("log", "--no-such-option"), "--no-such-option"),
@@ -66,24 +201,90 @@ def _id(case: tuple[tuple[str, ...], str]) -> str:
     return " ".join(repr(a)[1:-1][:20] or "''" for a in args)
 
 
+def _prepare(path: Path) -> None:
+    """One of everything: check-in #1, session #1, a custom stretch, a retired one, a custom routine."""
+    from typer.testing import CliRunner
+
+    from tracker.cli import app
+    from tracker.cli.context import AppContext
+    from tracker.clock import ManualClock
+
+    steps = ("--name", "Mine", "--step", "Lie down.")
+    for args in (
+        ("pain", "2"),
+        ("log", "--pain-before", "4", "--pain-after", "3"),
+        ("stretches", "add", "my-stretch", *steps),
+        ("stretches", "add", "old-stretch", *steps),
+        ("stretches", "retire", "old-stretch"),
+        ("routines", "create", "my-routine", "--stretch", "my-stretch", "--stretch", "figure-4"),
+    ):
+        obj = AppContext(db_option=str(path), clock=ManualClock(NOW), interactive=False)
+        result = CliRunner().invoke(app, list(args), obj=obj)
+        assert result.exit_code == 0, (args, result.output)
+
+
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once per module (cheap per row: each test copies the file)."""
+    folder = tmp_path_factory.mktemp("prepared")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("HOME", str(folder))
+        mp.setenv("XDG_DATA_HOME", str(folder / "share"))
+        mp.setenv("XDG_CONFIG_HOME", str(folder / "config"))
+        mp.setenv("TZ", "Europe/London")
+        mp.delenv("SIJ_DB", raising=False)
+        _prepare(folder / "sij.db")
+    assert not (folder / "sij.db-wal").exists()
+    return folder / "sij.db"
+
+
 @pytest.fixture
-def ready(sij, db_path: Path) -> Path:
-    """A database holding one of everything, so 'nothing written' is checked against real content."""
-    assert sij("log", "--pain-before", "4", "--pain-after", "3").exit_code == 0
-    assert sij("pain", "2").exit_code == 0
+def ready(prepared: Path, db_path: Path) -> Path:
+    """A copy of the prepared database, so 'nothing written' is checked against real content."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(prepared, db_path)
     return db_path
 
 
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The current folder for a row, with the files the rows name; nothing new may appear in it."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "a-folder").mkdir()
+    (work / "taken.png").write_bytes(b"not really a picture")
+    (work / "taken.csv").write_text("a,b\n1,2\n")
+    (work / "latin1.json").write_bytes('{"note": "été"}'.encode("latin-1"))
+    stretch = {"slug": "from-file", "name": "From a file", "steps": ["Lie down."]}
+    (work / "stretch.json").write_text(json.dumps(stretch))
+    (work / "bad-stretch.json").write_text(json.dumps({**stretch, "hold_seconds": 3}))
+    monkeypatch.chdir(work)
+    return work
+
+
+def contents(path: Path) -> str:
+    """Everything in the database, so that a changed value (not only a new row) is noticed."""
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        return "\n".join(conn.iterdump())
+
+
+def files(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns) for p in folder.rglob("*")}
+
+
 @pytest.mark.parametrize("case", BAD_INPUT, ids=[_id(c) for c in BAD_INPUT])
-def test_bad_input_is_refused_naming_the_option(sij, ready: Path, case: tuple[tuple[str, ...], str]) -> None:
+def test_bad_input_is_refused_naming_the_option(
+    sij, ready: Path, workdir: Path, case: tuple[tuple[str, ...], str]
+) -> None:
     args, option = case
-    before = snapshot(ready)
+    before, on_disk = contents(ready), files(workdir)
     result = sij(*args)
     assert result.exit_code == 2, result.output
     assert option in result.stderr, result.stderr
     assert "Traceback" not in result.output
     assert result.stderr.count("Error") == 1
-    assert snapshot(ready) == before
+    assert contents(ready) == before
+    assert files(workdir) == on_disk, "a file was written on bad input"
 
 
 def test_error_messages_show_control_characters_harmlessly(sij, ready: Path) -> None:
@@ -106,7 +307,46 @@ UNICODE_NOTES = [
 
 @pytest.mark.parametrize("note", UNICODE_NOTES, ids=range(len(UNICODE_NOTES)))
 def test_notes_keep_any_unicode_exactly(sij, note: str) -> None:
-    import json
-
     assert sij("log", "--note", note).exit_code == 0
     assert json.loads(sij("history", "--json").stdout)[0]["note"] == note
+
+
+@pytest.mark.parametrize("note", UNICODE_NOTES, ids=range(len(UNICODE_NOTES)))
+def test_edited_notes_keep_any_unicode_exactly(sij, note: str) -> None:
+    assert sij("log", "--note", "first").exit_code == 0
+    result = sij("edit", "1", "--note", note)
+    assert result.exit_code == 0, result.output
+    assert json.loads(sij("history", "--json").stdout)[0]["note"] == note
+
+
+def _check_in_notes(sij) -> list[str]:
+    exported = sij("export", "--format", "json")
+    assert exported.exit_code == 0, exported.output
+    return [p["note"] for p in json.loads(exported.stdout)["pain_scores"]]
+
+
+@pytest.mark.parametrize("note", UNICODE_NOTES, ids=range(len(UNICODE_NOTES)))
+def test_check_in_notes_keep_any_unicode_exactly(sij, note: str) -> None:
+    assert sij("pain", "3", "--note", note).exit_code == 0
+    assert _check_in_notes(sij) == [note]
+    edited = note[::-1] if len(note) < 2000 else note[:-1] + "é"
+    assert sij("edit", "--check-in", "1", "--note", edited).exit_code == 0
+    assert _check_in_notes(sij) == [edited]
+
+
+# Stretch texts are single lines (new lines are refused) and a name is at most 200 characters.
+UNICODE_TEXTS = [t for t in UNICODE_NOTES if "\n" not in t and len(t) <= 200]
+
+
+@pytest.mark.parametrize("text", UNICODE_TEXTS, ids=range(len(UNICODE_TEXTS)))
+def test_custom_stretch_texts_keep_any_unicode_exactly(sij, text: str) -> None:
+    added = sij(
+        "stretches", "add", "my-stretch", "--name", text, "--step", text, "--step", f"2: {text}",
+        "--caution", text, "--source", text,
+    )  # fmt: skip
+    assert added.exit_code == 0, added.output
+    shown = json.loads(sij("stretches", "show", "my-stretch", "--json").stdout)
+    assert shown["name"] == text and shown["source"] == text
+    assert shown["steps"] == [text, f"2: {text}"] and shown["cautions"] == [text]
+    assert sij("stretches", "edit", "my-stretch", "--name", f"{text}!").exit_code == 0
+    assert json.loads(sij("stretches", "--json").stdout)[-1]["name"] == f"{text}!"

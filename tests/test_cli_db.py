@@ -111,7 +111,7 @@ def test_backup_refuses_to_overwrite_without_force(sij, filled: Path, tmp_path: 
     target = tmp_path / "copy.db"
     target.write_bytes(b"precious")
     result = sij("db", "backup", str(target))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input, as for export and plot --output
     assert "--force" in result.stderr
     assert target.read_bytes() == b"precious"
     forced = sij("db", "backup", str(target), "--force")
@@ -128,7 +128,7 @@ def test_backup_refuses_to_overwrite_without_force(sij, filled: Path, tmp_path: 
 )
 def test_backup_bad_targets(sij, filled: Path, tmp_path: Path, make_target, message: str) -> None:
     result = sij("db", "backup", str(make_target(tmp_path)))
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input, as for export and plot --output
     assert message in result.stderr
     assert "Traceback" not in result.output
 

@@ -5,6 +5,7 @@ Named dbcare so that it never shadows `tracker.db`; the SQLite work itself lives
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -12,6 +13,7 @@ import typer
 
 from tracker.cli import console
 from tracker.cli.context import get_app
+from tracker.cli.params import shown
 
 if TYPE_CHECKING:
     from tracker.db import CheckReport
@@ -126,9 +128,35 @@ def db_backup_command(
         )
     from tracker.db import backup_database
 
-    destination = Path(target).expanduser().absolute()
-    report = backup_database(_path(ctx), destination, force=force)
+    source = _path(ctx)
+    destination = _backup_target(target, source, force)
+    report = backup_database(source, destination, force=force)
     _say(f"Backed up to {destination} ({_counts_text(report)}); the copy checks clean.")
+
+
+def _backup_target(target: str, source: Path, force: bool) -> Path:
+    """PATH checked as export and plot check --output: a wrong place is bad input (exit 2), before any work."""
+    destination = Path(target).expanduser().absolute()
+    try:
+        if destination.is_dir():
+            raise typer.BadParameter(f"'{target}' is a folder; give a file name.", param_hint="'PATH'")
+        if not destination.parent.is_dir():
+            raise typer.BadParameter(
+                f"the folder '{destination.parent}' does not exist; create it first or choose another place.",
+                param_hint="'PATH'",
+            )
+        # Onto the database itself is refused by backup_database, which says so.
+        if destination.exists() and not force and destination.resolve() != source.resolve():
+            raise typer.BadParameter(
+                f"'{target}' already exists; add --force to replace it, or choose another name.", param_hint="'PATH'"
+            )
+    except OSError as err:
+        if err.errno != errno.ENAMETOOLONG:
+            raise
+        raise typer.BadParameter(
+            f"'{shown(target)}' is too long for a file name; give a shorter path.", param_hint="'PATH'"
+        ) from None
+    return destination
 
 
 @db_app.command("upgrade")

@@ -17,7 +17,7 @@ from rich.text import Text
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
-from tracker.cli.params import pain_value
+from tracker.cli.params import naming, pain_value, shown, whole_number
 from tracker.errors import InvalidInput, NothingToDo
 
 if TYPE_CHECKING:
@@ -26,15 +26,17 @@ if TYPE_CHECKING:
 
 CLEAR = -1  # `--pain-before none`: remove the score
 ID_MAX = 2**63 - 1  # the largest id SQLite can hold
+# A service's InvalidInput about these subjects is reported as bad input for this argument or option.
+NAMED = {"session": "SESSION_ID", "check_in": "--check-in", "note": "--note"}
 
 
 def record_id(value: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= ID_MAX:
+    number = whole_number(value)
+    if number is None or not 1 <= number <= ID_MAX:
         raise typer.BadParameter(
-            f"'{value}' is not an id; give the whole number shown by `sij history` or `sij trash`."
+            f"'{shown(value)}' is not an id; give the whole number shown by `sij history` or `sij trash`."
         )
-    return int(text)
+    return number
 
 
 def pain_or_none(value: str) -> int:
@@ -163,7 +165,7 @@ def edit_command(
             )
         from tracker.services.corrections import CheckInEdit, edit_check_in
 
-        with app.work() as session:
+        with naming(**NAMED), app.work() as session:
             result = edit_check_in(
                 session=session,
                 pain_id=target.id,
@@ -188,7 +190,7 @@ def edit_command(
             at=moment,
             heat=heat,
         )
-        with app.work() as session:
+        with naming(**NAMED), app.work() as session:
             result = edit_practice(session=session, practice_id=target.id, edit=edit, now=app.clock.now())
     show_edit(result)
     if result.advice is not None:
@@ -277,11 +279,11 @@ def _trash(ctx: typer.Context, target: Entry, yes: bool, now: datetime) -> None:
     )
 
     app = get_app(ctx)
-    with app.work(readonly=True) as session:
+    with naming(**NAMED), app.work(readonly=True) as session:
         record = describe_entry(session=session, entry=target)
     description = _describe(record)
     _confirm(ctx, description, yes)
-    with app.work() as session:
+    with naming(**NAMED), app.work() as session:
         if target.kind == SESSION:
             trash_practice(session=session, practice_id=target.id, now=now)
             again = f"sij restore {target.id}"
@@ -318,7 +320,7 @@ def restore_command(
 
     target = _target(session_id, check_in, "restore")
     record: PracticeRecord | PainRecord
-    with get_app(ctx).work() as session:
+    with naming(**NAMED), get_app(ctx).work() as session:
         if target.kind == SESSION:
             record = restore_practice(session=session, practice_id=target.id)
         else:
@@ -351,7 +353,7 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     from tracker.services.corrections import list_trash
 
     app = get_app(ctx)
-    with app.work(readonly=True) as session:
+    with naming(**NAMED), app.work(readonly=True) as session:
         items = list_trash(session=session)
     if as_json:
         console.print_json([trash_json(i) for i in items])
@@ -397,6 +399,6 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
 
     app = get_app(ctx)
     now = app.clock.now()
-    with app.work(readonly=True) as session:
+    with naming(**NAMED), app.work(readonly=True) as session:
         target = latest_entry(session=session, now=now)
     _trash(ctx, target, yes, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import errno
 import os
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import SinceOption, UntilOption, date_range
 from tracker.cli.output import new_file_path, write_new_file
+from tracker.cli.params import shown
 from tracker.errors import DataError, InvalidInput
 from tracker.exports.registry import FORMATS
 
@@ -154,20 +156,35 @@ def export_command(
         console.warn("There are no sessions or pain scores in this period yet.")
 
 
+FILE_HINT = "'FILE'"
+PATH_SHOWN = 300  # a path is echoed whole unless absurdly long
+MADE_BY = "give the path of a file made by `sij export --format json`"
+
+
 def _read_backup(file: str) -> str:
+    name = shown(file, limit=PATH_SHOWN)
     path = Path(file).expanduser()
-    if not path.exists():
-        raise InvalidInput(f"There is no file '{file}'; give the path of a file made by `sij export --format json`.")
-    if path.is_dir():
-        raise InvalidInput(f"'{file}' is a folder; give the path of a file made by `sij export --format json`.")
     try:
+        if not file.strip() or any(not c.isprintable() for c in file):
+            raise typer.BadParameter(f"'{name}' is not a usable file name; {MADE_BY}.", param_hint=FILE_HINT)
+        if not path.exists():
+            raise typer.BadParameter(f"There is no file '{name}'; {MADE_BY}.", param_hint=FILE_HINT)
+        if path.is_dir():
+            raise typer.BadParameter(f"'{name}' is a folder; {MADE_BY}.", param_hint=FILE_HINT)
         raw = path.read_bytes()
     except OSError as err:
+        if err.errno == errno.ENAMETOOLONG:
+            raise typer.BadParameter(
+                f"'{name}' is too long for a file name; {MADE_BY}.", param_hint=FILE_HINT
+            ) from None
+        # The file is there but cannot be read (permissions, a device error): the environment, not the input.
         raise DataError(f"Cannot read '{file}': {err.strerror}. Nothing was imported.") from None
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput(f"'{file}' is not a sij export (it is not UTF-8 text). Nothing was imported.") from None
+        raise typer.BadParameter(
+            f"'{name}' is not a sij export (it is not UTF-8 text). Nothing was imported.", param_hint=FILE_HINT
+        ) from None
 
 
 KIND_TEXT = {
@@ -212,11 +229,17 @@ def import_command(
     try:
         data = parse(text)
     except BackupError as err:
-        raise InvalidInput(f"'{file}' is not a usable sij backup: {err}. Nothing was imported.") from None
+        raise typer.BadParameter(
+            f"'{shown(file, limit=PATH_SHOWN)}' is not a usable sij backup: {err}. Nothing was imported.",
+            param_hint=FILE_HINT,
+        ) from None
     try:
         check_importable(data)
     except InvalidInput as err:
-        raise InvalidInput(f"'{file}' is not a usable sij backup: {err} Nothing was imported.") from None
+        raise typer.BadParameter(
+            f"'{shown(file, limit=PATH_SHOWN)}' is not a usable sij backup: {err} Nothing was imported.",
+            param_hint=FILE_HINT,
+        ) from None
     with get_app(ctx).work(readonly=dry_run) as session:
         summary = import_backup(session=session, data=data)
     if as_json:

@@ -1,11 +1,13 @@
 """Files that commands write (charts, exports): where they may go, and writing them so that none is ever half-written.
 
-Stdlib, Typer and tracker.errors only. Files are owner-only (0600), written to a temporary file beside the target and
+Stdlib, Typer, tracker.errors and tracker.cli.params only.
+Files are owner-only (0600), written to a temporary file beside the target and
 renamed into place; an existing file is replaced only with --force.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 from collections.abc import Sequence
@@ -13,6 +15,7 @@ from pathlib import Path
 
 import typer
 
+from tracker.cli.params import shown
 from tracker.errors import DataError, InvalidInput
 
 OUTPUT_HINT = "'--output'"
@@ -24,12 +27,27 @@ def _exists_message(path: Path) -> str:
 
 def new_file_path(output: str, *, force: bool, suffixes: Sequence[str] = ()) -> Path:
     """The file `--output` names, checked before any work is done; `suffixes` (e.g. '.png') limit its type."""
+    if any(not c.isprintable() for c in output):
+        raise typer.BadParameter(
+            f"'{shown(output)}' contains a control character; give a plain file name.", param_hint=OUTPUT_HINT
+        )
+    try:
+        return _checked_path(output, force=force, suffixes=suffixes)
+    except OSError as err:
+        if err.errno != errno.ENAMETOOLONG:
+            raise DataError(f"Cannot use '{output}': {err.strerror}; choose another --output.") from None
+        raise typer.BadParameter(
+            f"'{shown(output)}' is too long for a file name; give a shorter one.", param_hint=OUTPUT_HINT
+        ) from None
+
+
+def _checked_path(output: str, *, force: bool, suffixes: Sequence[str]) -> Path:
     path = Path(output).expanduser().absolute()
     accepted = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if suffixes else ""
     if suffixes and path.suffix.lower() not in suffixes:
-        shown = path.suffix or "no extension"
+        ending = path.suffix or "no extension"
         raise typer.BadParameter(
-            f"'{output}' has {shown}; the file name must end in {accepted}.", param_hint=OUTPUT_HINT
+            f"'{output}' has {ending}; the file name must end in {accepted}.", param_hint=OUTPUT_HINT
         )
     if path.is_dir():
         raise typer.BadParameter(f"'{output}' is a folder; give a file name.", param_hint=OUTPUT_HINT)

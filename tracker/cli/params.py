@@ -45,16 +45,25 @@ def positive_int(value: str) -> int:
     return number
 
 
-def slug_value(value: str) -> str:
-    """A stretch or routine name as typed: not empty, no control characters, not absurdly long."""
+def _slug(value: str, example: str, listing: str) -> str:
     text = str(value).strip()
     if not text:
-        raise typer.BadParameter("the name is empty; give a slug such as figure-4 (`sij stretches` lists them).")
+        raise typer.BadParameter(f"the name is empty; give a slug such as {example} (`{listing}` lists them).")
     if not all(c.isprintable() for c in text) or len(text) > SLUG_MAX:
         raise typer.BadParameter(
-            f"'{shown(text)}' is not a slug; slugs are up to {SLUG_MAX} plain characters, such as figure-4."
+            f"'{shown(text)}' is not a slug; slugs are up to {SLUG_MAX} plain characters, such as {example}."
         )
     return text
+
+
+def slug_value(value: str) -> str:
+    """A stretch (or routine) name as typed: not empty, no control characters, not absurdly long."""
+    return _slug(value, "figure-4", "sij stretches")
+
+
+def routine_slug_value(value: str) -> str:
+    """A routine name as typed, checked like `slug_value` with a routine's example."""
+    return _slug(value, "si-basics", "sij routines")
 
 
 @contextlib.contextmanager

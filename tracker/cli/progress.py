@@ -16,6 +16,7 @@ from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
 from tracker.cli.output import new_file_path, write_new_file
+from tracker.cli.params import naming, shown, whole_number
 from tracker.errors import NothingToDo
 
 if TYPE_CHECKING:
@@ -30,10 +31,12 @@ def _line(text: str) -> None:
 
 
 def target_value(value: str) -> int:
-    text = str(value).strip()
-    if not text.isdigit() or not 1 <= int(text) <= 7:
-        raise typer.BadParameter(f"'{value}' is not a target; give the days a week you aim to stretch, from 1 to 7.")
-    return int(text)
+    number = whole_number(value)
+    if number is None or not 1 <= number <= 7:
+        raise typer.BadParameter(
+            f"'{shown(value)}' is not a target; give the days a week you aim to stretch, from 1 to 7."
+        )
+    return number
 
 
 # ---- sij progress -------------------------------------------------------------------------------
@@ -143,7 +146,9 @@ class PlotKind(str, enum.Enum):
 
 
 def _plot_target(output: str | None, today: str, force: bool) -> tuple[Path, str]:
-    path = new_file_path(output or f"sij-progress-{today}.png", force=force, suffixes=[f".{f}" for f in PLOT_FORMATS])
+    path = new_file_path(
+        f"sij-progress-{today}.png" if output is None else output, force=force, suffixes=[f".{f}" for f in PLOT_FORMATS]
+    )
     return path, path.suffix.lower().lstrip(".")
 
 
@@ -267,7 +272,8 @@ def settings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     console.out.print(grid)
 
 
-@settings_app.command("day-start")
+# A value such as -1:00 must reach the check that names HH:MM, not be taken for an option.
+@settings_app.command("day-start", context_settings={"ignore_unknown_options": True})
 def day_start_command(
     ctx: typer.Context,
     value: Annotated[
@@ -286,7 +292,8 @@ def day_start_command(
             minutes = day_start_minutes(session=session)
         _line(f"{minutes // 60:02d}:{minutes % 60:02d}")
         return
-    minutes = parse_day_start(value)
+    with naming(day_start="HH:MM"):
+        minutes = parse_day_start(value)
     text = f"{minutes // 60:02d}:{minutes % 60:02d}"
     with app.work() as session:
         put_setting(session=session, key=DAY_START, value=text)

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from tracker.cli import console
 from tracker.cli.context import get_app
+from tracker.cli.params import naming, routine_slug_value, slug_value
 
 if TYPE_CHECKING:
     from tracker.records import RoutineInfo
@@ -25,7 +26,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 StretchOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--stretch", "-s", metavar="SLUG", help="A stretch, in order; repeat for each (a stretch may repeat)."
+        "--stretch",
+        "-s",
+        parser=slug_value,
+        metavar="SLUG",
+        help="A stretch, in order; repeat for each (a stretch may repeat).",
     ),
 ]
 NameOption = Annotated[str | None, typer.Option("--name", metavar="TEXT", help="The routine's name.")]
@@ -111,7 +116,9 @@ def routines_list(ctx: typer.Context, as_json: JsonOption = False) -> None:
 @routines_app.command("show")
 def routines_show(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The routine, e.g. si-basics.")],
+    slug: Annotated[
+        str, typer.Argument(parser=routine_slug_value, metavar="SLUG", help="The routine, e.g. si-basics.")
+    ],
     as_json: JsonOption = False,
 ) -> None:
     """Show a routine's stretches in order.
@@ -120,9 +127,7 @@ def routines_show(
     """
     from tracker.services.catalog import get_routine
 
-    if not slug:
-        raise typer.BadParameter("give the routine's slug (`sij routines` lists them).", param_hint="'SLUG'")
-    with get_app(ctx).work(readonly=True) as session:
+    with naming(routine="SLUG"), get_app(ctx).work(readonly=True) as session:
         routine = get_routine(session=session, slug=slug)
     if as_json:
         console.print_json(routine_json(routine))
@@ -145,7 +150,7 @@ def routines_create(
     from tracker.services.customise import RoutineSpec, create_routine
 
     spec = RoutineSpec(slug=slug, name=name, stretches=tuple(stretch or ()), description=description or "")
-    with get_app(ctx).work() as session:
+    with naming(slug="SLUG"), get_app(ctx).work() as session:
         routine = create_routine(session=session, spec=spec)
     console.out_line(f"Created routine '{routine.slug}'.")
     console.render(routine_panel(routine))
@@ -156,10 +161,16 @@ def routines_create(
 @routines_app.command("edit")
 def routines_edit(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The routine to change.")],
+    slug: Annotated[str, typer.Argument(parser=routine_slug_value, metavar="SLUG", help="The routine to change.")],
     stretch: Annotated[
         list[str] | None,
-        typer.Option("--stretch", "-s", metavar="SLUG", help="The new order of stretches (replaces the old list)."),
+        typer.Option(
+            "--stretch",
+            "-s",
+            parser=slug_value,
+            metavar="SLUG",
+            help="The new order of stretches (replaces the old list).",
+        ),
     ] = None,
     name: NameOption = None,
     description: DescriptionOption = None,
@@ -170,7 +181,7 @@ def routines_edit(
     """
     from tracker.services.customise import edit_routine
 
-    with get_app(ctx).work() as session:
+    with naming(routine="SLUG"), get_app(ctx).work() as session:
         before, after = edit_routine(
             session=session,
             slug=slug,
@@ -197,7 +208,12 @@ def routines_edit(
 @routines_app.command("default")
 def routines_default(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The routine `sij run` and `sij log` should use.")],
+    slug: Annotated[
+        str,
+        typer.Argument(
+            parser=routine_slug_value, metavar="SLUG", help="The routine `sij run` and `sij log` should use."
+        ),
+    ],
 ) -> None:
     """Choose the routine that `sij run` and `sij log` use when none is named.
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from tracker.cli import console
 from tracker.cli.context import get_app
-from tracker.cli.params import naming, slug_value
+from tracker.cli.params import naming, routine_slug_value, slug_value
 
 if TYPE_CHECKING:
     from tracker.records import StretchInfo
@@ -156,7 +156,8 @@ def stretches_add(
                 f"give either --from FILE or SLUG with --name and --step, not both ({given[0]} was given too).",
                 param_hint="'--from'",
             )
-        specs, routines = load_stretch_file(from_file)
+        with naming(file="--from"):
+            specs, routines = load_stretch_file(from_file)
     else:
         if slug is None:
             raise typer.BadParameter("give the new stretch's SLUG (or --from FILE).", param_hint="'SLUG'")
@@ -178,7 +179,9 @@ def stretches_add(
             )
         ]
         routines = []
-    with get_app(ctx).work() as session:
+    # Values typed on the command line are named by their option; a file's problems by --from.
+    named = {"file": "--from"} if from_file is not None else {"slug": "SLUG"}
+    with naming(**named), get_app(ctx).work() as session:
         added, made = add_stretches(session=session, specs=specs, routines=routines)
     for stretch in added:
         console.out_line(f"Added stretch '{stretch.slug}'.")
@@ -226,7 +229,9 @@ def _stretch_diff(before: StretchInfo, after: StretchInfo) -> Table:
 @stretches_app.command("edit")
 def stretches_edit(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The stretch to change (seeded ones too).")],
+    slug: Annotated[
+        str, typer.Argument(parser=slug_value, metavar="SLUG", help="The stretch to change (seeded ones too).")
+    ],
     name: NameOption = None,
     step: StepOption = None,
     hold: HoldOption = None,
@@ -251,7 +256,7 @@ def stretches_edit(
         source=source,
         cautions=() if no_cautions else (tuple(caution) if caution else None),
     )
-    with get_app(ctx).work() as session:
+    with naming(stretch="SLUG"), get_app(ctx).work() as session:
         before, after = edit_stretch(session=session, slug=slug, changes=changes)
     console.render(_stretch_diff(before, after))
 
@@ -259,11 +264,12 @@ def stretches_edit(
 @stretches_app.command("retire")
 def stretches_retire(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The stretch to retire.")],
+    slug: Annotated[str, typer.Argument(parser=slug_value, metavar="SLUG", help="The stretch to retire.")],
     new_default: Annotated[
         str | None,
         typer.Option(
             "--new-default",
+            parser=routine_slug_value,
             metavar="ROUTINE",
             help="Make this routine the default first (needed when the default routine uses the stretch).",
             show_default=False,
@@ -276,7 +282,7 @@ def stretches_retire(
     """
     from tracker.services.customise import retire_stretch
 
-    with get_app(ctx).work() as session:
+    with naming(stretch="SLUG"), get_app(ctx).work() as session:
         result = retire_stretch(session=session, slug=slug, new_default=new_default)
     if result.new_default:
         console.out_line(f"Your default routine is now '{result.new_default}'.")
@@ -293,7 +299,7 @@ def stretches_retire(
 @stretches_app.command("unretire")
 def stretches_unretire(
     ctx: typer.Context,
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The retired stretch to bring back.")],
+    slug: Annotated[str, typer.Argument(parser=slug_value, metavar="SLUG", help="The retired stretch to bring back.")],
 ) -> None:
     """Bring a retired stretch back to the lists and new routines.
 
@@ -301,7 +307,7 @@ def stretches_unretire(
     """
     from tracker.services.customise import unretire_stretch
 
-    with get_app(ctx).work() as session:
+    with naming(stretch="SLUG"), get_app(ctx).work() as session:
         unretire_stretch(session=session, slug=slug)
     console.out_line(f"Stretch '{slug}' is back in the list.")
 

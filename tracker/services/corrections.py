@@ -108,12 +108,15 @@ class Entry:
 def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> Practice:
     row = session.get(Practice, practice_id)
     if row is None:
-        raise NotFound(f"No session with id {practice_id}; `sij history` lists sessions with their ids.")
+        raise NotFound(
+            f"No session with id {practice_id}; `sij history` lists sessions with their ids.", subject="session"
+        )
     if trashed and row.deleted_at is None:
-        raise InvalidInput(f"Session #{practice_id} is not in the trash; `sij trash` lists what is.")
+        raise InvalidInput(f"Session #{practice_id} is not in the trash; `sij trash` lists what is.", subject="session")
     if not trashed and row.deleted_at is not None:
         raise InvalidInput(
-            f"Session #{practice_id} is in the trash; bring it back first with `sij restore {practice_id}`."
+            f"Session #{practice_id} is in the trash; bring it back first with `sij restore {practice_id}`.",
+            subject="session",
         )
     return row
 
@@ -121,17 +124,19 @@ def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> P
 def _check_in(session: Session, pain_id: int, *, trashed: bool = False) -> PainScore:
     row = session.get(PainScore, pain_id)
     if row is None:
-        raise NotFound(f"No pain check-in with id {pain_id}; its id was shown when it was saved.")
+        raise NotFound(f"No pain check-in with id {pain_id}; its id was shown when it was saved.", subject="check_in")
     if row.practice_id is not None:
         raise InvalidInput(
             f"Pain score #{pain_id} belongs to session #{row.practice_id}, not a check-in; change it with "
-            f"`sij edit {row.practice_id} --pain-before N` or `--pain-after N`."
+            f"`sij edit {row.practice_id} --pain-before N` or `--pain-after N`.",
+            subject="check_in",
         )
     if trashed and row.deleted_at is None:
-        raise InvalidInput(f"Check-in #{pain_id} is not in the trash; `sij trash` lists what is.")
+        raise InvalidInput(f"Check-in #{pain_id} is not in the trash; `sij trash` lists what is.", subject="check_in")
     if not trashed and row.deleted_at is not None:
         raise InvalidInput(
-            f"Check-in #{pain_id} is in the trash; bring it back first with `sij restore --check-in {pain_id}`."
+            f"Check-in #{pain_id} is in the trash; bring it back first with `sij restore --check-in {pain_id}`.",
+            subject="check_in",
         )
     return row
 

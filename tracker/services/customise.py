@@ -7,6 +7,7 @@ only ever adds missing slugs, so it never undoes an edit.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from collections.abc import Mapping, Sequence
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from tracker.errors import InvalidInput, NotFound
+from tracker.errors import DataError, InvalidInput, NotFound
 from tracker.models import Routine, RoutineStep, Stretch
 from tracker.records import RoutineInfo, StretchInfo
 from tracker.services.catalog import default_routine_slug, get_routine, get_stretch, stretch_info
@@ -230,6 +231,15 @@ def parse_stretch_document(data: Any) -> tuple[list[StretchSpec], list[RoutineSp
 
 
 def load_stretch_file(path: Path) -> tuple[list[StretchSpec], list[RoutineSpec]]:
+    """The stretches and routines of a stretch file; any problem is InvalidInput with subject "file"."""
+    try:
+        return _load_stretch_file(path)
+    except InvalidInput as err:
+        message = str(err) if f"'{path}'" in str(err) else f"'{path}' cannot be used: {err}"
+        raise InvalidInput(message, subject="file") from None
+
+
+def _load_stretch_file(path: Path) -> tuple[list[StretchSpec], list[RoutineSpec]]:
     try:
         if path.stat().st_size > FILE_MAX_BYTES:
             raise InvalidInput(f"'{path}' is larger than {FILE_MAX_BYTES // 1_000_000} MB; a stretch file is small.")
@@ -241,7 +251,14 @@ def load_stretch_file(path: Path) -> tuple[list[StretchSpec], list[RoutineSpec]]
     except UnicodeDecodeError:
         raise InvalidInput(f"'{path}' is not UTF-8 text; a stretch file is JSON.") from None
     except OSError as err:
-        raise InvalidInput(f"Cannot read '{path}': {err.strerror}.") from None
+        if err.errno == errno.ENAMETOOLONG:
+            raise InvalidInput(
+                f"'{path}' is too long for a file name; give the path of a stretch file (JSON)."
+            ) from None
+        # The file is there but cannot be read (permissions, a device error): the environment, not the input.
+        raise DataError(f"Cannot read '{path}': {err.strerror}.") from None
+    except ValueError:  # e.g. a NUL character in the name
+        raise InvalidInput(f"'{path}' is not a usable file name; give the path of a stretch file (JSON).") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as err:
@@ -277,7 +294,8 @@ def add_stretches(
         if spec.slug in taken:
             raise InvalidInput(
                 f"A stretch named '{spec.slug}' already exists; change it with `sij stretches edit {spec.slug}` "
-                "or choose another slug."
+                "or choose another slug.",
+                subject="slug",
             )
         if spec.slug in seen:
             raise InvalidInput(f"The stretch '{spec.slug}' is given twice; each slug must be unique.")
@@ -351,7 +369,10 @@ def retire_stretch(*, session: Session, slug: str, new_default: str | None = Non
     row = _stretch_row(session, slug)
     assert row.id is not None
     if not row.active:
-        raise InvalidInput(f"The stretch '{slug}' is already retired; `sij stretches unretire {slug}` brings it back.")
+        raise InvalidInput(
+            f"The stretch '{slug}' is already retired; `sij stretches unretire {slug}` brings it back.",
+            subject="stretch",
+        )
     listing = _routines_listing(session, row.id)
     default_slug = default_routine_slug(session=session)
     chosen: str | None = None
@@ -377,7 +398,9 @@ def retire_stretch(*, session: Session, slug: str, new_default: str | None = Non
 def unretire_stretch(*, session: Session, slug: str) -> StretchInfo:
     row = _stretch_row(session, slug)
     if row.active:
-        raise InvalidInput(f"The stretch '{slug}' is not retired.")
+        raise InvalidInput(
+            f"The stretch '{slug}' is not retired; only a retired stretch can be brought back.", subject="stretch"
+        )
     row.active = True
     session.add(row)
     session.flush()
@@ -441,7 +464,8 @@ def create_routine(*, session: Session, spec: RoutineSpec) -> RoutineInfo:
     if session.exec(select(Routine.id).where(Routine.slug == slug)).first() is not None:
         raise InvalidInput(
             f"A routine named '{slug}' already exists; change it with `sij routines edit {slug}` "
-            "or choose another slug."
+            "or choose another slug.",
+            subject="slug",
         )
     stretches = _usable_stretches(session, spec.stretches)
     row = Routine(slug=slug, name=name, description=description)

@@ -38,9 +38,12 @@ def mark_once(*, session: Session, key: str) -> bool:
 
 
 def parse_day_start(text: str) -> int:
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    # ASCII digits only: int() would also read other scripts' digits, which are not typed as times here.
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip(), flags=re.ASCII)
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise InvalidInput(f"Day start '{text}' is not a time; use HH:MM from 00:00 to 23:59, e.g. 03:00.")
+        raise InvalidInput(
+            f"Day start '{text}' is not a time; use HH:MM from 00:00 to 23:59, e.g. 03:00.", subject="day_start"
+        )
     return int(match[1]) * 60 + int(match[2])
 
 
