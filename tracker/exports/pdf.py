@@ -779,6 +779,7 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         row = Row()
         when(row, s.local_start)
         row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
+        row.add(1, *wrap(1, f"{s.holds_done} of {s.holds_planned} holds done", 2))
         if s.heat:
             row.add(1, "heat before")
         for name, holds in _holds_by_stretch(data, s):
