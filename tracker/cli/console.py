@@ -138,7 +138,9 @@ STOP_TEXT = {"stopped_sharp": "stopped for sharp pain", "aborted": "stopped earl
 
 def holds_done_text(record: PracticeRecord) -> str:
     """`2 of 6 holds done; stopped for sharp pain`: what was planned, not only what was recorded."""
-    text = f"{record.holds_done} of {record.holds_planned} holds done"
+    from tracker.text import plural
+
+    text = f"{record.holds_done} of {plural(record.holds_planned, 'hold')} done"
     return f"{text}; {STOP_TEXT[record.state]}" if record.state in STOP_TEXT else text
 
 
