@@ -256,3 +256,13 @@ def test_progress_commands_keep_help_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_counts_of_one_are_singular(sij, db_path: Path, clock: ManualClock) -> None:
+    entries: list[tuple[str, int | None, int | None]] = [(f"2026-11-0{d}T08:00", 3, None) for d in (1, 2, 3)]
+    entries += [("2026-11-15T08:00", 4, 5), ("2026-11-16T08:00", 4, None), ("2026-11-17T08:00", 4, None)]
+    record(db_path, clock, *entries)
+    text = flat(sij("progress", "--since", "2026-11-01", "--until", "2026-11-17", "--target", "1").stdout)
+    assert "+1 point (+33%)" in text and "+1 points" not in text
+    assert "over 1 session" in text and "1 sessions" not in text
+    assert "(1 day a week)" in text

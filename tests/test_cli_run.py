@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import signal
@@ -267,3 +269,49 @@ def test_resume_asks_the_quick_red_flag_question_again(sij, db_path: Path) -> No
     assert "Any of these new symptoms?" in result.stderr
     assert "The routine was not continued." in result.stderr
     assert _only_session(sij)["state"] == "aborted"
+
+
+# ---- a stopped session says how much of the routine it planned ---------------------------------------------------
+
+# screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st of 3 stretches: yes
+STOP_AFTER_FIRST = "n\nn\n4\nn\ny\n"
+
+
+def test_session_stopped_for_sharp_pain_shows_the_holds_the_routine_planned(sij) -> None:
+    result = sij("run", "--speed", "1000", input=STOP_AFTER_FIRST, interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "2 of 6 holds done; stopped for sharp pain" in flat(result.stdout)
+    assert "2 of 2" not in result.stdout
+    session = _only_session(sij)
+    assert (session["holds_done"], session["holds_planned"]) == (2, 6)
+    assert len(session["stretches"]) == 2  # the holds recorded, as before
+    table = sij("history").stdout
+    assert "2/6" in table and "2/2" not in table
+    csv_text = sij("export", "--format", "csv").stdout
+    (row,) = csv.DictReader(io.StringIO(csv_text))
+    assert (row["Holds done"], row["Holds planned"]) == ("2", "6")
+    fhir = json.loads(sij("export", "--format", "fhir").stdout)
+    (procedure,) = [e["resource"] for e in fhir["entry"] if e["resource"]["resourceType"] == "Procedure"]
+    notes = " ".join(n["text"] for n in procedure["note"])
+    assert "Holds (2 of 6 done" in notes
+    backup = json.loads(sij("export", "--format", "json").stdout)
+    assert "holds_planned" not in json.dumps(backup)  # derived, never stored
+
+
+def test_completed_and_hand_picked_sessions_plan_what_they_recorded(sij) -> None:
+    assert sij("run", "--speed", "1000", "--yes").exit_code == 0
+    assert sij("log", "--stretch", "figure-4").exit_code == 0
+    sessions = json.loads(sij("history", "--json").stdout)
+    assert [(s["holds_done"], s["holds_planned"]) for s in sessions] == [(2, 2), (6, 6)]
+
+
+def test_planned_follows_the_routine_now_but_never_below_what_was_recorded(sij) -> None:
+    assert sij("run", "--speed", "1000", input=STOP_AFTER_FIRST, interactive=True).exit_code == 0
+    steps = ["--step", "Kneel on all fours.", "--step", "Sit back slowly toward your heels."]
+    assert sij("stretches", "add", "childs-pose", "--name", "Child's pose", *steps, "--both-sides").exit_code == 0
+    # The routine now has one both-sides stretch only: fewer than the 2 holds recorded, so 2 is planned.
+    assert sij("routines", "edit", "si-basics", "--stretch", "childs-pose").exit_code == 0
+    assert (_only_session(sij)["holds_done"], _only_session(sij)["holds_planned"]) == (2, 2)
+    edit = ("routines", "edit", "si-basics", "-s", "childs-pose", "-s", "figure-4", "-s", "supine-twist")
+    assert sij(*edit).exit_code == 0
+    assert _only_session(sij)["holds_planned"] == 5

@@ -305,7 +305,76 @@ def test_many_events_and_notes_still_fit_on_page_one(sij, tmp_path: Path) -> Non
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
     pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
     assert "SAFETY EVENTS: 20" in pages[0]
-    assert "and 15 more (see log pages" in pages[0]
+    assert "and 15 more on page 2" in pages[0]
     assert "and 16 more (see log pages)" in pages[0]  # notes
     assert "Safety events and the advice shown" in pages[1]
     assert "bad day 20" in pages[0] and "Page 1 of" in pages[0]
+
+
+# ---- which safety events page 1 shows, and how it words the counts ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("flags", "rank"),
+    [
+        ({"emergency": True}, 0),
+        ({"emergency": True, "sharp": True, "severe": True}, 0),
+        ({"sharp": True}, 1),
+        ({"sharp": True, "severe": True}, 1),
+        ({"severe": True}, 2),
+        ({}, 3),  # a same-day ("contact a doctor today") screen
+    ],
+)
+def test_event_rank_order(flags: dict[str, bool], rank: int) -> None:
+    from tracker.exports.pdf import event_rank
+
+    assert event_rank(**flags) == rank
+
+
+def test_most_serious_goes_by_rank_then_newest_first() -> None:
+    from tracker.exports.pdf import Event, most_serious
+
+    def event(day: int, rank: int) -> Event:
+        return Event(datetime(2026, 11, day, 9, 0, tzinfo=ZONE), f"day {day}", "", rank)
+
+    events = [event(1, 2), event(2, 3), event(3, 1), event(4, 2), event(5, 0), event(6, 3)]  # time order
+    assert [e.what for e in most_serious(events, 4)] == ["day 5", "day 3", "day 4", "day 1"]
+
+
+SCREEN_U1 = "n" * 6 + "y" + "n" * 6
+SCREEN_E1 = "y" + "n" * 12
+
+
+def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, tmp_path: Path) -> None:
+    for day in (1, 2, 3):  # pain higher after the session each time: "stretching seems to hurt"
+        assert sij("log", "--at", f"2026-11-0{day}T08:00", "--pain-before", "3", "--pain-after", "5").exit_code == 0
+    assert sij("pain", "7", "--at", "2026-11-10T09:00").exit_code == 0
+    assert sij("pain", "4", "--sharp", "--at", "2026-11-12T09:00").exit_code == 0
+    # two severe scores in one session: one event
+    assert sij("log", "--at", "2026-11-14T08:00", "--pain-before", "8", "--pain-after", "7").exit_code == 0
+    # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("screen", "--answers", SCREEN_E1).exit_code == 0
+    assert sij("screen", "--answers", SCREEN_U1).exit_code == 0  # the newest event, and the least serious
+    target = tmp_path / "mixed.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
+    page = pages[0]
+    assert "SAFETY EVENTS: 6 records flagged" in page
+    assert "most serious first" in page
+    assert "Red-flag screen: E1 yes (EMERGENCY signs)" in page
+    assert "Check-in: pain 7/10 (severe)" in page  # older and severe: shown
+    assert "U1 yes" not in page  # newest, but the least serious: left for page 2
+    assert "U1 yes" in pages[1]
+    assert "and 1 more on page 2" in page
+    # emergency, then sharp (the stopped session, the sharp check-in), then severe, newest first
+    order = [page.index(t) for t in ("E1 yes", "stopped for sharp pain", "sharp pain or new numbness", "pain 8/10")]
+    assert order == sorted(order)
+    # the advice on page 1 is whole: the warning wraps, the events' advice stops at the end of a sentence
+    assert flat("Review suggested: " + safety.HURTS_ADVICE) in page
+    assert "Advice shown: Stop stretching for now. (in full on page 2)" in page
+    # scores and records are labelled so they do not seem to contradict each other
+    assert "Severe, sharp 3 pain scores of 7+" in page
+    assert "1 severe scores" not in page and " 1 points" not in page
+    # the stopped session is not a full routine in the log
+    assert "2 of 6 holds done" in " ".join(pages[1:])

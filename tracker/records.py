@@ -93,10 +93,22 @@ class PracticeRecord:
     pain_after: int | None = None
     pain_sharp: bool = False
     pains: tuple[PainRecord, ...] = field(default=(), repr=False)
+    # How many holds the session set out to do; the services derive it (services.practices.planned_holds).
+    # None: not known, so the holds recorded.
+    planned_holds: int | None = None
 
     @property
     def local_time(self) -> datetime:
         return as_recorded(self.started_at, self.offset_minutes)
+
+    @property
+    def holds_done(self) -> int:
+        return sum(1 for h in self.holds if h.completed)
+
+    @property
+    def holds_planned(self) -> int:
+        """The holds planned, never fewer than those recorded."""
+        return max(self.planned_holds or 0, len(self.holds))
 
     @property
     def sharp(self) -> bool:

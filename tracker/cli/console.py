@@ -157,6 +157,15 @@ def holds_summary(record: PracticeRecord) -> str:
 
 
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
+STOP_TEXT = {"stopped_sharp": "stopped for sharp pain", "aborted": "stopped early"}
+
+
+def holds_done_text(record: PracticeRecord) -> str:
+    """`2 of 6 holds done; stopped for sharp pain`: what was planned, not only what was recorded."""
+    from tracker.text import plural
+
+    text = f"{record.holds_done} of {plural(record.holds_planned, 'hold')} done"
+    return f"{text}; {STOP_TEXT[record.state]}" if record.state in STOP_TEXT else text
 
 
 def show_practice_saved(record: PracticeRecord) -> None:
@@ -169,8 +178,7 @@ def show_practice_saved(record: PracticeRecord) -> None:
     table.add_column()
     table.add_row("When", when(record))
     table.add_row("Routine", record.routine_name or "hand-picked stretches")
-    done = sum(1 for h in record.holds if h.completed)
-    table.add_row("Holds", f"{done} of {len(record.holds)}: {holds_summary(record)}")
+    table.add_row("Holds", f"{holds_done_text(record)}\n{holds_summary(record)}")
     pain = f"{describe_pain(record.pain_before)} → {describe_pain(record.pain_after)}"
     if record.change is not None:
         pain += f" (change {record.change:+d})"
@@ -227,7 +235,6 @@ def history_table(records: Sequence[PracticeRecord]) -> Table:
     table.add_column("State")
     table.add_column("Note", overflow="fold", min_width=12)
     for r in records:
-        done = sum(1 for h in r.holds if h.completed)
         before = "–" if r.pain_before is None else str(r.pain_before)
         after = "–" if r.pain_after is None else str(r.pain_after)
         flags = Text()
@@ -241,7 +248,7 @@ def history_table(records: Sequence[PracticeRecord]) -> Table:
             str(r.id),
             short_when(r),
             r.routine_slug or "custom",
-            f"{done}/{len(r.holds)}",
+            f"{r.holds_done}/{r.holds_planned}",
             f"{before} → {after}",
             flags,
             SHORT_STATE.get(r.state, r.state),

@@ -34,6 +34,8 @@ def practice_json(r: PracticeRecord) -> dict[str, Any]:
             }
             for h in r.holds
         ],
+        "holds_done": r.holds_done,
+        "holds_planned": r.holds_planned,
         "pain_before": r.pain_before,
         "pain_after": r.pain_after,
         "sharp": r.sharp,

@@ -18,6 +18,7 @@ from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
 from tracker.cli.output import new_file_path, write_new_file
 from tracker.cli.params import naming, shown, whole_number
 from tracker.errors import NothingToDo
+from tracker.text import plural, signed_points
 
 if TYPE_CHECKING:
     from tracker.stats import Progress
@@ -85,7 +86,7 @@ def _number(value: float | None, digits: int = 1) -> str:
 
 
 def _days(count: int) -> str:
-    return f"{count} day" if count == 1 else f"{count} days"
+    return plural(count, "day")
 
 
 def progress_view(progress: Progress) -> Table:
@@ -102,14 +103,14 @@ def progress_view(progress: Progress) -> Table:
     grid.add_row("Streak", f"current {_days(a.current_streak)} · longest {_days(a.longest_streak)}")
     grid.add_row(
         "Adherence",
-        f"{a.days_done} of {a.days_in_period} days done · {a.share_of_target:.0%} of your target "
-        f"({a.target_per_week} days a week)",
+        f"{a.days_done} of {_days(a.days_in_period)} done · {a.share_of_target:.0%} of your target "
+        f"({_days(a.target_per_week)} a week)",
     )
     stopped = f", {a.sessions_stopped} stopped early" if a.sessions_stopped else ""
     grid.add_row("Sessions", f"{a.sessions_completed} completed{stopped} · {a.sessions_per_week:.1f} a week")
     pain = f"before {_number(p.mean_before)} → after {_number(p.mean_after)} (mean, 0-10)"
     if p.mean_change is not None:
-        pain += f" · change within a session {p.mean_change:+.1f} over {p.sessions_with_both} sessions"
+        pain += f" · change within a session {p.mean_change:+.1f} over {plural(p.sessions_with_both, 'session')}"
     grid.add_row("Pain", pain)
     if c.baseline.median is not None and c.current.median is not None and c.points is not None:
         change = Text(
@@ -117,7 +118,7 @@ def progress_view(progress: Progress) -> Table:
             f"now {c.current.median:g} ({c.current.first_day}…{c.current.last_day})"
         )
         if c.fraction is not None:
-            change.append(f" · {-c.points:+g} points ({-c.fraction:+.0%})")
+            change.append(f" · {signed_points(-c.points)} ({-c.fraction:+.0%})")
     else:
         change = Text("starting → now: needs more pain scores before sessions")
     grid.add_row("Change", change)

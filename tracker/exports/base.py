@@ -75,10 +75,21 @@ class SessionItem:
     # When the entry was made (for `sij undo`); not compared, so that older backups without it still merge cleanly.
     created_at: datetime | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)  # the number people type; not part of the backup
+    # The holds the session set out to do, derived by services.practices.planned_holds; not part of the backup.
+    planned_holds: int | None = field(default=None, compare=False)
 
     @property
     def local_start(self) -> datetime:
         return as_recorded(self.started_at, self.offset_minutes)
+
+    @property
+    def holds_done(self) -> int:
+        return sum(1 for h in self.holds if h.completed)
+
+    @property
+    def holds_planned(self) -> int:
+        """The holds planned, never fewer than those recorded (None: the holds recorded)."""
+        return max(self.planned_holds or 0, len(self.holds))
 
     @property
     def local_end(self) -> datetime | None:

@@ -67,8 +67,7 @@ def _holds_text(data: ExportData, session: SessionItem) -> str:
         status = "" if hold.completed else ", not completed"
         sharp = ", sharp pain" if hold.sharp else ""
         parts.append(f"{name}, {SIDE_TEXT.get(hold.side, hold.side)}, {hold.seconds} s{status}{sharp}")
-    done = sum(1 for h in session.holds if h.completed)
-    return f"Holds ({done} of {len(session.holds)} done): " + "; ".join(parts) + "."
+    return f"Holds ({session.holds_done} of {session.holds_planned} done): " + "; ".join(parts) + "."
 
 
 def _procedure(data: ExportData, session: SessionItem) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tracker import safety
 from tracker.errors import NothingToDo
 from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, ScreeningItem, SessionItem
+from tracker.text import plural, signed_points
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -209,10 +210,6 @@ def _stamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}"
 
 
-def _plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (many or word + 's')}"
-
-
 def _number(value: float | None) -> str:
     return "–" if value is None else f"{value:.1f}"
 
@@ -225,20 +222,36 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def event_rank(*, emergency: bool = False, sharp: bool = False, severe: bool = False) -> int:
+    """How serious a safety event is, 0 the most: page 1 shows the most serious when they do not all fit.
+
+    0 an emergency answer on a red-flag screen (quick or full); 1 sharp pain or new numbness, including a session
+    stopped for sharp pain; 2 a severe pain score (safety.SEVERE_AT or more); 3 anything else flagged, which is a
+    same-day ("contact a doctor today") answer on a red-flag screen.
+    """
+    if emergency:
+        return 0
+    if sharp:
+        return 1
+    if severe:
+        return 2
+    return 3
+
+
 @dataclass(frozen=True)
 class Event:
-    """One safety event: a record with severe pain, sharp pain, or a red-flag screen that needs action."""
+    """One safety event: a session, check-in or red-flag screen with severe or sharp pain or a screen needing action."""
 
     at: datetime  # local, as recorded
     what: str
     advice: str
-    rank: int = 3  # 0 emergency screen, 1 same-day screen, 2 sharp pain, 3 severe score only
+    rank: int  # event_rank
 
 
 def most_serious(events: Sequence[Event], count: int) -> list[Event]:
-    """The `count` most serious events (most recent first within a rank), shown in time order."""
+    """The `count` most serious events (`events` in time order): by rank, and newest first within a rank."""
     order = sorted(range(len(events)), key=lambda i: (events[i].rank, -i))
-    return [events[i] for i in sorted(order[:count])]
+    return [events[i] for i in order[:count]]
 
 
 def _holds_by_stretch(data: ExportData, session: SessionItem) -> list[tuple[str, list[Any]]]:
@@ -277,7 +290,7 @@ class Report:
     @property
     def period(self) -> str:
         p = self.progress
-        return f"{_long(p.start)} – {_long(p.end)} ({_plural(p.adherence.days_in_period, 'day')})"
+        return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
 
     def pain_days(self) -> int:
         p = self.progress
@@ -287,13 +300,13 @@ class Report:
     def completeness(self) -> tuple[str, str]:
         a = self.progress.adherence
         stopped = len(self.sessions) - a.sessions_completed
-        sessions = _plural(len(self.sessions), "session")
+        sessions = plural(len(self.sessions), "session")
         if self.sessions:
             sessions += f" ({a.sessions_completed} completed, {stopped} stopped early)"
         return (
-            f"Pain logged on {self.pain_days()} of {_plural(a.days_in_period, 'day')}",
-            f"· {sessions} · {_plural(len(self.pains), 'pain score')} · "
-            f"{_plural(len(self.screenings), 'red-flag screen')}",
+            f"Pain logged on {self.pain_days()} of {plural(a.days_in_period, 'day')}",
+            f"· {sessions} · {plural(len(self.pains), 'pain score')} · "
+            f"{plural(len(self.screenings), 'red-flag screen')}",
         )
 
     def events(self) -> list[Event]:
@@ -315,7 +328,10 @@ class Report:
                     parts.append(f"pain {p.score}/10 {p.context}")
             if parts:
                 advice = s.advice or next((p.advice for p in pains if p.advice), "")
-                rank = 2 if s.state == "stopped_sharp" or s.sharp or sharp_holds else 3
+                rank = event_rank(
+                    sharp=s.state == "stopped_sharp" or s.sharp or bool(sharp_holds) or any(p.sharp for p in pains),
+                    severe=any(safety.is_severe(p.score) for p in pains),
+                )
                 found.append((s.started_at, Event(s.local_start, "Session: " + "; ".join(parts), advice, rank)))
         for p in self.check_ins:
             parts = []
@@ -324,12 +340,12 @@ class Report:
             if p.sharp:
                 parts.append("sharp pain or new numbness")
             if parts:
-                rank = 2 if p.sharp else 3
+                rank = event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))
                 found.append((p.recorded_at, Event(p.local_time, "Check-in: " + "; ".join(parts), p.advice, rank)))
         for screen in self.screenings:
             if screen.level == safety.Level.none.value:
                 continue
-            rank = 0 if screen.level == safety.Level.emergency.value else 1
+            rank = event_rank(emergency=screen.level == safety.Level.emergency.value)
             found.append((screen.taken_at, Event(screen.local_time, _screen_text(screen), screen.advice, rank)))
         found.sort(key=lambda pair: pair[0])
         return [event for _, event in found]
@@ -463,7 +479,7 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     ):
         head = f"{_score(c.baseline.median)} → {_score(c.current.median)}: {c.verdict.value}"
         if c.points is not None and c.fraction is not None:
-            head += f" ({-c.points:+g} points, {-c.fraction:+.0%})"
+            head += f" ({signed_points(-c.points)}, {-c.fraction:+.0%})"
     else:
         head = c.verdict.value.capitalize()
     lines.append((head, 15, True, colour))
@@ -482,7 +498,12 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
         detail = safety.INFORMATION_ONLY
     inner = CONTENT_W - 20
     detail_lines = page.fonts.wrap(detail, inner, 7, max_lines=2)
-    warnings = [w.text for w in report.progress.warnings]
+    # Advice is never cut on page 1: each warning wraps over as many lines as it needs.
+    warnings = [
+        line
+        for w in report.progress.warnings
+        for line in page.fonts.wrap("Review suggested: " + w.text, inner, 8, True)
+    ]
     text_lines = page.fonts.wrap(c.text, inner, 8.5, max_lines=2)
     height = 10 + 10 + 19 + 11 * len(text_lines) + 1 + 9.5 * len(detail_lines) + 11 * len(warnings) + 4
     page.box(MARGIN, top, CONTENT_W, height, fill=background)
@@ -500,9 +521,7 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
         page.text(MARGIN + 12, y, text, 7, colour=MUTED)
     for text in warnings:
         y += 11
-        page.text(
-            MARGIN + 12, y, page.fonts.fit("Review suggested: " + text, inner, 8, True), 8, bold=True, colour=ALERT
-        )
+        page.text(MARGIN + 12, y, text, 8, bold=True, colour=ALERT)
     return top + height + 10
 
 
@@ -513,7 +532,7 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
     label_w = page.fonts.width("Pain before → after", 7.5, True) - 2  # the widest label
     change = ""
     if p.mean_change is not None:
-        change = f"; within a session {p.mean_change:+.1f} on average ({_plural(p.sessions_with_both, 'session')})"
+        change = f"; within a session {p.mean_change:+.1f} on average ({plural(p.sessions_with_both, 'session')})"
     left = [
         (
             "Pain before → after",
@@ -528,8 +547,10 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
             else "no pain scores before or after sessions",
         ),
         (
-            "Events",
-            f"{p.severe_events} severe scores ({safety.SEVERE_AT}+) · {_plural(p.sharp_events, 'sharp-pain report')}",
+            # Scores are counted one by one here; the safety-events box counts records (a session counts once).
+            "Severe, sharp",
+            f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+ · "
+            f"{plural(p.sharp_events, 'sharp-pain report')}",
         ),
     ]
     right = [
@@ -540,9 +561,9 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
         (
             "Days done",
             f"{a.days_done} of {a.days_in_period} · {a.share_of_target:.0%} of the target "
-            f"({_plural(a.target_per_week, 'day')} a week)",
+            f"({plural(a.target_per_week, 'day')} a week)",
         ),
-        ("Streaks", f"current {_plural(a.current_streak, 'day')} · longest {_plural(a.longest_streak, 'day')}"),
+        ("Streaks", f"current {plural(a.current_streak, 'day')} · longest {plural(a.longest_streak, 'day')}"),
     ]
     page.text(MARGIN, top + 9, "PAIN", 7, bold=True, colour=MUTED)
     page.text(MARGIN + half + 8, top + 9, "ADHERENCE", 7, bold=True, colour=MUTED)
@@ -567,38 +588,53 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     more = len(events) - len(shown)
     height = 22 + (EVENT_ROW * len(shown) if shown else 11) + (11 if more else 0) + 4
     page.box(MARGIN, top, CONTENT_W, height, fill=ALERT_BG if events else "#FFFFFF", edge=ALERT if events else RULE)
-    title = f"SAFETY EVENTS: {len(events)}" if events else "SAFETY EVENTS: none"
+    title = f"SAFETY EVENTS: {plural(len(events), 'record')} flagged" if events else "SAFETY EVENTS: none"
     page.text(MARGIN + 8, top + 13, title, 9, bold=True, colour=ALERT if events else INK)
-    page.text(
-        PAGE_W - MARGIN - 8,
-        top + 13,
-        f"pain {safety.SEVERE_AT}+ · sharp pain · stopped for sharp pain · red-flag screens needing action",
-        6.5,
-        colour=MUTED,
-        align="right",
-    )
+    # The box counts records; "Severe, sharp" above counts scores. Saying so keeps the two from seeming to disagree.
+    legend = "a session, check-in or screen counts once" + (" · most serious first" if more else "")
+    room = CONTENT_W - 16 - page.fonts.width(title, 9, True) - 12
+    page.text(PAGE_W - MARGIN - 8, top + 13, page.fonts.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
     y = top + 25
     if not events:
         page.text(MARGIN + 8, y, "No severe or sharp pain and no red-flag screen needing action in this period.", 8)
         return top + height + 10
     what_x = MARGIN + 8 + 84
     room = PAGE_W - MARGIN - 8 - what_x
-    for event in shown:  # what was reported, and under it the advice that was shown, cut to one line each
+    for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
         page.text(MARGIN + 8, y, f"{event.at:%Y-%m-%d %H:%M}", 7.5, bold=True)
         page.text(what_x, y, page.fonts.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
-        advice = "Advice shown: " + (_one_line(event.advice) or "none recorded")
-        page.text(what_x, y + 9, page.fonts.fit(advice, room, 7), 7)
+        page.text(what_x, y + 9, _advice_head(page.fonts, event.advice, room, 7), 7)
         y += EVENT_ROW
     if more:
         page.text(
             MARGIN + 8,
             y,
-            f"and {more} more (see log pages; the most serious are shown here)",
+            f"and {more} more on page 2, where every event and its advice is in full",
             7.5,
             bold=True,
             colour=ALERT,
         )
     return top + height + 10
+
+
+def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
+    """`Advice shown: <its first whole sentences> (in full on page 2)`: advice is never cut mid-sentence."""
+    text = _one_line(advice)
+    if not text:
+        return "Advice shown: none recorded."
+    sentences = [part if part.endswith(".") else part + "." for part in text.split(". ") if part]
+    tail = " (in full on page 2)"
+    shown = ""
+    for sentence in sentences:
+        candidate = f"{shown} {sentence}".strip()
+        if fonts.width(f"Advice shown: {candidate}{tail}", size) > width:
+            break
+        shown = candidate
+    if shown == text:
+        return f"Advice shown: {text}"
+    if not shown:  # a first sentence longer than the line: say where it is rather than cut it
+        return "Advice shown: see page 2, where it is in full."
+    return f"Advice shown: {shown}{tail}"
 
 
 def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[Any, ...]]) -> float:
@@ -779,6 +815,7 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         row = Row()
         when(row, s.local_start)
         row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
+        row.add(1, *wrap(1, f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done", 2))
         if s.heat:
             row.add(1, "heat before")
         for name, holds in _holds_by_stretch(data, s):

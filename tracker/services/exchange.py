@@ -28,7 +28,7 @@ from tracker.exports.base import (
     StretchItem,
 )
 from tracker.models import Hold, PainScore, Practice, Routine, RoutineStep, Screening, Setting, Stretch
-from tracker.services.practices import check_note
+from tracker.services.practices import check_note, planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data
 from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
 
@@ -95,6 +95,7 @@ def _session_items(
                     sharp=hold.sharp,
                 )
             )
+    counts = routine_hold_counts(session, (row.routine_id for row in rows))
     return [
         SessionItem(
             uuid=row.uuid,
@@ -113,6 +114,9 @@ def _session_items(
             created_at=row.created_at,
             holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
             id=row.id,
+            planned_holds=planned_holds(
+                row.state, row.routine_id, len(holds[row.id]) if row.id is not None else 0, counts
+            ),
         )
         for row in rows
     ]

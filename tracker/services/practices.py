@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from tracker import safety
 from tracker.clock import local_day, utc_window_end, utc_window_start
 from tracker.errors import InvalidInput, NotFound
-from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, Stretch
+from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, RoutineStep, Stretch
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
 from tracker.services.catalog import get_routine, get_stretch
 from tracker.services.settings import day_start_minutes
@@ -57,6 +57,30 @@ class PlannedHold:
 def plan_holds(stretches: Sequence[StretchInfo], hold_override: int | None = None) -> list[PlannedHold]:
     """Every hold of a routine in order: each side of a per-side stretch, or once for both."""
     return [PlannedHold(s, side, hold_override or s.hold_seconds) for s in stretches for side in s.sides]
+
+
+def routine_hold_counts(session: Session, routine_ids: Iterable[int | None]) -> dict[int, int]:
+    """How many holds each routine plans as it is now: 2 for a per-side stretch, 1 for a both-sides one."""
+    wanted = {i for i in routine_ids if i is not None}
+    counts: dict[int, int] = dict.fromkeys(wanted, 0)
+    if wanted:
+        for routine_id, per_side in session.exec(
+            select(RoutineStep.routine_id, Stretch.per_side)
+            .join(Stretch, col(Stretch.id) == col(RoutineStep.stretch_id))
+            .where(col(RoutineStep.routine_id).in_(wanted))
+        ):
+            counts[routine_id] += 2 if per_side else 1
+    return counts
+
+
+def planned_holds(state: str, routine_id: int | None, recorded: int, counts: Mapping[int, int]) -> int:
+    """The holds a session set out to do. A session that stopped before the end planned its routine's holds;
+    the routine is read as it is now (holds do not store the plan), so an edited routine changes the figure,
+    but never below the holds recorded. Completed sessions and hand-picked logs planned what they recorded.
+    """
+    if state == PracticeState.completed.value or routine_id is None:
+        return recorded
+    return max(counts.get(routine_id, 0), recorded)
 
 
 def choose_stretches(
@@ -253,6 +277,7 @@ def _records(session: Session, rows: Sequence[Practice], day_start: int | None =
         r.id: r
         for r in session.exec(select(Routine).where(col(Routine.id).in_({r.routine_id for r in rows if r.routine_id})))
     }
+    counts = routine_hold_counts(session, (r.routine_id for r in rows if r.state != PracticeState.completed.value))
     records = []
     for row in rows:
         assert row.id is not None
@@ -281,6 +306,7 @@ def _records(session: Session, rows: Sequence[Practice], day_start: int | None =
                 pain_after=after[-1] if after else None,
                 pain_sharp=row.sharp or any(p.sharp for p in mine),
                 pains=tuple(mine),
+                planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
             )
         )
     return records
