@@ -93,6 +93,37 @@ def test_history_table_and_empty(sij) -> None:
     assert "5 → 3" in table and "sharp" in table
 
 
+def test_history_check_ins_lists_check_ins_with_their_ids(sij) -> None:
+    assert sij("log", "--pain-before", "6", "--pain-after", "4", "--at", "2026-11-01").exit_code == 0
+    assert sij("pain", "3", "--at", "2026-11-10", "--note", "after a drive").exit_code == 0
+    assert sij("pain", "8", "--sharp", "--at", "2026-11-20").exit_code == 0
+    listed = sij("history", "--check-ins", "--json")
+    assert listed.exit_code == 0, listed.output
+    items = json.loads(listed.stdout)
+    # Only check-ins, newest first, never a session's before/after scores.
+    assert [(i["id"], i["score"], i["day"]) for i in items] == [(4, 8, "2026-11-20"), (3, 3, "2026-11-10")]
+    assert set(items[0]) >= {"id", "uuid", "recorded_at", "day", "score", "sharp", "note", "flagged"}
+    assert (items[0]["sharp"], items[0]["flagged"], items[1]["note"]) == (True, True, "after a drive")
+    assert items[1]["recorded_at"] == "2026-11-10T12:00:00+00:00"
+    assert [i["id"] for i in json.loads(sij("history", "--check-ins", "--json", "--limit", "1").stdout)] == [4]
+    ranged = sij("history", "--check-ins", "--json", "--since", "2026-11-05", "--until", "2026-11-15")
+    assert [i["id"] for i in json.loads(ranged.stdout)] == [3]
+    table = sij("history", "--check-ins").stdout
+    assert "8/10 (severe)" in table and "sharp" in table and "after a drive" in table
+    assert "2026-11-10 12:00 +00:00" in table
+    # The id shown is the one `sij edit --check-in` takes.
+    assert sij("edit", "--check-in", "3", "--score", "2").exit_code == 0
+    assert json.loads(sij("history", "--check-ins", "--json").stdout)[1]["score"] == 2
+    # Sessions are still listed as before.
+    assert [s["id"] for s in json.loads(sij("history", "--json").stdout)] == [1]
+
+
+def test_history_check_ins_empty(sij) -> None:
+    result = sij("history", "--check-ins")
+    assert result.exit_code == 0 and "No pain check-ins" in result.stderr
+    assert json.loads(sij("history", "--check-ins", "--json").stdout) == []
+
+
 def test_pain_check_in(sij, db_path: Path) -> None:
     result = sij("pain", "3", "--note", "after a drive")
     assert result.exit_code == 0, result.output

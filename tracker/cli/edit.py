@@ -61,7 +61,7 @@ CheckInOption = Annotated[
         "--pain",
         metavar="ID",
         parser=record_id,
-        help="Act on the pain check-in with this id (shown when it was saved, and by `sij trash`).",
+        help="Act on the pain check-in with this id (`sij history --check-ins` lists them).",
         show_default=False,
     ),
 ]
