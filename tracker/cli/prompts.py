@@ -39,8 +39,9 @@ def ask_yes_no(question: str, default: bool = False) -> bool:
         console.warn("Please answer y or n.")
 
 
-def ask_text(question: str) -> str:
-    return _ask(f"[bold]{escape(question)}[/bold] \\[Enter to skip]: ").strip()
+def ask_text(question: str, keys: str = "Enter to skip") -> str:
+    """A line of text; `keys` is the bracketed hint on what the keys do."""
+    return _ask(f"[bold]{escape(question)}[/bold] \\[{escape(keys)}]: ").strip()
 
 
 def date_error(option: str, message: str) -> typer.BadParameter:

@@ -98,8 +98,12 @@ def _hold_view(
     body.add_row(Text("Breathe slowly. Gentle tension only; never force it.", style="italic"))
     body.add_row(Text(next_text, style="dim"))
     if keys:
-        body.add_row(Text("space pause · s skip · + / - 5 s · q save and stop", style="dim"))
+        body.add_row(Text(_keys_footer(paused), style="dim"))
     return Panel(body, border_style="cyan", expand=False)
+
+
+def _keys_footer(paused: bool) -> str:
+    return f"space {'resume' if paused else 'pause'} · s skip · + / - 5 s · q save and stop"
 
 
 def _countdown(
@@ -187,7 +191,8 @@ def _self_paced(opts: Options, reader: KeyReader, hold: PlannedHold) -> tuple[bo
     reader.suspend()
     try:
         answer = prompts.ask_text(
-            f"Hold {hold.stretch.name} ({side}) for about {hold.seconds} s, then press Enter (s skip, q stop)"
+            f"Hold {hold.stretch.name} ({side}) for about {hold.seconds} s",
+            keys="Enter when done · s skip · q stop",
         ).lower()
     finally:
         reader.resume()
