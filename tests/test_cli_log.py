@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import sys
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import sij_executable, snapshot
 
 
 def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
@@ -204,3 +208,46 @@ def test_a_session_is_found_on_its_local_day_wherever_it_was_recorded(
     assert [s["day"] for s in found] == ["2026-11-24"]
     assert sij("due").exit_code == 0
     assert "not done" not in sij().output
+
+
+def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
+    """Run the installed `sij` under a pseudo-terminal, press Ctrl-C at its first question."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become sij
+        try:
+            os.environ["SIJ_DB"] = str(db_path)
+            os.execv(sij_executable(), [sij_executable(), *args])
+        finally:
+            os._exit(127)
+    seen = b""
+    deadline = time.monotonic() + 60
+    pressed = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child has gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not pressed and (b"[Enter to skip]: " in seen or b"[y/N]: " in seen):
+            os.write(fd, b"\x03")
+            pressed = True
+    os.close(fd)
+    _, status = os.waitpid(pid, 0)
+    assert pressed, seen
+    return seen.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a Linux pseudo-terminal")
+@pytest.mark.parametrize("command", ["log", "screen"])
+def test_ctrl_c_at_a_prompt_says_nothing_more_was_saved(command: str, db_path: Path) -> None:
+    text, code = _ctrl_c_at_first_prompt([command], db_path)
+    assert code == 130
+    assert "Interrupted; nothing more was saved." in text
+    assert "Traceback" not in text
+    assert snapshot(db_path)["practice"] == 0 and snapshot(db_path)["screening"] == 0

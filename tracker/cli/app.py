@@ -69,6 +69,15 @@ class SijGroup(TyperGroup):
             self.commands[cmd_name] = _load_command(cmd_name, LAZY_COMMANDS[cmd_name])
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns a KeyboardInterrupt (Ctrl-C at a prompt) into a silent exit 130; make it an Abort
+        # so that `_run` says what happened, as it does for Ctrl-D.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            console.err.print()  # end the line the prompt and ^C left open
+            raise Abort() from None
+
     def main(  # type: ignore[override]
         self,
         args: Any = None,
