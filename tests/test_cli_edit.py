@@ -270,6 +270,8 @@ def test_delete_asks_on_a_terminal(sij, db_path: Path) -> None:
     assert sij("log").exit_code == 0
     result = sij("delete", "1", interactive=True, input="n\n")
     assert result.exit_code == 1
+    # Answering no is a decision, not an error.
+    assert result.stderr.rstrip().endswith("Nothing was moved.") and "Error" not in result.stderr
     assert "Move session #1" in result.stderr and "[y/N]" in result.stderr
     assert len(history(sij)) == 1
     result = sij("delete", "1", interactive=True, input="y\n")

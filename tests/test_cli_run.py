@@ -131,6 +131,19 @@ def test_run_needs_a_terminal_or_yes(sij, db_path: Path) -> None:
     before = snapshot(db_path)
     result = sij("run")
     assert result.exit_code == 2 and "--yes" in result.stderr
+    # --yes was not given: a plain usage error, not "Invalid value for '--yes'".
+    assert result.stderr.startswith("Error: sij run asks questions and needs a terminal; add --yes")
+    assert "Invalid value" not in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_screen_needs_a_terminal_or_answers(sij, db_path: Path) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij("screen")
+    assert result.exit_code == 2 and "--answers" in result.stderr
+    assert result.stderr.startswith("Error: sij screen asks 13 questions and needs a terminal")
+    assert "Invalid value" not in result.stderr
     assert snapshot(db_path) == before
 
 

@@ -18,7 +18,7 @@ from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
 from tracker.cli.params import naming, pain_value, shown, whole_number
-from tracker.errors import InvalidInput, NothingToDo
+from tracker.errors import InvalidInput
 
 if TYPE_CHECKING:
     from tracker.records import PainRecord, PracticeRecord
@@ -267,7 +267,8 @@ def _confirm(ctx: typer.Context, description: str, yes: bool) -> None:
             f"Moving {description} to the trash needs confirmation; add --yes to do it without a terminal."
         )
     if not prompts.ask_yes_no(f"Move {description} to the trash?"):
-        raise NothingToDo("Nothing was moved to the trash.")
+        console.info("Nothing was moved.")  # a decision, not an error; still exit 1 (documented)
+        raise typer.Exit(1)
 
 
 def _trash(ctx: typer.Context, target: Entry, yes: bool, now: datetime) -> None:

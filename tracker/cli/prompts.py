@@ -44,5 +44,11 @@ def ask_text(question: str, keys: str = "Enter to skip") -> str:
     return _ask(f"[bold]{escape(question)}[/bold] \\[{escape(keys)}]: ").strip()
 
 
+def needs_terminal(ctx: typer.Context, message: str) -> Exception:
+    """A usage error (exit 2) for a command that asks questions but has no terminal; `message` names the way out."""
+    usage_error = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
+    return usage_error(message, ctx=ctx)  # type: ignore[no-any-return]
+
+
 def date_error(option: str, message: str) -> typer.BadParameter:
     return typer.BadParameter(message, param_hint=f"'{option}'")

@@ -325,10 +325,10 @@ def run_command(
     app = get_app(ctx)
     interactive = app.is_interactive
     if not interactive and not yes:
-        raise typer.BadParameter(
+        raise prompts.needs_terminal(
+            ctx,
             "sij run asks questions and needs a terminal; add --yes to run without questions "
             "(give --pain-before and --pain-after to record pain).",
-            param_hint="'--yes'",
         )
     opts = Options(
         speed=speed,
@@ -575,8 +575,8 @@ def screen_command(
     """
     app = get_app(ctx)
     if answers is None and not app.is_interactive:
-        raise typer.BadParameter(
-            "sij screen asks 13 questions and needs a terminal; or give them with --answers.", param_hint="'--answers'"
+        raise prompts.needs_terminal(
+            ctx, "sij screen asks 13 questions and needs a terminal; give the answers with --answers instead."
         )
     record = _full_screen(app, answers)
     if as_json:
