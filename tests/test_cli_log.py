@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import sij_executable, snapshot
+from tests.conftest import flat, sij_executable, snapshot
 
 
 def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
@@ -251,3 +251,40 @@ def test_ctrl_c_at_a_prompt_says_nothing_more_was_saved(command: str, db_path: P
     assert "Interrupted; nothing more was saved." in text
     assert "Traceback" not in text
     assert snapshot(db_path)["practice"] == 0 and snapshot(db_path)["screening"] == 0
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "1900-01-01", "1969-12-31T23:59", "0001-01-01T00:00+01:00"])
+@pytest.mark.parametrize("command", [["log"], ["pain", "3"]])
+def test_moments_before_1970_are_too_long_ago(sij, db_path: Path, command: list[str], when: str) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij(*command, "--at", when)
+    assert result.exit_code == 2
+    assert f"'{when}' is too long ago; give a date from 1970-01-01 on" in result.stderr
+    assert "--at" in result.stderr and "daylight" not in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_the_first_day_of_1970_is_accepted(sij) -> None:
+    assert sij("pain", "3", "--at", "1970-01-01").exit_code == 0
+    assert sij("history", "--since", "1900-01-01", "--json").exit_code == 0  # ranges have no lower bound
+
+
+def test_log_for_an_earlier_time_asks_about_pain_at_that_time(sij) -> None:
+    result = sij("log", "--at", "yesterday", input="5\n3\nn\nn\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    text = flat(result.stderr)
+    assert "right now" not in text
+    assert (
+        "Pain before stretching: Rate your low-back or pelvic pain as it was at that time "
+        "(2026-11-23 09:30) (0 = no pain … 10 = worst pain you can imagine) [Enter to skip]"
+    ) in text
+    assert "Pain after stretching: Rate your low-back or pelvic pain as it was at that time" in text
+    session = json.loads(sij("history", "--json").stdout)[0]
+    assert (session["pain_before"], session["pain_after"]) == (5, 3)
+
+
+def test_log_for_now_asks_about_pain_right_now(sij, clock) -> None:
+    result = sij("log", "--at", "2026-11-24T09:25", input="5\n3\nn\nn\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Pain before stretching: Rate your low-back or pelvic pain right now" in flat(result.stderr)

@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 
 from tracker.cli import console
-from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_SCALE
+from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_QUESTION_THEN, PAIN_SCALE
 
 
 def _ask(text: str) -> str:
@@ -14,11 +14,15 @@ def _ask(text: str) -> str:
     return input()
 
 
-def ask_pain(when: str) -> int | None:
-    """Pain on the 0-10 scale; Enter skips (None). `when` names the moment, e.g. ' before stretching'."""
+def ask_pain(when: str, then: str | None = None) -> int | None:
+    """Pain on the 0-10 scale; Enter skips (None). `when` names the moment, e.g. ' before stretching'.
+
+    `then` is the local time of a past moment the question is about (e.g. a session logged afterwards).
+    """
     label = f"Pain{when}: " if when else ""
+    question = PAIN_QUESTION if then is None else f"{PAIN_QUESTION_THEN} ({then})"
     while True:
-        answer = _ask(f"[bold]{escape(label)}{PAIN_QUESTION}[/bold] ({PAIN_SCALE}) \\[Enter to skip]: ").strip()
+        answer = _ask(f"[bold]{escape(label)}{escape(question)}[/bold] ({PAIN_SCALE}) \\[Enter to skip]: ").strip()
         if not answer:
             return None
         if answer.isdigit() and PAIN_MIN <= int(answer) <= PAIN_MAX:
