@@ -237,8 +237,8 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
         if not pressed and (b"[Enter to skip]: " in seen or b"[y/N]: " in seen):
             os.write(fd, b"\x03")
             pressed = True
+    _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child
     os.close(fd)
-    _, status = os.waitpid(pid, 0)
     assert pressed, seen
     return seen.decode(errors="replace"), os.waitstatus_to_exitcode(status)
 
