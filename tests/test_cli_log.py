@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import os
 import select
+import signal
 import sys
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -217,6 +219,7 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
     pid, fd = pty.fork()
     if pid == 0:  # the child: become sij
         try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # not ignored, even if the test runner was started so
             os.environ["SIJ_DB"] = str(db_path)
             os.execv(sij_executable(), [sij_executable(), *args])
         finally:
@@ -237,7 +240,13 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
         if not pressed and (b"[Enter to skip]: " in seen or b"[y/N]: " in seen):
             os.write(fd, b"\x03")
             pressed = True
-    _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child
+    # If it is still waiting at its prompt, end it, so that the test fails rather than hangs.
+    stuck = threading.Timer(30, os.kill, (pid, signal.SIGKILL))
+    stuck.start()
+    try:
+        _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child
+    finally:
+        stuck.cancel()
     os.close(fd)
     assert pressed, seen
     return seen.decode(errors="replace"), os.waitstatus_to_exitcode(status)
