@@ -287,6 +287,20 @@ def test_bad_input_is_refused_naming_the_option(
     assert files(workdir) == on_disk, "a file was written on bad input"
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("export", "--format", "xml"), "'xml' is not an export format; choose csv, json, fhir or pdf."),
+        (("export", "--format", "csv", "--table", "x"), "'x' is not a CSV table; choose sessions or pain."),
+        (("plot", "--kind", "x"), "'x' is not a chart kind; choose all, pain, adherence or stretches."),
+    ],
+)
+def test_choice_errors_read_plainly(sij, args: tuple[str, ...], message: str) -> None:
+    result = sij(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr and "Value error" not in result.stderr
+
+
 def test_error_messages_show_control_characters_harmlessly(sij, ready: Path) -> None:
     result = sij("stretches", "show", CONTROL)
     assert result.exit_code == 2

@@ -63,8 +63,29 @@ def test_check_json_has_stable_keys(sij, filled: Path) -> None:
     assert report["ok"] is True
     assert report["integrity"] == "ok" and report["foreign_keys"] == "ok"
     assert report["schema"] == {"revision": db.SCHEMA_HEAD, "program": db.SCHEMA_HEAD, "status": "current"}
-    assert report["counts"]["practice"] == 1 and report["counts"]["pain_score"] == 3
+    # The same count keys as `sij import --json`.
+    assert report["counts"] == {
+        "sessions": 1,
+        "holds": report["counts"]["holds"],
+        "pain_scores": 3,
+        "screenings": 0,
+        "stretches": report["counts"]["stretches"],
+        "routines": report["counts"]["routines"],
+    }
     assert report["problems"] == []
+
+
+@pytest.mark.parametrize("content", [b"not a database at all " * 200, None])
+def test_check_json_on_an_unreadable_file_still_prints_json(sij, db_path: Path, content: bytes | None) -> None:
+    if content is not None:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        db_path.write_bytes(content)
+    result = sij("db", "check", "--json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["ok"] is False and report["path"] == str(db_path)
+    assert len(report["problems"]) == 1 and report["problems"][0] in result.stderr
+    assert result.stderr.startswith("Error: ") and result.stderr.count("\n") == 1
 
 
 def test_check_without_a_database_fails_and_creates_nothing(sij, db_path: Path) -> None:

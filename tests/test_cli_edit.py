@@ -223,6 +223,27 @@ def test_delete_and_restore_round_trip(sij, db_path: Path) -> None:
     assert "The trash is empty" in sij("trash").stderr
 
 
+@pytest.mark.parametrize("columns", ["80", "40"])
+def test_trash_is_readable_in_a_narrow_terminal(sij, monkeypatch: pytest.MonkeyPatch, columns: str) -> None:
+    from tracker.cli import console
+
+    monkeypatch.setenv("COLUMNS", columns)
+    monkeypatch.delitem(console.__dict__, "out", raising=False)  # made again at this width
+    assert sij("log", "--pain-before", "5", "--pain-after", "3", "--note", "a rather long note " * 3).exit_code == 0
+    assert sij("pain", "4", "--note", "after the walk").exit_code == 0
+    assert sij("delete", "1", "--yes").exit_code == 0
+    assert sij("delete", "--check-in", "3", "--yes").exit_code == 0
+    listing = sij("trash")
+    assert listing.exit_code == 0, listing.output
+    lines = listing.stdout.splitlines()
+    assert max(len(line) for line in lines) <= int(columns)
+    assert any("session #1" in line for line in lines)
+    assert any("check-in #3" in line for line in lines)
+    assert any(line.strip() == "restore: sij restore 1" for line in lines)
+    assert any("sij restore --check-in 3" in line for line in lines)
+    assert "after the walk" in flat(listing.stdout)
+
+
 def test_restore_leaves_a_score_cleared_earlier_in_the_trash(sij, clock) -> None:
     assert sij("log", "--pain-before", "6", "--pain-after", "4").exit_code == 0
     assert sij("edit", "1", "--pain-before", "none").exit_code == 0
@@ -249,6 +270,8 @@ def test_delete_asks_on_a_terminal(sij, db_path: Path) -> None:
     assert sij("log").exit_code == 0
     result = sij("delete", "1", interactive=True, input="n\n")
     assert result.exit_code == 1
+    # Answering no is a decision, not an error.
+    assert result.stderr.rstrip().endswith("Nothing was moved.") and "Error" not in result.stderr
     assert "Move session #1" in result.stderr and "[y/N]" in result.stderr
     assert len(history(sij)) == 1
     result = sij("delete", "1", interactive=True, input="y\n")

@@ -158,11 +158,11 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
-        (["--format", "xml"], 2, "'xml' is not one of"),
+        (["--format", "xml"], 2, "'xml' is not an export format; choose csv, json, fhir or pdf."),
         ([], 2, "Missing option '--format'"),
         (["--format", "pdf", "--output", "r.pdf"], 1, "no report to make"),
         (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
-        (["--format", "csv", "--table", "holds"], 2, "'holds' is not one of"),
+        (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions or pain."),
         (["--format", "csv", "--name", "Ann"], 2, "--name applies only to --format fhir or pdf"),
         (["--format", "fhir", "--name", "   "], 2, "not a usable name"),
         (["--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"], 2, "is after --until"),

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import flat, snapshot
 
 
 def _without_time(document: dict[str, Any]) -> dict[str, Any]:
@@ -97,9 +97,28 @@ def test_a_differing_record_is_kept_and_reported(sij, tmp_path: Path, db_path: P
     document["sessions"][0]["note"] = "changed elsewhere"
     result = sij("import", str(_write(tmp_path / "b.json", document)))
     assert result.exit_code == 0, result.output
-    assert "1 record(s) in the file differ" in result.stderr
-    assert f"session {document['sessions'][0]['uuid']}" in result.stderr
+    text = flat(result.stderr)
+    assert "Nothing new" not in text
+    assert "Nothing added; 1 record in the file differs from the one here and was kept as it is here:" in text
+    assert "session #1 of 2026-11-24 09:30: differs from the one here" in text
     assert json.loads(sij("history", "--json").stdout)[0]["note"] == "mine"
+    summary = json.loads(sij("import", str(tmp_path / "b.json"), "--json").stdout)
+    assert summary["conflicts"] == [f"session {document['sessions'][0]['uuid']}: differs from the one here"]
+
+
+def test_differing_check_ins_and_sessions_are_named_by_their_ids(sij, tmp_path: Path) -> None:
+    assert sij("log", "--note", "mine", "--at", "2026-11-20").exit_code == 0
+    assert sij("pain", "4", "--note", "mine", "--at", "2026-11-21").exit_code == 0
+    document = _export(sij)
+    document["sessions"][0]["note"] = "changed elsewhere"
+    check_in = next(p for p in document["pain_scores"] if p["context"] == "check-in")
+    check_in["note"] = "changed elsewhere"
+    result = sij("import", str(_write(tmp_path / "b.json", document)))
+    assert result.exit_code == 0, result.output
+    text = flat(result.stderr)
+    assert "Nothing added; 2 records in the file differ from the ones here and were kept as they are here:" in text
+    assert "session #1 of 2026-11-20 12:00: differs" in text
+    assert "check-in #1 of 2026-11-21 12:00: differs" in text
 
 
 def _rekey_seeded(document: dict[str, Any]) -> dict[str, Any]:

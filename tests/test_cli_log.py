@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import sys
+import threading
+import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import snapshot
+from tests.conftest import flat, sij_executable, snapshot
 
 
 def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
@@ -93,6 +99,37 @@ def test_history_table_and_empty(sij) -> None:
     assert "5 → 3" in table and "sharp" in table
 
 
+def test_history_check_ins_lists_check_ins_with_their_ids(sij) -> None:
+    assert sij("log", "--pain-before", "6", "--pain-after", "4", "--at", "2026-11-01").exit_code == 0
+    assert sij("pain", "3", "--at", "2026-11-10", "--note", "after a drive").exit_code == 0
+    assert sij("pain", "8", "--sharp", "--at", "2026-11-20").exit_code == 0
+    listed = sij("history", "--check-ins", "--json")
+    assert listed.exit_code == 0, listed.output
+    items = json.loads(listed.stdout)
+    # Only check-ins, newest first, never a session's before/after scores.
+    assert [(i["id"], i["score"], i["day"]) for i in items] == [(4, 8, "2026-11-20"), (3, 3, "2026-11-10")]
+    assert set(items[0]) >= {"id", "uuid", "recorded_at", "day", "score", "sharp", "note", "flagged"}
+    assert (items[0]["sharp"], items[0]["flagged"], items[1]["note"]) == (True, True, "after a drive")
+    assert items[1]["recorded_at"] == "2026-11-10T12:00:00+00:00"
+    assert [i["id"] for i in json.loads(sij("history", "--check-ins", "--json", "--limit", "1").stdout)] == [4]
+    ranged = sij("history", "--check-ins", "--json", "--since", "2026-11-05", "--until", "2026-11-15")
+    assert [i["id"] for i in json.loads(ranged.stdout)] == [3]
+    table = sij("history", "--check-ins").stdout
+    assert "8/10 (severe)" in table and "sharp" in table and "after a drive" in table
+    assert "2026-11-10 12:00 +00:00" in table
+    # The id shown is the one `sij edit --check-in` takes.
+    assert sij("edit", "--check-in", "3", "--score", "2").exit_code == 0
+    assert json.loads(sij("history", "--check-ins", "--json").stdout)[1]["score"] == 2
+    # Sessions are still listed as before.
+    assert [s["id"] for s in json.loads(sij("history", "--json").stdout)] == [1]
+
+
+def test_history_check_ins_empty(sij) -> None:
+    result = sij("history", "--check-ins")
+    assert result.exit_code == 0 and "No pain check-ins" in result.stderr
+    assert json.loads(sij("history", "--check-ins", "--json").stdout) == []
+
+
 def test_pain_check_in(sij, db_path: Path) -> None:
     result = sij("pain", "3", "--note", "after a drive")
     assert result.exit_code == 0, result.output
@@ -173,3 +210,90 @@ def test_a_session_is_found_on_its_local_day_wherever_it_was_recorded(
     assert [s["day"] for s in found] == ["2026-11-24"]
     assert sij("due").exit_code == 0
     assert "not done" not in sij().output
+
+
+def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
+    """Run the installed `sij` under a pseudo-terminal, press Ctrl-C at its first question."""
+    import pty
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become sij
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_DFL)  # not ignored, even if the test runner was started so
+            os.environ["SIJ_DB"] = str(db_path)
+            os.execv(sij_executable(), [sij_executable(), *args])
+        finally:
+            os._exit(127)
+    seen = b""
+    deadline = time.monotonic() + 60
+    pressed = False
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 1)
+        if ready:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:  # the child has gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+        if not pressed and (b"[Enter to skip]: " in seen or b"[y/N]: " in seen):
+            os.write(fd, b"\x03")
+            pressed = True
+    # If it is still waiting at its prompt, end it, so that the test fails rather than hangs.
+    stuck = threading.Timer(30, os.kill, (pid, signal.SIGKILL))
+    stuck.start()
+    try:
+        _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child
+    finally:
+        stuck.cancel()
+    os.close(fd)
+    assert pressed, seen
+    return seen.decode(errors="replace"), os.waitstatus_to_exitcode(status)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a Linux pseudo-terminal")
+@pytest.mark.parametrize("command", ["log", "screen"])
+def test_ctrl_c_at_a_prompt_says_nothing_more_was_saved(command: str, db_path: Path) -> None:
+    text, code = _ctrl_c_at_first_prompt([command], db_path)
+    assert code == 130
+    assert "Interrupted; nothing more was saved." in text
+    assert "Traceback" not in text
+    assert snapshot(db_path)["practice"] == 0 and snapshot(db_path)["screening"] == 0
+
+
+@pytest.mark.parametrize("when", ["0001-01-01", "1900-01-01", "1969-12-31T23:59", "0001-01-01T00:00+01:00"])
+@pytest.mark.parametrize("command", [["log"], ["pain", "3"]])
+def test_moments_before_1970_are_too_long_ago(sij, db_path: Path, command: list[str], when: str) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij(*command, "--at", when)
+    assert result.exit_code == 2
+    assert f"'{when}' is too long ago; give a date from 1970-01-01 on" in result.stderr
+    assert "--at" in result.stderr and "daylight" not in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_the_first_day_of_1970_is_accepted(sij) -> None:
+    assert sij("pain", "3", "--at", "1970-01-01").exit_code == 0
+    assert sij("history", "--since", "1900-01-01", "--json").exit_code == 0  # ranges have no lower bound
+
+
+def test_log_for_an_earlier_time_asks_about_pain_at_that_time(sij) -> None:
+    result = sij("log", "--at", "yesterday", input="5\n3\nn\nn\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    text = flat(result.stderr)
+    assert "right now" not in text
+    assert (
+        "Pain before stretching: Rate your low-back or pelvic pain as it was at that time "
+        "(2026-11-23 09:30) (0 = no pain … 10 = worst pain you can imagine) [Enter to skip]"
+    ) in text
+    assert "Pain after stretching: Rate your low-back or pelvic pain as it was at that time" in text
+    session = json.loads(sij("history", "--json").stdout)[0]
+    assert (session["pain_before"], session["pain_after"]) == (5, 3)
+
+
+def test_log_for_now_asks_about_pain_right_now(sij, clock) -> None:
+    result = sij("log", "--at", "2026-11-24T09:25", input="5\n3\nn\nn\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Pain before stretching: Rate your low-back or pelvic pain right now" in flat(result.stderr)

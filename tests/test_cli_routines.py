@@ -76,7 +76,7 @@ def test_create_names_it_from_the_slug_when_no_name(sij) -> None:
         (["edit", "si-basics"], "Nothing to change"),
         (["edit", "si-basics", "--stretch", "pigeon"], "no stretch named 'pigeon'"),
         (["edit", "", "--name", "x"], "SLUG"),
-        (["default", "nope"], "no routine named 'nope'"),
+        (["default", "nope"], "Error: Invalid value for 'SLUG': there is no routine named 'nope'. Known: si-basics."),
     ],
 )
 def test_routine_rejections(sij, db_path: Path, args: list[str], needle: str) -> None:

@@ -89,6 +89,36 @@ def test_interactive_run_asks_pain_after_and_heat(sij) -> None:
     assert "Switch sides" in result.stderr
 
 
+def test_self_paced_prompt_says_enter_records_the_hold_as_done(sij) -> None:
+    # Enter (done) for the first hold, s (skip) for the second, Enter for the rest.
+    answers = "n\nn\n3\nn\n" + "\ns\nn\n" + "\n\nn\n" + "\n\nn\n" + "2\n"
+    result = sij("run", "--self-paced", input=answers, interactive=True)
+    assert result.exit_code == 0, result.output
+    text = flat(result.stderr)
+    assert "Hold Knee to chest (left side) for about 30 s [Enter when done · s skip · q stop]" in text
+    assert "then press Enter" not in text
+    done = [h["completed"] for h in _only_session(sij)["stretches"]]
+    assert done[:2] == [True, False]
+
+
+def test_hold_footer_says_resume_while_paused() -> None:
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from tracker.cli.run import _hold_view
+
+    hold = SimpleNamespace(side="left", stretch=SimpleNamespace(name="Figure 4"))
+
+    def footer(paused: bool) -> str:
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(_hold_view(hold, 20, 30, paused, "Hold", "Next: last one", True))  # type: ignore[arg-type]
+        return console.export_text()
+
+    assert "space pause" in footer(False) and "space resume" not in footer(False)
+    assert "space resume" in footer(True) and "space pause" not in footer(True)
+
+
 def test_first_run_offers_the_full_screen(sij, db_path: Path) -> None:
     answers = "y\n" + "n\n" * 13 + "n\n2\nn\nn\nn\nn\n\n"
     result = sij("run", "--speed", "1000", input=answers, interactive=True)
@@ -102,6 +132,19 @@ def test_run_needs_a_terminal_or_yes(sij, db_path: Path) -> None:
     before = snapshot(db_path)
     result = sij("run")
     assert result.exit_code == 2 and "--yes" in result.stderr
+    # --yes was not given: a plain usage error, not "Invalid value for '--yes'".
+    assert result.stderr.startswith("Error: sij run asks questions and needs a terminal; add --yes")
+    assert "Invalid value" not in result.stderr
+    assert snapshot(db_path) == before
+
+
+def test_screen_needs_a_terminal_or_answers(sij, db_path: Path) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij("screen")
+    assert result.exit_code == 2 and "--answers" in result.stderr
+    assert result.stderr.startswith("Error: sij screen asks 13 questions and needs a terminal")
+    assert "Invalid value" not in result.stderr
     assert snapshot(db_path) == before
 
 

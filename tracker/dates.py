@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from tracker.clock import Clock
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
+EARLIEST = date(1970, 1, 1)  # no moment a person types for their own pain is before this
 ACCEPTED = "an ISO date (2026-11-24), an ISO date-time (2026-11-24T08:30 or 2026-11-24 08:30+01:00), today or yesterday"
 
 
@@ -52,6 +53,7 @@ def parse_when(text: str, clock: Clock) -> datetime:
     if day is None and _ISO_DAY.fullmatch(raw):
         raise DateInputError(f"'{raw}' is not a real date; use {ACCEPTED}")
     if day is not None:
+        _not_too_early(day, raw)
         moment = _localize(datetime.combine(day, time(12, 0)), clock, raw)
         if day == now.date() and moment > now:
             return now
@@ -62,8 +64,15 @@ def parse_when(text: str, clock: Clock) -> datetime:
         parsed = datetime.fromisoformat(raw)
     except ValueError:
         raise DateInputError(f"'{raw}' is not a real date or time; use {ACCEPTED}") from None
+    _not_too_early(parsed.date(), raw)
     moment = parsed if parsed.tzinfo else _localize(parsed, clock, raw)
     return _not_future(moment, now, raw)
+
+
+def _not_too_early(day: date, raw: str) -> None:
+    # Also keeps year-1 dates away from time-zone arithmetic, which cannot go below year 1.
+    if day < EARLIEST:
+        raise DateInputError(f"'{raw}' is too long ago; give a date from {EARLIEST.isoformat()} on")
 
 
 def _localize(wall: datetime, clock: Clock, raw: str) -> datetime:

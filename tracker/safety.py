@@ -16,6 +16,7 @@ PAIN_MAX = 10
 SEVERE_AT = 7  # a score at or above this is severe: see-a-doctor panel, routine does not start
 
 PAIN_QUESTION = "Rate your low-back or pelvic pain right now"
+PAIN_QUESTION_THEN = "Rate your low-back or pelvic pain as it was at that time"  # for a session logged afterwards
 PAIN_SCALE = "0 = no pain … 10 = worst pain you can imagine"
 
 SHARP_QUESTION = "Did you feel sharp, stabbing or shooting pain, or new numbness or tingling?"

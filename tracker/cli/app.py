@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import Annotated, Any
 
@@ -69,6 +70,15 @@ class SijGroup(TyperGroup):
             self.commands[cmd_name] = _load_command(cmd_name, LAZY_COMMANDS[cmd_name])
         return super().get_command(ctx, cmd_name)
 
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns a KeyboardInterrupt (Ctrl-C at a prompt) into a silent exit 130; make it an Abort
+        # so that `_run` says what happened, as it does for Ctrl-D.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            console.err.print()  # end the line the prompt and ^C left open
+            raise Abort() from None
+
     def main(  # type: ignore[override]
         self,
         args: Any = None,
@@ -89,6 +99,7 @@ class SijGroup(TyperGroup):
             console.error(str(err))
             return err.exit_code
         except UsageError as err:
+            _plain_choice_message(err)
             hint = ""
             ctx = getattr(err, "ctx", None)
             if ctx is not None:
@@ -106,6 +117,24 @@ class SijGroup(TyperGroup):
             if isinstance(obj, AppContext):
                 obj.close()
         return result if isinstance(result, int) else 0
+
+
+# What a value of each choice option is, for "'xml' is not an export format; choose csv, json, fhir or pdf."
+CHOICE_NOUNS = {"fmt": "an export format", "format": "an export format", "table": "a CSV table", "kind": "a chart kind"}
+_NOT_ONE_OF = re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>'.*')\.", re.DOTALL)
+
+
+def _plain_choice_message(err: Exception) -> None:
+    """Reword Typer's "Value error, 'xml' is not one of 'csv', 'json'." for a choice option in plain words."""
+    message = getattr(err, "message", None)
+    param = getattr(err, "param", None)
+    found = _NOT_ONE_OF.fullmatch(message) if isinstance(message, str) else None
+    if found is None:
+        return
+    choices = [c.strip().strip("'") for c in found["choices"].split(",")]
+    listed = ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+    noun = CHOICE_NOUNS.get(getattr(param, "name", "") or "", "a choice here")
+    err.message = f"{found['value']} is not {noun}; choose {listed}."  # type: ignore[attr-defined]
 
 
 app = typer.Typer(

@@ -52,6 +52,17 @@ def _counts_text(report: CheckReport) -> str:
     return ", ".join(f"{n} {TABLE_WORDS[t][n != 1]}" for t, n in report.counts.items() if t in TABLE_WORDS)
 
 
+# The count keys of `sij db check --json`, the same as `sij import --json` uses.
+COUNT_KEYS = {
+    "practice": "sessions",
+    "hold": "holds",
+    "pain_score": "pain_scores",
+    "screening": "screenings",
+    "stretch": "stretches",
+    "routine": "routines",
+}
+
+
 def _report_json(report: CheckReport) -> dict[str, Any]:
     return {
         "path": str(report.path),
@@ -59,8 +70,21 @@ def _report_json(report: CheckReport) -> dict[str, Any]:
         "integrity": "ok" if not report.integrity else report.integrity,
         "foreign_keys": "ok" if not report.foreign_keys else report.foreign_keys,
         "schema": {"revision": report.revision, "program": report.head, "status": report.schema},
-        "counts": report.counts,
+        "counts": {COUNT_KEYS.get(t, t): n for t, n in report.counts.items()},
         "problems": report.problems,
+    }
+
+
+def _unreadable_json(path: Path, problem: str) -> dict[str, Any]:
+    """The --json answer when the file cannot be checked at all (missing, damaged, another program's)."""
+    return {
+        "path": str(path),
+        "ok": False,
+        "integrity": None,
+        "foreign_keys": None,
+        "schema": None,
+        "counts": {},
+        "problems": [problem],
     }
 
 
@@ -86,8 +110,15 @@ def db_check_command(
     Exit status 1 when anything is wrong. Example: [bold]sij db check[/bold]
     """
     from tracker.db import check_database
+    from tracker.errors import DataError
 
-    report = check_database(_path(ctx))
+    path = _path(ctx)
+    try:
+        report = check_database(path)
+    except DataError as err:
+        if as_json:
+            console.print_json(_unreadable_json(path, str(err)))
+        raise
     if as_json:
         console.print_json(_report_json(report))
     elif report.ok and report.revision is None:

@@ -18,7 +18,7 @@ from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
 from tracker.cli.params import naming, pain_value, shown, whole_number
-from tracker.errors import InvalidInput, NothingToDo
+from tracker.errors import InvalidInput
 
 if TYPE_CHECKING:
     from tracker.records import PainRecord, PracticeRecord
@@ -61,7 +61,7 @@ CheckInOption = Annotated[
         "--pain",
         metavar="ID",
         parser=record_id,
-        help="Act on the pain check-in with this id (shown when it was saved, and by `sij trash`).",
+        help="Act on the pain check-in with this id (`sij history --check-ins` lists them).",
         show_default=False,
     ),
 ]
@@ -267,7 +267,8 @@ def _confirm(ctx: typer.Context, description: str, yes: bool) -> None:
             f"Moving {description} to the trash needs confirmation; add --yes to do it without a terminal."
         )
     if not prompts.ask_yes_no(f"Move {description} to the trash?"):
-        raise NothingToDo("Nothing was moved to the trash.")
+        console.info("Nothing was moved.")  # a decision, not an error; still exit 1 (documented)
+        raise typer.Exit(1)
 
 
 def _trash(ctx: typer.Context, target: Entry, yes: bool, now: datetime) -> None:
@@ -363,19 +364,10 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         return
     from tracker.clock import format_local
 
-    table = Table(
-        title="In the trash, most recently deleted first",
-        title_justify="left",
-        header_style="bold",
-        box=box.SIMPLE_HEAD,
-    )
-    table.add_column("Kind")
-    table.add_column("ID", justify="right")
-    table.add_column("When (local)", no_wrap=True)
-    table.add_column("What", overflow="fold")
-    table.add_column("Deleted", no_wrap=True)
-    table.add_column("Restore with", no_wrap=True)
+    # One entry per block, not a table: it stays readable at 80 columns and when piped, and the
+    # restore command is always printed whole on a line of its own.
     zone = app.clock.now().tzinfo
+    blocks: list[Text] = [Text("In the trash, most recently deleted first:", style="bold")]
     for item in items:
         if item.kind == "session":
             what = f"{item.routine or 'hand-picked'}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
@@ -385,9 +377,15 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
             how = f"sij restore --check-in {item.id}"
         if item.note:
             what += f": {item.note}"
-        deleted = f"{item.deleted_at.astimezone(zone):%Y-%m-%d %H:%M}"
-        table.add_row(item.kind, str(item.id), format_local(item.when), Text(what), deleted, how)
-    console.render(table)
+        block = Text("\n")
+        block.append(f"{item.kind} #{item.id}", style="bold")
+        block.append(f"  {format_local(item.when)}  ")
+        block.append(f"deleted {item.deleted_at.astimezone(zone):%Y-%m-%d %H:%M}", style="dim")
+        block.append(f"\n  {what}\n  restore: ")
+        block.append(how, style="bold")
+        blocks.append(block)
+    for block in blocks:
+        console.out.print(block, overflow="fold")
 
 
 def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:

@@ -257,13 +257,21 @@ def import_command(
         console.render(_summary_table(summary, dry_run))
         if dry_run:
             console.info("Dry run: nothing was written.")
-        elif not summary.total_added:
+        elif not summary.total_added and not summary.conflicts:
             console.info("Nothing new: everything in the file is already here.")
     if summary.conflicts:
-        console.warn(
-            f"{len(summary.conflicts)} record(s) in the file differ from the ones here; yours were kept unchanged:"
-        )
-        for line in summary.conflicts[:20]:
+        count = len(summary.conflicts)
+        if count == 1:
+            kept = "would be" if dry_run else "was"
+            what = f"1 record in the file differs from the one here and {kept} kept as it is here"
+        else:
+            what = (
+                f"{count} records in the file differ from the ones here and "
+                f"{'would be' if dry_run else 'were'} kept as they are here"
+            )
+        lead = "Nothing added; " if not (dry_run or summary.total_added) else ""
+        console.warn(f"{lead}{what}:")
+        for line in summary.conflicts_shown[:20]:
             console.warn(f"  {line}")
-        if len(summary.conflicts) > 20:
-            console.warn(f"  … and {len(summary.conflicts) - 20} more")
+        if count > 20:
+            console.warn(f"  … and {count - 20} more")

@@ -13,7 +13,9 @@ from tracker.cli.params import positive_int
 if TYPE_CHECKING:
     from datetime import date
 
-    from tracker.records import PracticeRecord
+    from rich.table import Table
+
+    from tracker.records import PainRecord, PracticeRecord
 
 
 def practice_json(r: PracticeRecord) -> dict[str, Any]:
@@ -45,6 +47,48 @@ def practice_json(r: PracticeRecord) -> dict[str, Any]:
         "flagged": r.flagged,
         "guided": r.guided,
     }
+
+
+def check_in_json(r: PainRecord) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "uuid": r.uuid,
+        "recorded_at": r.local_time.isoformat(),
+        "day": r.day.isoformat(),
+        "score": r.score,
+        "sharp": r.sharp,
+        "note": r.note,
+        "flagged": r.flagged,
+    }
+
+
+def check_in_table(records: list[PainRecord]) -> Table:
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(
+        title="Pain check-ins, newest first",
+        title_justify="left",
+        header_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("When (local)", no_wrap=True)
+    table.add_column("Pain", no_wrap=True)
+    table.add_column("Flags", no_wrap=True)
+    table.add_column("Note", overflow="fold", min_width=12)
+    for r in records:
+        flags = Text()
+        if r.sharp:
+            flags.append("sharp ", style="bold red")
+        if r.flagged and not r.sharp:
+            flags.append("severe", style="bold red")
+        table.add_row(str(r.id), console.short_when(r), console.describe_pain(r.score), flags, Text(r.note))
+    return table
 
 
 def day_option(ctx: typer.Context, value: str | None, option: str) -> date | None:
@@ -82,15 +126,26 @@ def history_command(
     since: SinceOption = None,
     until: UntilOption = None,
     limit: Annotated[
-        int | None, typer.Option("--limit", parser=positive_int, metavar="N", help="Show at most N sessions.")
+        int | None, typer.Option("--limit", parser=positive_int, metavar="N", help="Show at most N entries.")
     ] = None,
+    check_ins: Annotated[
+        bool,
+        typer.Option(
+            "--check-ins",
+            help="List pain check-ins (from `sij pain`) with their ids, instead of sessions.",
+        ),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List past sessions, newest first.
+    """List past sessions, newest first; with --check-ins, pain check-ins instead.
 
     Example: [bold]sij history --since 2026-11-01 --limit 20[/bold]
+    Check-in ids (for `sij edit/delete --check-in ID`): [bold]sij history --check-ins[/bold]
     """
     start, end = date_range(ctx, since, until)
+    if check_ins:
+        _show_check_ins(ctx, start, end, limit, as_json)
+        return
     from tracker.services.practices import list_practices
 
     with get_app(ctx).work(readonly=True) as session:
@@ -101,3 +156,16 @@ def history_command(
         console.info("No sessions recorded yet in this period. Record one with `sij run` or `sij log`.")
     else:
         console.render(console.history_table(records))
+
+
+def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, limit: int | None, as_json: bool) -> None:
+    from tracker.services.pain import list_check_ins
+
+    with get_app(ctx).work(readonly=True) as session:
+        records = list_check_ins(session=session, since=start, until=end, limit=limit)
+    if as_json:
+        console.print_json([check_in_json(r) for r in records])
+    elif not records:
+        console.info("No pain check-ins recorded in this period. Record one with `sij pain SCORE`.")
+    else:
+        console.render(check_in_table(records))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -9,6 +10,8 @@ import typer
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.params import naming, pain_value, slug_value
+
+PAST_AFTER = timedelta(minutes=10)  # a session logged this long after it happened is asked about as past
 
 
 def _when(ctx: typer.Context, at: str | None, option: str = "--at"):  # type: ignore[no-untyped-def]
@@ -77,10 +80,13 @@ def log_command(
     app = get_app(ctx)
     moment = _when(ctx, at)
     if app.is_interactive:
+        then = None
+        if moment is not None and app.clock.now() - moment > PAST_AFTER:
+            then = f"{moment:%Y-%m-%d %H:%M}"  # the questions are about that time, not right now
         if pain_before is None:
-            pain_before = prompts.ask_pain(" before stretching")
+            pain_before = prompts.ask_pain(" before stretching", then)
         if pain_after is None:
-            pain_after = prompts.ask_pain(" after stretching")
+            pain_after = prompts.ask_pain(" after stretching", then)
         if sharp is None:
             sharp = prompts.ask_yes_no("Did you feel sharp, stabbing or shooting pain, or new numbness or tingling?")
         if heat is None:

@@ -6,7 +6,7 @@ import typer
 from rich.markup import escape
 
 from tracker.cli import console
-from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_SCALE
+from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_QUESTION_THEN, PAIN_SCALE
 
 
 def _ask(text: str) -> str:
@@ -14,11 +14,15 @@ def _ask(text: str) -> str:
     return input()
 
 
-def ask_pain(when: str) -> int | None:
-    """Pain on the 0-10 scale; Enter skips (None). `when` names the moment, e.g. ' before stretching'."""
+def ask_pain(when: str, then: str | None = None) -> int | None:
+    """Pain on the 0-10 scale; Enter skips (None). `when` names the moment, e.g. ' before stretching'.
+
+    `then` is the local time of a past moment the question is about (e.g. a session logged afterwards).
+    """
     label = f"Pain{when}: " if when else ""
+    question = PAIN_QUESTION if then is None else f"{PAIN_QUESTION_THEN} ({then})"
     while True:
-        answer = _ask(f"[bold]{escape(label)}{PAIN_QUESTION}[/bold] ({PAIN_SCALE}) \\[Enter to skip]: ").strip()
+        answer = _ask(f"[bold]{escape(label)}{escape(question)}[/bold] ({PAIN_SCALE}) \\[Enter to skip]: ").strip()
         if not answer:
             return None
         if answer.isdigit() and PAIN_MIN <= int(answer) <= PAIN_MAX:
@@ -39,8 +43,15 @@ def ask_yes_no(question: str, default: bool = False) -> bool:
         console.warn("Please answer y or n.")
 
 
-def ask_text(question: str) -> str:
-    return _ask(f"[bold]{escape(question)}[/bold] \\[Enter to skip]: ").strip()
+def ask_text(question: str, keys: str = "Enter to skip") -> str:
+    """A line of text; `keys` is the bracketed hint on what the keys do."""
+    return _ask(f"[bold]{escape(question)}[/bold] \\[{escape(keys)}]: ").strip()
+
+
+def needs_terminal(ctx: typer.Context, message: str) -> Exception:
+    """A usage error (exit 2) for a command that asks questions but has no terminal; `message` names the way out."""
+    usage_error = next(k for k in typer.BadParameter.__mro__ if k.__name__ == "UsageError")
+    return usage_error(message, ctx=ctx)  # type: ignore[no-any-return]
 
 
 def date_error(option: str, message: str) -> typer.BadParameter:

@@ -221,6 +221,6 @@ def routines_default(
     """
     from tracker.services.customise import set_default_routine
 
-    with get_app(ctx).work() as session:
+    with naming(routine="SLUG"), get_app(ctx).work() as session:
         routine = set_default_routine(session=session, slug=slug)
     console.out_line(f"Your default routine is now '{routine.slug}' ({', '.join(s.slug for s in routine.stretches)}).")

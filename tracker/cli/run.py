@@ -98,8 +98,12 @@ def _hold_view(
     body.add_row(Text("Breathe slowly. Gentle tension only; never force it.", style="italic"))
     body.add_row(Text(next_text, style="dim"))
     if keys:
-        body.add_row(Text("space pause · s skip · + / - 5 s · q save and stop", style="dim"))
+        body.add_row(Text(_keys_footer(paused), style="dim"))
     return Panel(body, border_style="cyan", expand=False)
+
+
+def _keys_footer(paused: bool) -> str:
+    return f"space {'resume' if paused else 'pause'} · s skip · + / - 5 s · q save and stop"
 
 
 def _countdown(
@@ -187,7 +191,8 @@ def _self_paced(opts: Options, reader: KeyReader, hold: PlannedHold) -> tuple[bo
     reader.suspend()
     try:
         answer = prompts.ask_text(
-            f"Hold {hold.stretch.name} ({side}) for about {hold.seconds} s, then press Enter (s skip, q stop)"
+            f"Hold {hold.stretch.name} ({side}) for about {hold.seconds} s",
+            keys="Enter when done · s skip · q stop",
         ).lower()
     finally:
         reader.resume()
@@ -320,10 +325,10 @@ def run_command(
     app = get_app(ctx)
     interactive = app.is_interactive
     if not interactive and not yes:
-        raise typer.BadParameter(
+        raise prompts.needs_terminal(
+            ctx,
             "sij run asks questions and needs a terminal; add --yes to run without questions "
             "(give --pain-before and --pain-after to record pain).",
-            param_hint="'--yes'",
         )
     opts = Options(
         speed=speed,
@@ -570,8 +575,8 @@ def screen_command(
     """
     app = get_app(ctx)
     if answers is None and not app.is_interactive:
-        raise typer.BadParameter(
-            "sij screen asks 13 questions and needs a terminal; or give them with --answers.", param_hint="'--answers'"
+        raise prompts.needs_terminal(
+            ctx, "sij screen asks 13 questions and needs a terminal; give the answers with --answers instead."
         )
     record = _full_screen(app, answers)
     if as_json:

@@ -430,19 +430,32 @@ def _usable_stretches(session: Session, slugs: Sequence[str], label: str = "--st
     return rows
 
 
-def _usable_routine(session: Session, slug: str, label: str) -> RoutineInfo:
+def _usable_routine(session: Session, slug: str, label: str = "") -> RoutineInfo:
+    """The active routine `slug` with usable stretches; `label` names the option it came from, if any.
+
+    Without a label the error's subject is "routine", for the command line to name its argument.
+    """
+    subject = None if label else "routine"
+
+    def about(text: str) -> str:
+        return f"{label}: {text}" if label else text
+
     row = session.exec(select(Routine).where(Routine.slug == slug, col(Routine.active).is_(True))).first()
     if row is None:
         known = [r.slug for r in session.exec(select(Routine).where(col(Routine.active).is_(True))).all()]
-        raise NotFound(f"{label}: no routine named '{slug}'. Known: {', '.join(known) or 'none yet'}.")
+        missing = f"no routine named '{slug}'" if label else f"there is no routine named '{slug}'"
+        raise NotFound(about(f"{missing}. Known: {', '.join(known) or 'none yet'}."), subject=subject)
     info = get_routine(session=session, slug=slug)
     if not info.stretches:
-        raise InvalidInput(f"{label}: the routine '{slug}' has no stretches.")
+        raise InvalidInput(about(f"the routine '{slug}' has no stretches."), subject=subject)
     retired = [s.slug for s in info.stretches if not s.active]
     if retired:
         raise InvalidInput(
-            f"{label}: the routine '{slug}' lists the retired stretch '{retired[0]}'; "
-            f"change it first with `sij routines edit {slug} --stretch ...`."
+            about(
+                f"the routine '{slug}' lists the retired stretch '{retired[0]}'; "
+                f"change it first with `sij routines edit {slug} --stretch ...`."
+            ),
+            subject=subject,
         )
     return info
 
@@ -506,7 +519,7 @@ def edit_routine(
 
 def set_default_routine(*, session: Session, slug: str) -> RoutineInfo:
     """The routine `sij run` and `sij log` use when none is named."""
-    info = _usable_routine(session, slug, label="SLUG")
+    info = _usable_routine(session, slug)
     put_setting(session=session, key=DEFAULT_ROUTINE, value=info.slug)
     session.flush()
     return replace(info, is_default=True)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from tracker import __version__
-from tracker.clock import local_day
+from tracker.clock import as_recorded, local_day
 from tracker.errors import InvalidInput
 from tracker.exports.base import (
     ExportData,
@@ -27,7 +27,17 @@ from tracker.exports.base import (
     SessionItem,
     StretchItem,
 )
-from tracker.models import Hold, PainScore, Practice, Routine, RoutineStep, Screening, Setting, Stretch
+from tracker.models import (
+    Hold,
+    PainContext,
+    PainScore,
+    Practice,
+    Routine,
+    RoutineStep,
+    Screening,
+    Setting,
+    Stretch,
+)
 from tracker.services.practices import check_note, planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data
 from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
@@ -260,6 +270,12 @@ class ImportSummary:
     added: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     unchanged: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KINDS, 0))
     conflicts: list[str] = field(default_factory=list)  # "what: why", each kept as it was here
+    # The same conflicts as people know the records: "session #12 of 2026-11-20: differs from the one here".
+    conflicts_shown: list[str] = field(default_factory=list)
+
+    def conflict(self, technical: str, shown: str) -> None:
+        self.conflicts.append(technical)
+        self.conflicts_shown.append(shown)
 
     @property
     def total_added(self) -> int:
@@ -322,7 +338,8 @@ def _merge_stretches(session: Session, items: Iterable[StretchItem], summary: Im
             if _stretch_item(row) == replace(item, uuid=row.uuid):
                 summary.unchanged["stretches"] += 1
             else:
-                summary.conflicts.append(f"stretch '{item.slug}': differs from the one here")
+                text = f"stretch '{item.slug}': differs from the one here"
+                summary.conflict(text, text)
             continue
         row = Stretch(
             uuid=item.uuid,
@@ -360,7 +377,8 @@ def _merge_routines(
             if here[row.uuid] == replace(translated, uuid=row.uuid):
                 summary.unchanged["routines"] += 1
             else:
-                summary.conflicts.append(f"routine '{item.slug}': differs from the one here")
+                text = f"routine '{item.slug}': differs from the one here"
+                summary.conflict(text, text)
             continue
         row = Routine(
             uuid=item.uuid,
@@ -412,10 +430,17 @@ def _merge_sessions(
                 summary.unchanged["sessions"] += 1
                 summary.unchanged["holds"] += len(item.holds)
             else:
-                summary.conflicts.append(f"session {item.uuid}: differs from the one here")
+                summary.conflict(
+                    f"session {item.uuid}: differs from the one here",
+                    f"session #{row.id} of {_day(row.started_at, row.offset_minutes)}: differs from the one here",
+                )
             continue
         if any(h.uuid in taken_holds for h in item.holds):
-            summary.conflicts.append(f"session {item.uuid}: one of its holds already belongs to another session here")
+            summary.conflict(
+                f"session {item.uuid}: one of its holds already belongs to another session here",
+                f"the file's session of {_day(item.started_at, item.offset_minutes)}: "
+                "one of its holds already belongs to another session here",
+            )
             continue
         practice = Practice(
             uuid=item.uuid,
@@ -458,6 +483,11 @@ def _merge_sessions(
     return ids
 
 
+def _day(moment: datetime, offset_minutes: int) -> str:
+    """A record's local date and time as people read it in `sij history`."""
+    return f"{as_recorded(moment, offset_minutes):%Y-%m-%d %H:%M}"
+
+
 def _merge_pains(
     session: Session, items: tuple[PainItem, ...], practice_ids: dict[str, int], summary: ImportSummary
 ) -> None:
@@ -470,10 +500,20 @@ def _merge_pains(
             if _pain_item(row, practice_uuids) == item:
                 summary.unchanged["pain_scores"] += 1
             else:
-                summary.conflicts.append(f"pain score {item.uuid}: differs from the one here")
+                day = _day(row.recorded_at, row.offset_minutes)
+                if row.context == PainContext.check_in:
+                    what = f"check-in #{row.id} of {day}"
+                else:
+                    what = f"pain score #{row.id} of session #{row.practice_id} ({day})"
+                summary.conflict(
+                    f"pain score {item.uuid}: differs from the one here", f"{what}: differs from the one here"
+                )
             continue
         if item.session is not None and item.session not in practice_ids:
-            summary.conflicts.append(f"pain score {item.uuid}: its session was not imported")
+            summary.conflict(
+                f"pain score {item.uuid}: its session was not imported",
+                f"the file's pain score of {_day(item.recorded_at, item.offset_minutes)}: its session was not imported",
+            )
             continue
         session.add(
             PainScore(
@@ -503,7 +543,10 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
             if _screening_item(row) == item:
                 summary.unchanged["screenings"] += 1
             else:
-                summary.conflicts.append(f"screening {item.uuid}: differs from the one here")
+                summary.conflict(
+                    f"screening {item.uuid}: differs from the one here",
+                    f"red-flag screen of {_day(row.taken_at, row.offset_minutes)}: differs from the one here",
+                )
             continue
         session.add(
             Screening(
@@ -530,4 +573,5 @@ def _merge_settings(session: Session, settings: dict[str, str], restoring: bool,
         elif row.value == value:
             summary.unchanged["settings"] += 1
         else:
-            summary.conflicts.append(f"setting {key}: kept {row.value!r} (the file has {value!r})")
+            text = f"setting {key}: kept {row.value!r} (the file has {value!r})"
+            summary.conflict(text, text)

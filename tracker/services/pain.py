@@ -59,3 +59,26 @@ def pains_between(*, session: Session, since: date | None, until: date | None) -
     rows = session.exec(query.order_by(col(PainScore.recorded_at))).all()
     records = [pain_record(r, day_start) for r in rows]
     return [r for r in records if (since is None or r.day >= since) and (until is None or r.day <= until)]
+
+
+def list_check_ins(
+    *, session: Session, since: date | None = None, until: date | None = None, limit: int | None = None
+) -> list[PainRecord]:
+    """Pain check-ins (not a session's scores) newest first, within local days `since`..`until` (inclusive)."""
+    day_start = day_start_minutes(session=session)
+    query = select(PainScore).where(col(PainScore.deleted_at).is_(None), col(PainScore.context) == PainContext.check_in)
+    # A coarse UTC window uses the index; the exact local-day test happens on the few rows left.
+    if since is not None:
+        query = query.where(col(PainScore.recorded_at) >= utc_window_start(since))
+    if until is not None:
+        query = query.where(col(PainScore.recorded_at) < utc_window_end(until))
+    query = query.order_by(col(PainScore.recorded_at).desc(), col(PainScore.id).desc())
+    records: list[PainRecord] = []
+    for row in session.exec(query):
+        record = pain_record(row, day_start)
+        if (since and record.day < since) or (until and record.day > until):
+            continue
+        records.append(record)
+        if limit is not None and len(records) >= limit:
+            break
+    return records
