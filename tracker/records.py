@@ -5,8 +5,10 @@ They hold no database session, so they can outlive the unit of work and be built
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from tracker.clock import as_recorded
 
@@ -72,8 +74,24 @@ class PainRecord:
         return as_recorded(self.recorded_at, self.offset_minutes)
 
 
+class HoldCounts:
+    """Done and planned hold counts for a session record that has `holds` and `planned_holds`."""
+
+    holds: Sequence[Any]
+    planned_holds: int | None
+
+    @property
+    def holds_done(self) -> int:
+        return sum(1 for h in self.holds if h.completed)
+
+    @property
+    def holds_planned(self) -> int:
+        """The holds planned, never fewer than those recorded (None planned: the holds recorded)."""
+        return max(self.planned_holds or 0, len(self.holds))
+
+
 @dataclass(frozen=True)
-class PracticeRecord:
+class PracticeRecord(HoldCounts):
     id: int
     uuid: str
     started_at: datetime  # UTC
@@ -100,15 +118,6 @@ class PracticeRecord:
     @property
     def local_time(self) -> datetime:
         return as_recorded(self.started_at, self.offset_minutes)
-
-    @property
-    def holds_done(self) -> int:
-        return sum(1 for h in self.holds if h.completed)
-
-    @property
-    def holds_planned(self) -> int:
-        """The holds planned, never fewer than those recorded."""
-        return max(self.planned_holds or 0, len(self.holds))
 
     @property
     def sharp(self) -> bool:

@@ -212,13 +212,13 @@ def short_when(record: PracticeRecord | PainRecord) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
 
-def history_table(records: Sequence[PracticeRecord]) -> Table:
+def list_table(title: str) -> Table:
+    """The compact table every list of records uses: a title on the left, bold heads, no outer padding."""
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
-    table = Table(
-        title="Sessions, newest first (pain 0-10 before → after)",
+    return Table(
+        title=title,
         title_justify="left",
         header_style="bold",
         box=box.SIMPLE_HEAD,
@@ -226,6 +226,12 @@ def history_table(records: Sequence[PracticeRecord]) -> Table:
         padding=(0, 1),
         collapse_padding=True,
     )
+
+
+def history_table(records: Sequence[PracticeRecord]) -> Table:
+    from rich.text import Text
+
+    table = list_table("Sessions, newest first (pain 0-10 before → after)")
     table.add_column("ID", justify="right")
     table.add_column("When (local)", no_wrap=True)
     table.add_column("Routine", no_wrap=True, overflow="ellipsis", max_width=14)

@@ -63,19 +63,9 @@ def check_in_json(r: PainRecord) -> dict[str, Any]:
 
 
 def check_in_table(records: list[PainRecord]) -> Table:
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
-    table = Table(
-        title="Pain check-ins, newest first",
-        title_justify="left",
-        header_style="bold",
-        box=box.SIMPLE_HEAD,
-        pad_edge=False,
-        padding=(0, 1),
-        collapse_padding=True,
-    )
+    table = console.list_table("Pain check-ins, newest first")
     table.add_column("ID", justify="right", no_wrap=True)
     table.add_column("When (local)", no_wrap=True)
     table.add_column("Pain", no_wrap=True)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from tracker.clock import as_recorded, local_day
+from tracker.records import HoldCounts
 
 if TYPE_CHECKING:
     from tracker.stats import Progress
@@ -55,7 +56,7 @@ class HoldItem:
 
 
 @dataclass(frozen=True)
-class SessionItem:
+class SessionItem(HoldCounts):
     """One practice (session of stretching) with its holds. Instants are aware UTC; `offset_minutes` is local."""
 
     uuid: str
@@ -81,15 +82,6 @@ class SessionItem:
     @property
     def local_start(self) -> datetime:
         return as_recorded(self.started_at, self.offset_minutes)
-
-    @property
-    def holds_done(self) -> int:
-        return sum(1 for h in self.holds if h.completed)
-
-    @property
-    def holds_planned(self) -> int:
-        """The holds planned, never fewer than those recorded (None: the holds recorded)."""
-        return max(self.planned_holds or 0, len(self.holds))
 
     @property
     def local_end(self) -> datetime | None:
