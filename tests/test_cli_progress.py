@@ -266,3 +266,11 @@ def test_counts_of_one_are_singular(sij, db_path: Path, clock: ManualClock) -> N
     assert "+1 point (+33%)" in text and "+1 points" not in text
     assert "over 1 session" in text and "1 sessions" not in text
     assert "(1 day a week)" in text
+
+
+def test_due_quiet_prints_nothing_even_on_first_use(sij) -> None:
+    """For cron and shell prompts: not even the one-time notice, which waits for the next command."""
+    result = sij("due", "--quiet")
+    assert (result.exit_code, result.stdout, result.stderr) == (1, "", "")
+    assert "Before you start" in sij("history").stderr
+    assert "Before you start" not in sij("history").stderr

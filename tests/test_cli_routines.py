@@ -121,3 +121,18 @@ def test_default_is_used_by_log_and_run(sij) -> None:
     guided = json.loads(sij("history", "--json").stdout)[0]
     assert guided["routine"] == "physio" and guided["guided"] is True
     assert [h["slug"] for h in guided["stretches"]] == ["cat-cow", "figure-4", "figure-4"]
+
+
+def test_a_routine_listing_a_retired_stretch_is_not_practised(sij, db_path: Path) -> None:
+    """Retiring keeps the stretch in other routines' lists, but a new session never includes it."""
+    assert sij("stretches", "add", "bridge", "--name", "Bridge", "--step", "Lift your hips slowly.").exit_code == 0
+    assert sij("routines", "create", "mine", "--stretch", "figure-4", "--stretch", "bridge").exit_code == 0
+    assert sij("stretches", "retire", "bridge").exit_code == 0
+    before = snapshot(db_path)
+    for args in (["log", "--routine", "mine"], ["run", "--yes", "--speed", "1000", "--routine", "mine"]):
+        result = sij(*args)
+        assert result.exit_code == 2, result.output
+        assert "--routine" in result.stderr and "retired stretch 'bridge'" in result.stderr
+    assert snapshot(db_path) == before
+    assert sij("stretches", "unretire", "bridge").exit_code == 0
+    assert sij("log", "--routine", "mine").exit_code == 0

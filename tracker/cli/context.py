@@ -28,6 +28,9 @@ class AppContext:
     db_option: str | None = None
     clock: Clock = field(default_factory=_system_clock)
     interactive: bool | None = None  # None: decide from the terminal
+    # Set by commands asked to print nothing (`sij due --quiet`): the one-time notice then waits for the next
+    # command, so it is still shown once, to a person rather than to a cron job.
+    quiet: bool = False
     _db: Database | None = field(default=None, repr=False)
 
     @property
@@ -42,7 +45,7 @@ class AppContext:
             from tracker.db import open_database
 
             self._db = open_database(resolve_db_path(self.db_option))
-            if not self._db.notice_shown:
+            if not self._db.notice_shown and not self.quiet:
                 self._show_first_use_notice(self._db)
         return self._db
 

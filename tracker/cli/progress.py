@@ -215,6 +215,7 @@ def due_command(
     from tracker.services.progress import sessions_on, today_for
 
     app = get_app(ctx)
+    app.quiet = quiet
     with app.work(readonly=True) as session:
         today = today_for(session=session, now=app.clock.now())
         completed, stopped = sessions_on(session=session, day=today)

@@ -341,7 +341,7 @@ def run_command(
 
     from tracker import safety
     from tracker.clock import local_day, offset_minutes
-    from tracker.services.catalog import get_routine
+    from tracker.services.catalog import get_routine, routine_to_practise
     from tracker.services.guided import find_resumable, has_full_screen
     from tracker.services.practices import plan_holds
     from tracker.services.settings import day_start_minutes
@@ -358,7 +358,7 @@ def run_command(
                 else get_routine(session=session, slug=routine)
             )
         else:
-            chosen = get_routine(session=session, slug=routine)
+            chosen = routine_to_practise(session=session, slug=routine)
         screened = has_full_screen(session=session)
     if not chosen.stretches:
         raise typer.BadParameter(f"routine '{chosen.slug}' has no stretches.", param_hint="'--routine'")

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from sqlmodel import Session, col, select
 
-from tracker.errors import NotFound
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import Routine, RoutineStep, Stretch
 from tracker.records import RoutineInfo, StretchInfo
 from tracker.services.settings import DEFAULT_ROUTINE, get_setting
@@ -74,6 +74,29 @@ def list_routines(*, session: Session) -> list[RoutineInfo]:
     default_slug = default_routine_slug(session=session)
     rows = session.exec(select(Routine).where(col(Routine.active).is_(True)).order_by(col(Routine.id)))
     return [_routine_info(session, row, default_slug) for row in rows.all()]
+
+
+def routine_to_practise(*, session: Session, slug: str | None = None) -> RoutineInfo:
+    """The routine to do now (`slug`, or the default): one that lists stretches, none of them retired.
+
+    A routine may keep listing a stretch retired after it was made (its history stays), but a new session
+    follows only what the person can still see; `sij log` and `sij run` both come through here.
+    """
+    routine = get_routine(session=session, slug=slug)
+    if not routine.stretches:
+        raise InvalidInput(
+            f"Routine '{routine.slug}' has no stretches; add some with `sij routines edit {routine.slug}`.",
+            subject="routine",
+        )
+    retired = [s.slug for s in routine.stretches if not s.active]
+    if retired:
+        raise InvalidInput(
+            f"Routine '{routine.slug}' lists the retired stretch '{retired[0]}'; take it out with "
+            f"`sij routines edit {routine.slug} --stretch ...` or bring it back with "
+            f"`sij stretches unretire {retired[0]}`.",
+            subject="routine",
+        )
+    return routine
 
 
 def get_routine(*, session: Session, slug: str | None = None) -> RoutineInfo:

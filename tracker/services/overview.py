@@ -92,7 +92,7 @@ def today_at_a_glance(*, session: Session, now: datetime) -> Today:
     due = last_screen is None or now - last_screen > timedelta(days=safety.SCREEN_REMINDER_DAYS)
     return Today(
         day=today.isoformat(),
-        done_today=any(p.state == "completed" for p in todays),
+        done_today=any(p.state == PracticeState.completed.value for p in todays),
         sessions_today=tuple(todays),
         last_session=latest[0] if latest else None,
         last_pains=tuple(latest_pain(session=session, limit=3)),

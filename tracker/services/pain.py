@@ -49,18 +49,6 @@ def latest_pain(*, session: Session, limit: int = 3) -> list[PainRecord]:
     return [pain_record(r, day_start) for r in rows]
 
 
-def pains_between(*, session: Session, since: date | None, until: date | None) -> list[PainRecord]:
-    day_start = day_start_minutes(session=session)
-    query = select(PainScore).where(col(PainScore.deleted_at).is_(None))
-    if since is not None:
-        query = query.where(col(PainScore.recorded_at) >= utc_window_start(since))
-    if until is not None:
-        query = query.where(col(PainScore.recorded_at) < utc_window_end(until))
-    rows = session.exec(query.order_by(col(PainScore.recorded_at))).all()
-    records = [pain_record(r, day_start) for r in rows]
-    return [r for r in records if (since is None or r.day >= since) and (until is None or r.day <= until)]
-
-
 def list_check_ins(
     *, session: Session, since: date | None = None, until: date | None = None, limit: int | None = None
 ) -> list[PainRecord]:

@@ -14,7 +14,7 @@ from tracker.clock import local_day, utc_window_end, utc_window_start
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, RoutineStep, Stretch
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
-from tracker.services.catalog import get_routine, get_stretch
+from tracker.services.catalog import get_routine, get_stretch, routine_to_practise
 from tracker.services.settings import day_start_minutes
 
 NOTE_MAX = 2000
@@ -91,9 +91,7 @@ def choose_stretches(
         chosen = [get_stretch(session=session, slug=slug) for slug in stretch_slugs]
         routine_id = get_routine(session=session, slug=routine_slug).id if routine_slug else None
         return chosen, routine_id
-    routine = get_routine(session=session, slug=routine_slug)
-    if not routine.stretches:
-        raise InvalidInput(f"Routine '{routine.slug}' has no stretches; add some or choose --stretch.")
+    routine = routine_to_practise(session=session, slug=routine_slug)
     return list(routine.stretches), routine.id
 
 
