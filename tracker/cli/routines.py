@@ -11,6 +11,7 @@ from rich.text import Text
 
 from tracker.cli import console
 from tracker.cli.context import get_app
+from tracker.cli.history import JsonOption
 from tracker.cli.params import naming, routine_slug_value, slug_value
 
 if TYPE_CHECKING:
@@ -22,7 +23,6 @@ routines_app = typer.Typer(
     no_args_is_help=False,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 StretchOption = Annotated[
     list[str] | None,
     typer.Option(

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import offset_minutes
+from tracker.clock import as_recorded, offset_minutes
 from tracker.errors import InvalidInput, NotFound, NothingToDo
 from tracker.models import Hold, PainContext, PainScore, Practice, Routine
 from tracker.records import PainRecord, PracticeRecord
@@ -237,7 +237,7 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
     new_scores: list[int] = []
 
     if edit.at is not None:
-        old_local = _local(practice.started_at, practice.offset_minutes)
+        old_local = as_recorded(practice.started_at, practice.offset_minutes)
         delta = edit.at - practice.started_at
         offset = offset_minutes(edit.at)
         practice.started_at = edit.at
@@ -248,7 +248,7 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
             pain.recorded_at = pain.recorded_at + delta
             pain.offset_minutes = offset
             session.add(pain)
-        changes.append(Change("at", old_local, _local(edit.at, offset)))
+        changes.append(Change("at", old_local, as_recorded(edit.at, offset)))
 
     for context, value, clear, key in (
         (PainContext.before, before_value, edit.clear_pain_before, "pain_before"),
@@ -300,7 +300,7 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
     changes: list[Change] = []
     if edit.at is not None:
         offset = offset_minutes(edit.at)
-        changes.append(Change("at", _local(row.recorded_at, row.offset_minutes), _local(edit.at, offset)))
+        changes.append(Change("at", as_recorded(row.recorded_at, row.offset_minutes), as_recorded(edit.at, offset)))
         row.recorded_at = edit.at
         row.offset_minutes = offset
     if score is not None:
@@ -321,12 +321,6 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
     session.add(row)
     session.flush()
     return EditResult(CHECK_IN, row.id, row.uuid, tuple(changes), advice)
-
-
-def _local(moment: datetime, minutes: int) -> datetime:
-    from tracker.clock import as_recorded
-
-    return as_recorded(moment, minutes)
 
 
 # ---- trash -------------------------------------------------------------------------------------
@@ -396,7 +390,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 kind=SESSION,
                 id=p.id,
                 uuid=p.uuid,
-                when=_local(p.started_at, p.offset_minutes),
+                when=as_recorded(p.started_at, p.offset_minutes),
                 deleted_at=p.deleted_at,
                 routine=routines.get(p.routine_id) if p.routine_id else None,
                 pain_before=before[0] if before else None,
@@ -415,7 +409,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 kind=CHECK_IN,
                 id=c.id,
                 uuid=c.uuid,
-                when=_local(c.recorded_at, c.offset_minutes),
+                when=as_recorded(c.recorded_at, c.offset_minutes),
                 deleted_at=c.deleted_at,
                 routine=None,
                 pain_before=None,

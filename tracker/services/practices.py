@@ -10,7 +10,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import local_day, utc_window_end, utc_window_start
+from tracker.clock import local_day, offset_minutes, utc_window_end, utc_window_start
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, RoutineStep, Stretch
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
@@ -111,7 +111,7 @@ def add_pain(
     advice = safety.doctor_advice(severe=safety.is_severe(score), sharp=sharp).as_text() if flagged else ""
     row = PainScore(
         recorded_at=at,
-        offset_minutes=_offset(at),
+        offset_minutes=offset_minutes(at),
         score=score,
         context=context.value,
         sharp=sharp,
@@ -123,13 +123,6 @@ def add_pain(
     )
     session.add(row)
     return row
-
-
-def _offset(at: datetime) -> int:
-    delta = at.utcoffset()
-    if delta is None:
-        raise ValueError("naive datetime")
-    return int(delta.total_seconds() // 60)
 
 
 def record_practice(
@@ -158,7 +151,7 @@ def record_practice(
     severe = safety.is_severe(pain_before) or safety.is_severe(pain_after)
     practice = Practice(
         started_at=at,
-        offset_minutes=_offset(at),
+        offset_minutes=offset_minutes(at),
         routine_id=routine_id,
         heat=heat,
         sharp=sharp,
