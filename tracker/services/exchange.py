@@ -12,11 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session, col, select
 
 from tracker import __version__
-from tracker.clock import as_recorded, local_day
+from tracker.clock import as_recorded
+from tracker.db import local_day_sql
 from tracker.errors import InvalidInput
 from tracker.exports.base import (
     ExportData,
@@ -39,7 +42,7 @@ from tracker.models import (
     Stretch,
 )
 from tracker.services.practices import check_note, planned_holds, routine_hold_counts
-from tracker.services.progress import progress_data
+from tracker.services.progress import progress_data, within_days
 from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
 
 FHIR_PATIENT_ID = "fhir_patient_id"
@@ -48,9 +51,20 @@ INTERNAL_SETTINGS = frozenset({SEED_VERSION})
 
 
 # ---- reading rows as plain items ---------------------------------------------------------------
+# Rows are read with SQLAlchemy Core (plain tuples with the columns' types applied), not as ORM objects: a
+# twenty-year backup is some 50,000 rows, and building and tracking an ORM object per row costs ten times the query.
 
 
-def _stretch_item(row: Stretch) -> StretchItem:
+def _table(model: Any) -> Any:
+    """The Core table of a SQLModel class (SQLModel does not declare `__table__` for type checkers)."""
+    return model.__table__
+
+
+def _rows(session: Session, statement: Any) -> list[Any]:
+    return list(session.connection().execute(statement))
+
+
+def _stretch_item(row: Any) -> StretchItem:
     return StretchItem(
         uuid=row.uuid,
         slug=row.slug,
@@ -67,7 +81,9 @@ def _stretch_item(row: Stretch) -> StretchItem:
 
 def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[RoutineItem]:
     steps: dict[int, list[str]] = defaultdict(list)
-    for step in session.exec(select(RoutineStep).order_by(col(RoutineStep.routine_id), col(RoutineStep.position))):
+    for step in _rows(
+        session, select(_table(RoutineStep)).order_by(col(RoutineStep.routine_id), col(RoutineStep.position))
+    ):
         steps[step.routine_id].append(stretch_uuids[step.stretch_id])
     return [
         RoutineItem(
@@ -77,23 +93,24 @@ def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[Rout
             description=row.description,
             active=row.active,
             seeded=row.seeded,
-            stretches=tuple(steps[row.id] if row.id is not None else ()),
+            stretches=tuple(steps[row.id]),
         )
-        for row in session.exec(select(Routine).order_by(col(Routine.slug)))
+        for row in _rows(session, select(_table(Routine)).order_by(col(Routine.slug)))
     ]
 
 
 def _session_items(
-    session: Session, rows: list[Practice], stretch_uuids: dict[int, str], routine_uuids: dict[int, str]
+    session: Session,
+    rows: list[Any],
+    holds_of: Any,
+    stretch_uuids: dict[int, str],
+    routine_uuids: dict[int, str],
 ) -> list[SessionItem]:
+    """Sessions with their holds; `holds_of` selects the practice ids whose holds to read (a subquery)."""
     holds: dict[int, list[HoldItem]] = defaultdict(list)
-    # Whole tables are read and filtered here rather than with IN (...): a long history would pass SQLite's
-    # limit on bound parameters.
-    ids = {row.id for row in rows}
-    if ids:
-        for hold in session.exec(select(Hold)):
-            if hold.practice_id not in ids:
-                continue
+    if rows:
+        hold_rows = _rows(session, select(_table(Hold)).where(col(Hold.practice_id).in_(holds_of)))
+        for hold in hold_rows:
             holds[hold.practice_id].append(
                 HoldItem(
                     uuid=hold.uuid,
@@ -105,7 +122,7 @@ def _session_items(
                     sharp=hold.sharp,
                 )
             )
-    counts = routine_hold_counts(session, (row.routine_id for row in rows))
+    counts = routine_hold_counts(session, {row.routine_id for row in rows})
     return [
         SessionItem(
             uuid=row.uuid,
@@ -122,17 +139,15 @@ def _session_items(
             guided=row.guided,
             deleted_at=row.deleted_at,
             created_at=row.created_at,
-            holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
+            holds=tuple(sorted(holds[row.id], key=lambda h: (h.position, h.uuid))),
             id=row.id,
-            planned_holds=planned_holds(
-                row.state, row.routine_id, len(holds[row.id]) if row.id is not None else 0, counts
-            ),
+            planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
         )
         for row in rows
     ]
 
 
-def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
+def _pain_item(row: Any, practice_uuids: dict[int, str]) -> PainItem:
     return PainItem(
         uuid=row.uuid,
         recorded_at=row.recorded_at,
@@ -150,7 +165,7 @@ def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
     )
 
 
-def _screening_item(row: Screening) -> ScreeningItem:
+def _screening_item(row: Any) -> ScreeningItem:
     return ScreeningItem(
         uuid=row.uuid,
         taken_at=row.taken_at,
@@ -164,8 +179,8 @@ def _screening_item(row: Screening) -> ScreeningItem:
 
 
 def _catalogue_uuids(session: Session) -> tuple[dict[int, str], dict[int, str]]:
-    stretches = {row.id: row.uuid for row in session.exec(select(Stretch)) if row.id is not None}
-    routines = {row.id: row.uuid for row in session.exec(select(Routine)) if row.id is not None}
+    stretches = dict(_rows(session, select(Stretch.id, Stretch.uuid)))
+    routines = dict(_rows(session, select(Routine.id, Routine.uuid)))
     return stretches, routines
 
 
@@ -201,41 +216,49 @@ def build_export(
     Pain scores taken in a session go with their session; check-ins and screenings count by their own day. Trashed
     records are left out unless `include_trashed` (the lossless backup keeps them). `with_progress` adds the
     numbers of `sij progress` for the same period, from the same queries and tracker.stats (the PDF report).
+    The period is chosen in SQL (the time index narrows it, as in services.progress), so a three-month export
+    reads three months of rows however long the history is.
     """
     day_start = day_start_minutes(session=session)
-
-    def in_period(moment: datetime, offset: int) -> bool:
-        day = local_day(moment, offset, day_start)
-        return (since is None or day >= since) and (until is None or day <= until)
-
     patient_id = ensure_patient_id(session=session) if with_patient_id else ""
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    stretches = [_stretch_item(row) for row in session.exec(select(Stretch).order_by(col(Stretch.slug)))]
-    practices = [
-        row
-        for row in session.exec(select(Practice))
-        if (include_trashed or row.deleted_at is None) and in_period(row.started_at, row.offset_minutes)
+    stretches = [_stretch_item(row) for row in _rows(session, select(_table(Stretch)).order_by(col(Stretch.slug)))]
+
+    practice_day = local_day_sql(col(Practice.started_at), col(Practice.offset_minutes), day_start)
+    in_period = within_days(col(Practice.started_at), practice_day, since, until)
+    if not include_trashed:
+        in_period.append(col(Practice.deleted_at).is_(None))
+    chosen = select(Practice.id).where(*in_period)
+    practices = _rows(session, select(_table(Practice)).where(*in_period).order_by(Practice.started_at, Practice.uuid))
+    practice_uuids = {row.id: row.uuid for row in practices}
+
+    pain_day = local_day_sql(col(PainScore.recorded_at), col(PainScore.offset_minutes), day_start)
+    check_in = and_(
+        col(PainScore.practice_id).is_(None), *within_days(col(PainScore.recorded_at), pain_day, since, until)
+    )
+    pain_where = [or_(col(PainScore.practice_id).in_(chosen), check_in)]
+    if not include_trashed:
+        pain_where.append(col(PainScore.deleted_at).is_(None))
+    pains = [
+        _pain_item(row, practice_uuids)
+        for row in _rows(
+            session, select(_table(PainScore)).where(*pain_where).order_by(PainScore.recorded_at, PainScore.uuid)
+        )
     ]
-    practices.sort(key=lambda row: (row.started_at, row.uuid))
-    practice_uuids = {row.id: row.uuid for row in practices if row.id is not None}
-    pains = []
-    for row in session.exec(select(PainScore)):
-        if row.deleted_at is not None and not include_trashed:
-            continue
-        if row.practice_id is not None:
-            if row.practice_id in practice_uuids:
-                pains.append(_pain_item(row, practice_uuids))
-        elif in_period(row.recorded_at, row.offset_minutes):
-            pains.append(_pain_item(row, practice_uuids))
-    pains.sort(key=lambda p: (p.recorded_at, p.uuid))
+    screen_day = local_day_sql(col(Screening.taken_at), col(Screening.offset_minutes), day_start)
     screenings = [
-        _screening_item(row) for row in session.exec(select(Screening)) if in_period(row.taken_at, row.offset_minutes)
+        _screening_item(row)
+        for row in _rows(
+            session,
+            select(_table(Screening))
+            .where(*within_days(col(Screening.taken_at), screen_day, since, until))
+            .order_by(Screening.taken_at, Screening.uuid),
+        )
     ]
-    screenings.sort(key=lambda s: (s.taken_at, s.uuid))
     settings = {
-        row.key: row.value
-        for row in session.exec(select(Setting).order_by(col(Setting.key)))
-        if row.key not in INTERNAL_SETTINGS
+        key: value
+        for key, value in _rows(session, select(Setting.key, Setting.value).order_by(Setting.key))
+        if key not in INTERNAL_SETTINGS
     }
     progress = None
     if with_progress:
@@ -247,7 +270,7 @@ def build_export(
         sij_version=__version__,
         stretches=tuple(stretches),
         routines=tuple(_routine_items(session, stretch_uuids)),
-        sessions=tuple(_session_items(session, practices, stretch_uuids, routine_uuids)),
+        sessions=tuple(_session_items(session, practices, chosen, stretch_uuids, routine_uuids)),
         pain_scores=tuple(pains),
         screenings=tuple(screenings),
         settings=settings,
@@ -401,6 +424,12 @@ def _merge_routines(
     return mapping
 
 
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Many rows in one executemany, without building ORM objects (a restore of twenty years is 50,000 rows)."""
+    if rows:
+        session.connection().execute(insert(_table(model)), rows)
+
+
 def _merge_sessions(
     session: Session,
     items: tuple[SessionItem, ...],
@@ -410,29 +439,31 @@ def _merge_sessions(
 ) -> dict[str, int]:
     """Sessions with their holds, as one unit each. Returns uuid -> id of every file session now here."""
     uuids = {p.uuid for p in items}
-    existing = {row.uuid: row for row in session.exec(select(Practice)) if row.uuid in uuids}
-    hold_uuids = {h.uuid for p in items for h in p.holds}
-    taken_holds = {uuid for uuid in session.exec(select(Hold.uuid)) if uuid in hold_uuids}
+    existing = [row for row in _rows(session, select(_table(Practice))) if row.uuid in uuids]
+    taken_holds = set(session.connection().scalars(select(Hold.uuid)))
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    here = {i.uuid: i for i in _session_items(session, list(existing.values()), stretch_uuids, routine_uuids)}
-    ids: dict[str, int] = {}
+    here = {i.uuid: i for i in _session_items(session, existing, select(Practice.id), stretch_uuids, routine_uuids)}
+    ids = {row.uuid: row.id for row in existing}
+    # File uuids of stretches that are known here under another uuid (matched by slug); usually none.
+    renamed = {uuid for uuid, row in stretches.items() if row.uuid != uuid}
+    new_sessions: list[SessionItem] = []
     for item in items:
-        translated = replace(
-            item,
-            routine=routines[item.routine].uuid if item.routine else None,
-            holds=tuple(replace(h, stretch=stretches[h.stretch].uuid) for h in item.holds),
-        )
-        row = existing.get(item.uuid)
-        if row is not None:
-            assert row.id is not None
-            ids[item.uuid] = row.id
-            if here[item.uuid] == translated:
+        mine = here.get(item.uuid)
+        if mine is not None:
+            translated = item
+            if item.routine and routines[item.routine].uuid != item.routine:
+                translated = replace(translated, routine=routines[item.routine].uuid)
+            if any(h.stretch in renamed for h in item.holds):
+                translated = replace(
+                    translated, holds=tuple(replace(h, stretch=stretches[h.stretch].uuid) for h in item.holds)
+                )
+            if mine == translated:
                 summary.unchanged["sessions"] += 1
                 summary.unchanged["holds"] += len(item.holds)
             else:
                 summary.conflict(
                     f"session {item.uuid}: differs from the one here",
-                    f"session #{row.id} of {_day(row.started_at, row.offset_minutes)}: differs from the one here",
+                    f"session #{mine.id} of {_day(mine.started_at, mine.offset_minutes)}: differs from the one here",
                 )
             continue
         if any(h.uuid in taken_holds for h in item.holds):
@@ -442,44 +473,53 @@ def _merge_sessions(
                 "one of its holds already belongs to another session here",
             )
             continue
-        practice = Practice(
-            uuid=item.uuid,
-            started_at=item.started_at,
-            offset_minutes=item.offset_minutes,
-            ended_at=item.ended_at,
-            routine_id=routines[item.routine].id if item.routine else None,
-            heat=item.heat,
-            sharp=item.sharp,
-            note=item.note,
-            state=item.state,
-            flagged=item.flagged,
-            advice=item.advice,
-            guided=item.guided,
-            deleted_at=item.deleted_at,
-            created_at=item.created_at,
-        )
-        session.add(practice)
-        session.flush()
-        assert practice.id is not None
-        for hold in item.holds:
-            stretch_id = stretches[hold.stretch].id
-            assert stretch_id is not None
-            session.add(
-                Hold(
-                    uuid=hold.uuid,
-                    practice_id=practice.id,
-                    position=hold.position,
-                    stretch_id=stretch_id,
-                    side=hold.side,
-                    seconds=hold.seconds,
-                    completed=hold.completed,
-                    sharp=hold.sharp,
-                )
-            )
-        ids[item.uuid] = practice.id
-        summary.added["sessions"] += 1
-        summary.added["holds"] += len(item.holds)
-    session.flush()
+        new_sessions.append(item)
+    _insert(
+        session,
+        Practice,
+        [
+            {
+                "uuid": item.uuid,
+                "started_at": item.started_at,
+                "offset_minutes": item.offset_minutes,
+                "ended_at": item.ended_at,
+                "routine_id": routines[item.routine].id if item.routine else None,
+                "heat": item.heat,
+                "sharp": item.sharp,
+                "note": item.note,
+                "state": item.state,
+                "flagged": item.flagged,
+                "advice": item.advice,
+                "guided": item.guided,
+                "deleted_at": item.deleted_at,
+                "created_at": item.created_at,
+            }
+            for item in new_sessions
+        ],
+    )
+    if new_sessions:
+        added = {item.uuid for item in new_sessions}
+        ids.update((uuid, pid) for pid, uuid in _rows(session, select(Practice.id, Practice.uuid)) if uuid in added)
+    _insert(
+        session,
+        Hold,
+        [
+            {
+                "uuid": hold.uuid,
+                "practice_id": ids[item.uuid],
+                "position": hold.position,
+                "stretch_id": stretches[hold.stretch].id,
+                "side": hold.side,
+                "seconds": hold.seconds,
+                "completed": hold.completed,
+                "sharp": hold.sharp,
+            }
+            for item in new_sessions
+            for hold in item.holds
+        ],
+    )
+    summary.added["sessions"] += len(new_sessions)
+    summary.added["holds"] += sum(len(item.holds) for item in new_sessions)
     return ids
 
 
@@ -492,8 +532,9 @@ def _merge_pains(
     session: Session, items: tuple[PainItem, ...], practice_ids: dict[str, int], summary: ImportSummary
 ) -> None:
     uuids = {p.uuid for p in items}
-    existing = {row.uuid: row for row in session.exec(select(PainScore)) if row.uuid in uuids}
-    practice_uuids = {pid: uuid for pid, uuid in session.exec(select(Practice.id, Practice.uuid)) if pid is not None}
+    existing = {row.uuid: row for row in _rows(session, select(_table(PainScore))) if row.uuid in uuids}
+    practice_uuids = dict(_rows(session, select(Practice.id, Practice.uuid))) if existing else {}
+    new: list[dict[str, Any]] = []
     for item in items:
         row = existing.get(item.uuid)
         if row is not None:
@@ -515,28 +556,30 @@ def _merge_pains(
                 f"the file's pain score of {_day(item.recorded_at, item.offset_minutes)}: its session was not imported",
             )
             continue
-        session.add(
-            PainScore(
-                uuid=item.uuid,
-                recorded_at=item.recorded_at,
-                offset_minutes=item.offset_minutes,
-                score=item.score,
-                context=item.context,
-                sharp=item.sharp,
-                note=item.note,
-                practice_id=practice_ids[item.session] if item.session else None,
-                flagged=item.flagged,
-                advice=item.advice,
-                deleted_at=item.deleted_at,
-                created_at=item.created_at,
-            )
+        new.append(
+            {
+                "uuid": item.uuid,
+                "recorded_at": item.recorded_at,
+                "offset_minutes": item.offset_minutes,
+                "score": item.score,
+                "context": item.context,
+                "sharp": item.sharp,
+                "note": item.note,
+                "practice_id": practice_ids[item.session] if item.session else None,
+                "flagged": item.flagged,
+                "advice": item.advice,
+                "deleted_at": item.deleted_at,
+                "created_at": item.created_at,
+            }
         )
-        summary.added["pain_scores"] += 1
+    _insert(session, PainScore, new)
+    summary.added["pain_scores"] += len(new)
 
 
 def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summary: ImportSummary) -> None:
     uuids = {s.uuid for s in items}
-    existing = {row.uuid: row for row in session.exec(select(Screening)) if row.uuid in uuids}
+    existing = {row.uuid: row for row in _rows(session, select(_table(Screening))) if row.uuid in uuids}
+    new: list[dict[str, Any]] = []
     for item in items:
         row = existing.get(item.uuid)
         if row is not None:
@@ -548,18 +591,19 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
                     f"red-flag screen of {_day(row.taken_at, row.offset_minutes)}: differs from the one here",
                 )
             continue
-        session.add(
-            Screening(
-                uuid=item.uuid,
-                taken_at=item.taken_at,
-                offset_minutes=item.offset_minutes,
-                kind=item.kind,
-                answers=dict(item.answers),
-                level=item.level,
-                advice=item.advice,
-            )
+        new.append(
+            {
+                "uuid": item.uuid,
+                "taken_at": item.taken_at,
+                "offset_minutes": item.offset_minutes,
+                "kind": item.kind,
+                "answers": dict(item.answers),
+                "level": item.level,
+                "advice": item.advice,
+            }
         )
-        summary.added["screenings"] += 1
+    _insert(session, Screening, new)
+    summary.added["screenings"] += len(new)
 
 
 def _merge_settings(session: Session, settings: dict[str, str], restoring: bool, summary: ImportSummary) -> None:

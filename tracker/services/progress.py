@@ -27,7 +27,8 @@ def today_for(*, session: Session, now: datetime) -> date:
     return local_day(now, offset_minutes(now), day_start_minutes(session=session))
 
 
-def _within(at: Any, day: Any, start: date | None, end: date | None) -> list[Any]:
+def within_days(at: Any, day: Any, start: date | None, end: date | None) -> list[Any]:
+    """Conditions for records of local days `start`..`end`: a UTC window the time index can use, then the exact day."""
     conditions: list[Any] = []
     if start is not None:
         conditions += [at >= utc_window_start(start), day >= start.isoformat()]
@@ -89,7 +90,7 @@ def daily_totals(*, session: Session, start: date | None, end: date | None) -> l
     ]
     sessions = session.exec(
         select(*session_columns)
-        .where(col(Practice.deleted_at).is_(None), *_within(col(Practice.started_at), pday, start, end))
+        .where(col(Practice.deleted_at).is_(None), *within_days(col(Practice.started_at), pday, start, end))
         .group_by(pday)
     ).all()
     sday = _pain_day(day_start).label("day")
@@ -106,7 +107,7 @@ def daily_totals(*, session: Session, start: date | None, end: date | None) -> l
     ]
     pains = session.exec(
         select(*pain_columns)
-        .where(*_live_pain(), *_within(col(PainScore.recorded_at), sday, start, end))
+        .where(*_live_pain(), *within_days(col(PainScore.recorded_at), sday, start, end))
         .group_by(sday)
     ).all()
     by_day: dict[str, dict[str, Any]] = {}
@@ -143,7 +144,7 @@ def _pre_session_scores(session: Session, start: date | None, end: date | None, 
         .where(
             col(PainScore.context) == PainContext.before.value,
             *_live_pain(),
-            *_within(col(PainScore.recorded_at), sday, start, end),
+            *within_days(col(PainScore.recorded_at), sday, start, end),
         )
         .order_by(*order)
         .limit(safety.WINDOW)
@@ -175,7 +176,7 @@ def _session_pairs(
         col(Practice.deleted_at).is_(None),
         per_session.c.before.is_not(None),
         per_session.c.after.is_not(None),
-        *_within(col(Practice.started_at), pday, start, end),
+        *within_days(col(Practice.started_at), pday, start, end),
     ]
     count, mean = session.exec(
         select(func.count(), func.avg(per_session.c.after - per_session.c.before))
@@ -235,7 +236,7 @@ def holds_per_stretch(*, session: Session, start: date | None, end: date | None)
         )
         .join(Practice, col(Practice.id) == col(Hold.practice_id))
         .join(Stretch, col(Stretch.id) == col(Hold.stretch_id))
-        .where(col(Practice.deleted_at).is_(None), *_within(col(Practice.started_at), pday, start, end))
+        .where(col(Practice.deleted_at).is_(None), *within_days(col(Practice.started_at), pday, start, end))
         .group_by(col(Stretch.id))
     ).all()
     result = [StretchHolds(slug, name, int(done or 0), int(missed or 0)) for slug, name, done, missed in rows]

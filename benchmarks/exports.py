@@ -1,0 +1,164 @@
+"""Time exports, the JSON backup and import on 1 and 20 years of history, and print ratios.
+
+    python benchmarks/exports.py [--runs 5]
+
+Builds the histories with benchmarks/generate.py in a temporary folder (ending today, so "the last 90
+days" holds records) and times whole `sij` processes, round-robin (each round runs every measurement
+once; the median of the rounds is reported), so a change in machine load shifts all of them alike.
+
+Goals (issue 14), each printed with "ok" or "MISSED"; the script exits 1 when any is missed:
+- `sij export --format csv|fhir|pdf --since <90 days ago>` on 20 years takes at most 1.2x what it takes
+  on 1 year (the export reads the period, not the history);
+- the PDF report of those 90 days takes at most half the time of the report as it was made before
+  (Matplotlib as a typesetter, kept in benchmarks/reference_pdf.py and run on the same data);
+- a full JSON backup of 20 years in under 1 s; importing it into an empty database in under 3 s;
+  importing it again into the database that now holds it ("nothing new") in under 2 s.
+The absolute goals are printed beside the floor of the same run (`python -c "import tracker.db"`),
+so a figure from a loaded machine can be read against it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from generate import generate  # noqa: E402
+
+RATIO_GOAL = 1.2  # 20 years against 1 year, for a 90-day export
+PDF_GOAL = 0.5  # the new report against the reference (the Matplotlib typesetter)
+BACKUP_GOAL, IMPORT_GOAL, MERGE_GOAL = 1.0, 3.0, 2.0  # seconds, 20 years
+
+REFERENCE = """
+import sys
+from datetime import date
+from pathlib import Path
+sys.path.insert(0, sys.argv[4])
+import reference_pdf
+from tracker.clock import SystemClock
+from tracker.db import open_database, unit_of_work
+from tracker.exports.base import ExportOptions
+from tracker.services.exchange import build_export
+
+db = open_database(Path(sys.argv[1]))
+with unit_of_work(db, readonly=True) as session:
+    data = build_export(session=session, now=SystemClock().now(), since=date.fromisoformat(sys.argv[2]),
+                        with_progress=True)
+Path(sys.argv[3]).write_bytes(reference_pdf.render(data, ExportOptions()))
+"""
+
+
+def _sij() -> str:
+    found = Path(sys.executable).with_name("sij")
+    if found.exists():
+        return str(found)
+    which = shutil.which("sij")
+    if not which:
+        sys.exit("The sij command is not installed in this environment; run `pip install -e .` first.")
+    return which
+
+
+def _timed(argv: list[str], env: dict[str, str], before: Callable[[], None] | None = None) -> float:
+    if before is not None:
+        before()
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, stdin=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"{' '.join(argv)} failed ({done.returncode}): {done.stderr.decode(errors='replace')[-800:]}")
+    return elapsed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
+    args = parser.parse_args(argv)
+    sij = _sij()
+    today = date.today()
+    since = (today - timedelta(days=89)).isoformat()
+    with tempfile.TemporaryDirectory(prefix="sij-bench-") as folder:
+        base = Path(folder)
+        env = dict(os.environ, HOME=str(base), XDG_DATA_HOME=str(base / "data"), COLUMNS="100")
+        env.pop("SIJ_DB", None)
+        dbs: dict[int, Path] = {}
+        for years in (1, 20):
+            path = base / f"history-{years}y.db"
+            counts = generate(path, years=years, seed=1, end=today)
+            print(
+                f"{years:>2} years: {counts['practice']} sessions, {counts['hold']} holds, {counts['pain_score']} pain scores"
+            )
+            subprocess.run([sij, "--db", str(path), "due", "--quiet"], capture_output=True, env=env)  # first-use notice
+            dbs[years] = path
+        backup = base / "backup.json"
+        subprocess.run(
+            [sij, "--db", str(dbs[20]), "export", "--format", "json", "-o", str(backup)], check=True, env=env
+        )
+        restored, merged = base / "restored.db", base / "merged.db"
+        subprocess.run([sij, "--db", str(merged), "import", str(backup)], check=True, env=env, capture_output=True)
+
+        def fresh() -> None:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{restored}{suffix}").unlink(missing_ok=True)
+
+        plan: dict[str, tuple[list[str], Callable[[], None] | None]] = {
+            "floor: python -c 'import tracker.db'": ([sys.executable, "-c", "import tracker.db"], None),
+        }
+        for years, db in dbs.items():
+            period = ["--db", str(db), "export", "--since", since]
+            plan[f"csv 90 days, {years} y"] = ([sij, *period, "--format", "csv", "-o", os.devnull, "--force"], None)
+            plan[f"fhir 90 days, {years} y"] = ([sij, *period, "--format", "fhir", "-o", os.devnull, "--force"], None)
+            out = str(base / f"report-{years}.pdf")
+            plan[f"pdf 90 days, {years} y"] = ([sij, *period, "--format", "pdf", "-o", out, "--force"], None)
+        reference = [sys.executable, "-c", REFERENCE, str(dbs[20]), since, str(base / "reference.pdf"), str(HERE)]
+        plan["pdf 90 days, 20 y, reference"] = (reference, None)
+        plan["json backup, 20 y"] = (
+            [sij, "--db", str(dbs[20]), "export", "--format", "json", "-o", os.devnull, "--force"],
+            None,
+        )
+        plan["import into empty, 20 y"] = ([sij, "--db", str(restored), "import", str(backup)], fresh)
+        plan["import again (nothing new)"] = ([sij, "--db", str(merged), "import", str(backup)], None)
+
+        for argv_, before in plan.values():  # warm the file cache
+            _timed(argv_, env, before)
+        runs: dict[str, list[float]] = {name: [] for name in plan}
+        for _ in range(args.runs):
+            for name, (argv_, before) in plan.items():
+                runs[name].append(_timed(argv_, env, before))
+        ms = {name: statistics.median(values) for name, values in runs.items()}
+
+    floor = ms["floor: python -c 'import tracker.db'"]
+    print(f"\nPython {sys.version.split()[0]}, {os.cpu_count()} CPUs, median of {args.runs} rounds\n")
+    print(f"{'measurement':<34}{'ms':>8}{'/floor':>8}")
+    for name, value in ms.items():
+        print(f"{name:<34}{value * 1000:>8.0f}{value / floor:>8.2f}")
+    print()
+    missed = 0
+
+    def goal(text: str, value: float, limit: float, unit: str = "x") -> None:
+        nonlocal missed
+        ok = value <= limit
+        missed += not ok
+        print(f"{text:<52}{value:>7.2f}{unit}  goal <= {limit:g}{unit}  {'ok' if ok else 'MISSED'}")
+
+    for fmt in ("csv", "fhir", "pdf"):
+        goal(f"{fmt} 90 days: 20 y / 1 y", ms[f"{fmt} 90 days, 20 y"] / ms[f"{fmt} 90 days, 1 y"], RATIO_GOAL)
+    goal("pdf 90 days, 20 y: new / reference", ms["pdf 90 days, 20 y"] / ms["pdf 90 days, 20 y, reference"], PDF_GOAL)
+    goal("json backup of 20 y", ms["json backup, 20 y"], BACKUP_GOAL, " s")
+    goal("import 20 y into an empty database", ms["import into empty, 20 y"], IMPORT_GOAL, " s")
+    goal("import 20 y again (nothing new)", ms["import again (nothing new)"], MERGE_GOAL, " s")
+    return 1 if missed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1044 @@
+"""The clinician's PDF report: page 1 is a summary read in a minute, the following pages the full chronological log.
+
+Plain data in (ExportData with its `progress`), bytes out. Matplotlib's PDF backend draws A4 portrait pages
+(`PdfPages` with `Figure()` pages, no pyplot) with TrueType (type 42) fonts so the text can be extracted.
+Numbers come from tracker.stats, thresholds and texts from tracker.safety, the chart from tracker.charts.
+Matplotlib is imported inside the functions, so the registry can list this format without loading it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
+from tracker import safety
+from tracker.errors import NothingToDo
+from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, ScreeningItem, SessionItem
+from tracker.text import plural, signed_points
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from tracker.stats import Progress
+
+# A4 portrait in points (1/72 inch): the paper size of most clinics outside North America; Letter readers
+# lose only a few millimetres at the bottom margin when printing it.
+PAGE_W, PAGE_H = 595.28, 841.89
+MARGIN = 40.0
+CONTENT_W = PAGE_W - 2 * MARGIN
+FOOTER_Y = PAGE_H - 24.0  # baseline of the footer
+BODY_BOTTOM = PAGE_H - 44.0  # nothing but the footer below this
+
+TITLE = "SI joint stretching record"
+INK = "#1A1A1A"
+MUTED = "#5A5A5A"
+RULE = "#BBBBBB"
+ALERT = "#B2182B"  # safety events
+ALERT_BG = "#FBEAEA"
+SHADE = "#F0F0F0"
+VERDICT_COLOURS = {  # (text, background) by tracker.safety.Verdict name
+    "substantial": ("#00603F", "#E3F4EC"),
+    "meaningful": ("#00603F", "#E3F4EC"),
+    "worsening": (ALERT, ALERT_BG),
+}
+NEUTRAL_VERDICT = ("#1A1A1A", "#EDEDED")
+
+MAX_EVENTS_PAGE1 = 5
+EVENT_ROW = 20.0  # two lines: what was reported, and the advice shown
+MAX_NOTES_PAGE1 = 4
+MAX_STRETCH_ROWS = 8
+MAX_NOTE_LINES = 4  # a note in the log wraps to at most this many lines, then ends with "…"
+MAX_ADVICE_LINES = 14
+
+STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
+SIDE_TEXT = {"left": "left", "right": "right", "both": "both"}
+SIDE_SHORT = {"left": "L", "right": "R", "both": "both"}
+LEVEL_TEXT = {"emergency": "EMERGENCY signs", "same-day": "see a doctor today"}
+CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
+
+
+# ---- measuring and fitting text ------------------------------------------------------------------
+
+
+class Fonts:
+    """Text widths in points, measured with the same font files the PDF embeds."""
+
+    def __init__(self) -> None:
+        from matplotlib.font_manager import FontProperties
+        from matplotlib.textpath import TextToPath
+
+        self._measure = TextToPath()
+        self._props: dict[tuple[float, bool], Any] = {}
+        self._cache: dict[tuple[str, float, bool], float] = {}
+        self._font_properties = FontProperties
+
+    def prop(self, size: float, bold: bool = False) -> Any:
+        key = (size, bold)
+        if key not in self._props:
+            self._props[key] = self._font_properties(
+                family="DejaVu Sans", size=size, weight="bold" if bold else "normal"
+            )
+        return self._props[key]
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        key = (text, size, bold)
+        if key not in self._cache:
+            w, _, _ = self._measure.get_text_width_height_descent(text, self.prop(size, bold), ismath=False)
+            self._cache[key] = float(w)
+        return self._cache[key]
+
+    def fit(self, text: str, width: float, size: float, bold: bool = False) -> str:
+        """`text` on one line, cut with "…" if it is wider than `width`."""
+        text = " ".join(text.split())
+        if self.width(text, size, bold) <= width:
+            return text
+        low, high = 0, len(text)
+        while low < high:  # the longest prefix that fits with the ellipsis
+            mid = (low + high + 1) // 2
+            if self.width(text[:mid].rstrip() + "…", size, bold) <= width:
+                low = mid
+            else:
+                high = mid - 1
+        return text[:low].rstrip() + "…"
+
+    def wrap(self, text: str, width: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
+        """Greedy word wrap to `width`; paragraphs kept; at most `max_lines` (0: no limit), the last ending "…"."""
+        lines: list[str] = []
+        for paragraph in text.splitlines() or [""]:
+            words = paragraph.split()
+            current = ""
+            for word in words:
+                candidate = f"{current} {word}" if current else word
+                if self.width(candidate, size, bold) <= width:
+                    current = candidate
+                    continue
+                if current:
+                    lines.append(current)
+                while self.width(word, size, bold) > width:  # a word longer than the line: cut it
+                    cut = len(word) - 1
+                    while cut > 1 and self.width(word[:cut], size, bold) > width:
+                        cut -= 1
+                    lines.append(word[:cut])
+                    word = word[cut:]
+                current = word
+            if current or not words:
+                lines.append(current)
+        while lines and not lines[-1]:
+            lines.pop()
+        if max_lines and len(lines) > max_lines:
+            lines = lines[:max_lines]
+            lines[-1] = self.fit(lines[-1] + " …", width, size, bold)
+            if not lines[-1].endswith("…"):
+                lines[-1] = self.fit(lines[-1] + "……", width, size, bold)
+        return lines
+
+
+# ---- drawing on a page in points from the top left -----------------------------------------------
+
+
+class Page:
+    def __init__(self, figure: Figure, fonts: Fonts) -> None:
+        self.figure = figure
+        self.fonts = fonts
+
+    def text(
+        self,
+        x: float,
+        baseline: float,
+        text: str,
+        size: float = 8.0,
+        *,
+        bold: bool = False,
+        colour: str = INK,
+        align: str = "left",
+        italic: bool = False,
+    ) -> None:
+        self.figure.text(
+            x / PAGE_W,
+            1 - baseline / PAGE_H,
+            text,
+            fontproperties=self.fonts.prop(size, bold),
+            color=colour,
+            ha=align,
+            va="baseline",
+            style="italic" if italic else "normal",
+            parse_math=False,  # a "$" in a note is a dollar sign, not mathematics
+        )
+
+    def rule(self, y: float, x0: float = MARGIN, x1: float = PAGE_W - MARGIN, colour: str = RULE, width=0.6) -> None:
+        from matplotlib.lines import Line2D
+
+        self.figure.add_artist(Line2D([x0 / PAGE_W, x1 / PAGE_W], [1 - y / PAGE_H] * 2, color=colour, linewidth=width))
+
+    def box(self, x: float, top: float, w: float, h: float, *, fill: str, edge: str | None = None) -> None:
+        from matplotlib.patches import Rectangle
+
+        self.figure.add_artist(
+            Rectangle(
+                (x / PAGE_W, 1 - (top + h) / PAGE_H),
+                w / PAGE_W,
+                h / PAGE_H,
+                transform=self.figure.transFigure,
+                facecolor=fill,
+                edgecolor=edge or fill,
+                linewidth=0.8 if edge else 0,
+                zorder=-1,
+            )
+        )
+
+
+# ---- what the report says, as plain values -------------------------------------------------------
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _short(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _offset(moment: datetime) -> str:
+    raw = moment.strftime("%z")
+    return f"{raw[:3]}:{raw[3:]}" if raw else ""
+
+
+def _stamp(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
+def _score(value: float | None) -> str:
+    return "–" if value is None else f"{value:g}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def event_rank(*, emergency: bool = False, sharp: bool = False, severe: bool = False) -> int:
+    """How serious a safety event is, 0 the most: page 1 shows the most serious when they do not all fit.
+
+    0 an emergency answer on a red-flag screen (quick or full); 1 sharp pain or new numbness, including a session
+    stopped for sharp pain; 2 a severe pain score (safety.SEVERE_AT or more); 3 anything else flagged, which is a
+    same-day ("contact a doctor today") answer on a red-flag screen.
+    """
+    if emergency:
+        return 0
+    if sharp:
+        return 1
+    if severe:
+        return 2
+    return 3
+
+
+@dataclass(frozen=True)
+class Event:
+    """One safety event: a session, check-in or red-flag screen with severe or sharp pain or a screen needing action."""
+
+    at: datetime  # local, as recorded
+    what: str
+    advice: str
+    rank: int  # event_rank
+
+
+def most_serious(events: Sequence[Event], count: int) -> list[Event]:
+    """The `count` most serious events (`events` in time order): by rank, and newest first within a rank."""
+    order = sorted(range(len(events)), key=lambda i: (events[i].rank, -i))
+    return [events[i] for i in order[:count]]
+
+
+def _holds_by_stretch(data: ExportData, session: SessionItem) -> list[tuple[str, list[Any]]]:
+    groups: list[tuple[str, list[Any]]] = []
+    for hold in sorted(session.holds, key=lambda h: (h.position, h.uuid)):
+        stretch = data.stretch(hold.stretch)
+        name = stretch.name if stretch else "unknown stretch"
+        if groups and groups[-1][0] == name:
+            groups[-1][1].append(hold)
+        else:
+            groups.append((name, [hold]))
+    return groups
+
+
+class Report:
+    """The snapshot sorted into what the pages show."""
+
+    def __init__(self, data: ExportData) -> None:
+        if data.progress is None:
+            raise ValueError("the PDF report needs the progress numbers (build_export(with_progress=True))")
+        self.data = data
+        self.progress: Progress = data.progress
+        self.sessions = [s for s in data.sessions if s.deleted_at is None]
+        self.pains = [p for p in data.pain_scores if p.deleted_at is None]
+        self.screenings = list(data.screenings)
+        self.by_session: dict[str, list[PainItem]] = {}
+        for pain in self.pains:
+            if pain.session is not None:
+                self.by_session.setdefault(pain.session, []).append(pain)
+        self.check_ins = [p for p in self.pains if p.session is None]
+
+    @property
+    def empty(self) -> bool:
+        return not self.sessions and not self.pains and not self.screenings
+
+    @property
+    def period(self) -> str:
+        p = self.progress
+        return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
+
+    def pain_days(self) -> int:
+        p = self.progress
+        days = {self.data.day_of(x.recorded_at, x.offset_minutes) for x in self.pains}
+        return sum(1 for d in days if p.start <= d <= p.end)
+
+    def completeness(self) -> tuple[str, str]:
+        a = self.progress.adherence
+        stopped = len(self.sessions) - a.sessions_completed
+        sessions = plural(len(self.sessions), "session")
+        if self.sessions:
+            sessions += f" ({a.sessions_completed} completed, {stopped} stopped early)"
+        return (
+            f"Pain logged on {self.pain_days()} of {plural(a.days_in_period, 'day')}",
+            f"· {sessions} · {plural(len(self.pains), 'pain score')} · "
+            f"{plural(len(self.screenings), 'red-flag screen')}",
+        )
+
+    def events(self) -> list[Event]:
+        """Every severe score, sharp pain, stop for sharp pain and red-flag screen with a level other than none."""
+        found: list[tuple[datetime, Event]] = []
+        for s in self.sessions:
+            pains = self.by_session.get(s.uuid, [])
+            parts: list[str] = []
+            if s.state == "stopped_sharp":
+                parts.append("stopped for sharp pain")
+            sharp_holds = [h for h in s.holds if h.sharp]
+            if sharp_holds:
+                names = sorted({(self.data.stretch(h.stretch) or _UNKNOWN).name for h in sharp_holds})
+                parts.append(f"sharp pain in {', '.join(names)}")
+            elif s.sharp or any(p.sharp for p in pains):
+                parts.append("sharp pain or new numbness")
+            for p in pains:
+                if safety.is_severe(p.score):
+                    parts.append(f"pain {p.score}/10 {p.context}")
+            if parts:
+                advice = s.advice or next((p.advice for p in pains if p.advice), "")
+                rank = event_rank(
+                    sharp=s.state == "stopped_sharp" or s.sharp or bool(sharp_holds) or any(p.sharp for p in pains),
+                    severe=any(safety.is_severe(p.score) for p in pains),
+                )
+                found.append((s.started_at, Event(s.local_start, "Session: " + "; ".join(parts), advice, rank)))
+        for p in self.check_ins:
+            parts = []
+            if safety.is_severe(p.score):
+                parts.append(f"pain {p.score}/10 (severe)")
+            if p.sharp:
+                parts.append("sharp pain or new numbness")
+            if parts:
+                rank = event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))
+                found.append((p.recorded_at, Event(p.local_time, "Check-in: " + "; ".join(parts), p.advice, rank)))
+        for screen in self.screenings:
+            if screen.level == safety.Level.none.value:
+                continue
+            rank = event_rank(emergency=screen.level == safety.Level.emergency.value)
+            found.append((screen.taken_at, Event(screen.local_time, _screen_text(screen), screen.advice, rank)))
+        found.sort(key=lambda pair: pair[0])
+        return [event for _, event in found]
+
+    def stretch_rows(self) -> list[tuple[str, str, int, float | None, int, int]]:
+        """(stretch, side, times done, mean hold of those done, stopped early, sharp) in order of first use."""
+        table: dict[tuple[str, str], list[Any]] = {}
+        for s in self.sessions:
+            for hold in sorted(s.holds, key=lambda h: (h.position, h.uuid)):
+                stretch = self.data.stretch(hold.stretch)
+                key = (stretch.name if stretch else "unknown stretch", hold.side)
+                table.setdefault(key, []).append(hold)
+        rows = []
+        for (name, side), holds in table.items():
+            done = [h.seconds for h in holds if h.completed]
+            rows.append(
+                (
+                    name,
+                    SIDE_TEXT.get(side, side),
+                    len(done),
+                    sum(done) / len(done) if done else None,
+                    sum(1 for h in holds if not h.completed),
+                    sum(1 for h in holds if h.sharp),
+                )
+            )
+        return sorted(rows, key=lambda r: (r[0], r[1]))
+
+    def notes(self) -> list[tuple[datetime, str, str]]:
+        """(local time, where, text) of every note, newest first."""
+        found = [(s.started_at, s.local_start, "session", s.note) for s in self.sessions if s.note.strip()]
+        found += [(p.recorded_at, p.local_time, p.context, p.note) for p in self.pains if p.note.strip()]
+        found.sort(key=lambda f: f[0], reverse=True)
+        return [(local, where, text) for _, local, where, text in found]
+
+    def best_and_worst(self) -> tuple[tuple[date, float] | None, tuple[date, float] | None]:
+        """The days with the lowest and highest daily pain, as the chart plots it (pre-session, else post)."""
+        values = [(day, value) for day, value in _daily(self.progress) if value is not None]
+        if not values:
+            return None, None
+        best = min(values, key=lambda v: (v[1], v[0]))
+        worst = max(values, key=lambda v: (v[1], -v[0].toordinal()))
+        return best, worst
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    name: str = "unknown stretch"
+
+
+_UNKNOWN = _Unknown()
+
+
+def _daily(progress: Progress) -> list[tuple[date, float | None]]:
+    days = (progress.end - progress.start).days + 1
+    values = progress.daily_pain(days)
+    return [(progress.start.fromordinal(progress.start.toordinal() + i), v) for i, v in enumerate(values)]
+
+
+def _screen_text(screen: ScreeningItem) -> str:
+    yes = [code for code, answer in screen.answers.items() if answer]
+    level = LEVEL_TEXT.get(screen.level, screen.level)
+    if screen.kind == "quick":
+        return f"Quick red-flag check: new emergency symptom ({level})"
+    return f"Red-flag screen: {', '.join(yes) or 'answers'} yes ({level})"
+
+
+def _bands() -> str:
+    """The bands as tracker.safety.band labels them: `1-3 mild, 4-6 moderate, 7-10 severe`."""
+    groups: list[tuple[str, int, int]] = []
+    for score in range(safety.PAIN_MIN, safety.PAIN_MAX + 1):
+        label = safety.band(score).value
+        if groups and groups[-1][0] == label:
+            groups[-1] = (label, groups[-1][1], score)
+        else:
+            groups.append((label, score, score))
+    return ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
+
+
+# ---- page 1 --------------------------------------------------------------------------------------
+
+
+def _header(page: Page, report: Report, *, first: bool) -> float:
+    """The title block; returns the y below it. Later pages get a compact version."""
+    data = report.data
+    generated = f"Generated {_long(data.exported_at.date())} {data.exported_at:%H:%M} UTC{_offset(data.exported_at)}"
+    zone = data.exported_at.tzname()
+    if zone and not zone.startswith(("UTC", "+", "-")):
+        generated += f" ({zone})"
+    if not first:
+        page.text(MARGIN, 52, TITLE, 10, bold=True)
+        right = f"{report.period} · {generated}"
+        room = CONTENT_W - page.fonts.width(TITLE, 10, True) - 16
+        page.text(PAGE_W - MARGIN, 52, page.fonts.fit(right, room, 7.5), 7.5, colour=MUTED, align="right")
+        if data.name:
+            page.text(MARGIN, 63, page.fonts.fit(f"Name: {data.name}", CONTENT_W, 7.5), 7.5, colour=MUTED)
+        page.rule(68)
+        return 82.0
+    page.text(MARGIN, 60, TITLE, 18, bold=True)
+    if data.name:
+        room = CONTENT_W - page.fonts.width(TITLE, 18, True) - 20
+        page.text(PAGE_W - MARGIN, 60, page.fonts.fit(data.name, room, 12, True), 12, bold=True, align="right")
+    y = 78.0
+    line = f"Period {report.period}  ·  {generated}  ·  sij {data.sij_version}"
+    page.text(MARGIN, y, page.fonts.fit(line, CONTENT_W, 8.5), 8.5)
+    y += 12
+    scale = (
+        f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
+        f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {_bands()}."
+    )
+    for text in page.fonts.wrap(scale, CONTENT_W, 7.5, max_lines=2):
+        page.text(MARGIN, y, text, 7.5, colour=MUTED)
+        y += 10
+    lead, rest = report.completeness()
+    page.text(MARGIN, y, lead, 8.5, bold=True)
+    x = MARGIN + page.fonts.width(lead, 8.5, True) + page.fonts.width(" ", 8.5)
+    page.text(x, y, page.fonts.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
+    y += 7
+    page.rule(y)
+    return y + 8
+
+
+def _verdict_box(page: Page, report: Report, top: float) -> float:
+    c = report.progress.change
+    colour, background = VERDICT_COLOURS.get(c.code, NEUTRAL_VERDICT)
+    lines: list[tuple[str, float, bool, str]] = []  # text, size, bold, colour
+    lines.append(("CHANGE IN PAIN BEFORE SESSIONS (baseline → current)", 7, True, MUTED))
+    if (
+        c.verdict is not safety.Verdict.not_enough_data
+        and c.baseline.median is not None
+        and c.current.median is not None
+    ):
+        head = f"{_score(c.baseline.median)} → {_score(c.current.median)}: {c.verdict.value}"
+        if c.points is not None and c.fraction is not None:
+            head += f" ({signed_points(-c.points)}, {-c.fraction:+.0%})"
+    else:
+        head = c.verdict.value.capitalize()
+    lines.append((head, 15, True, colour))
+    lines.append((c.text, 8.5, False, INK))
+    if c.baseline.first_day and c.current.last_day and c.verdict is not safety.Verdict.not_enough_data:
+        detail = (
+            f"Baseline = median of the first {safety.WINDOW} pre-session scores "
+            f"({', '.join(map(str, c.baseline.scores))}; {_short(c.baseline.first_day)}–"
+            f"{_short(c.baseline.last_day or c.baseline.first_day)}); current = median of the last {safety.WINDOW} "
+            f"({', '.join(map(str, c.current.scores))}; {_short(c.current.first_day or c.current.last_day)}–"
+            f"{_short(c.current.last_day)}). Meaningful: {safety.MEANINGFUL_POINTS} points and "
+            f"{safety.MEANINGFUL_FRACTION:.0%} lower; substantial: {safety.SUBSTANTIAL_FRACTION:.0%}. "
+            f"{safety.INFORMATION_ONLY}"
+        )
+    else:
+        detail = safety.INFORMATION_ONLY
+    inner = CONTENT_W - 20
+    detail_lines = page.fonts.wrap(detail, inner, 7, max_lines=2)
+    # Advice is never cut on page 1: each warning wraps over as many lines as it needs.
+    warnings = [
+        line
+        for w in report.progress.warnings
+        for line in page.fonts.wrap("Review suggested: " + w.text, inner, 8, True)
+    ]
+    text_lines = page.fonts.wrap(c.text, inner, 8.5, max_lines=2)
+    height = 10 + 10 + 19 + 11 * len(text_lines) + 1 + 9.5 * len(detail_lines) + 11 * len(warnings) + 4
+    page.box(MARGIN, top, CONTENT_W, height, fill=background)
+    page.box(MARGIN, top, 4, height, fill=colour)
+    y = top + 14
+    page.text(MARGIN + 12, y, lines[0][0], 7, bold=True, colour=MUTED)
+    y += 19
+    page.text(MARGIN + 12, y, page.fonts.fit(head, inner, 15, True), 15, bold=True, colour=colour)
+    y += 13
+    for n, text in enumerate(text_lines):
+        page.text(MARGIN + 12, y + 11 * n, text, 8.5)
+    y += 11 * (len(text_lines) - 1)
+    for text in detail_lines:
+        y += 9.5
+        page.text(MARGIN + 12, y, text, 7, colour=MUTED)
+    for text in warnings:
+        y += 11
+        page.text(MARGIN + 12, y, text, 8, bold=True, colour=ALERT)
+    return top + height + 10
+
+
+def _key_numbers(page: Page, report: Report, top: float) -> float:
+    p, a = report.progress.pain, report.progress.adherence
+    best, worst = report.best_and_worst()
+    half = CONTENT_W / 2
+    label_w = page.fonts.width("Pain before → after", 7.5, True) - 2  # the widest label
+    change = ""
+    if p.mean_change is not None:
+        change = f"; within a session {p.mean_change:+.1f} on average ({plural(p.sessions_with_both, 'session')})"
+    left = [
+        (
+            "Pain before → after",
+            f"{_number(p.mean_before)} → {_number(p.mean_after)} (mean, 0-10){change}"
+            if p.scores_before or p.scores_after
+            else "no pain scores before or after sessions",
+        ),
+        (
+            "Best / worst day",
+            (f"{_short(best[0])} ({_score(round(best[1], 1))}) / {_short(worst[0])} ({_score(round(worst[1], 1))})")
+            if best and worst
+            else "no pain scores before or after sessions",
+        ),
+        (
+            # Scores are counted one by one here; the safety-events box counts records (a session counts once).
+            "Severe, sharp",
+            f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+ · "
+            f"{plural(p.sharp_events, 'sharp-pain report')}",
+        ),
+    ]
+    right = [
+        (
+            "Sessions",
+            f"{a.sessions_completed} completed, {a.sessions_stopped} stopped early · {a.sessions_per_week:.1f} a week",
+        ),
+        (
+            "Days done",
+            f"{a.days_done} of {a.days_in_period} · {a.share_of_target:.0%} of the target "
+            f"({plural(a.target_per_week, 'day')} a week)",
+        ),
+        ("Streaks", f"current {plural(a.current_streak, 'day')} · longest {plural(a.longest_streak, 'day')}"),
+    ]
+    page.text(MARGIN, top + 9, "PAIN", 7, bold=True, colour=MUTED)
+    page.text(MARGIN + half + 8, top + 9, "ADHERENCE", 7, bold=True, colour=MUTED)
+    y_left = y_right = top + 22
+    for rows, x, width in ((left, MARGIN, half - 8), (right, MARGIN + half + 8, half - 8)):
+        y = top + 22
+        for label, value in rows:
+            page.text(x, y, label, 7.5, bold=True)
+            wrapped = page.fonts.wrap(value, width - label_w - 12, 7.5, max_lines=2)
+            for i, text in enumerate(wrapped):
+                page.text(x + label_w + 12, y + 9 * i, text, 7.5)
+            y += 9 * len(wrapped) + 3
+        if x == MARGIN:
+            y_left = y
+        else:
+            y_right = y
+    return max(y_left, y_right) + 4
+
+
+def _events_box(page: Page, report: Report, top: float, events: Sequence[Event]) -> float:
+    shown = most_serious(events, MAX_EVENTS_PAGE1)
+    more = len(events) - len(shown)
+    height = 22 + (EVENT_ROW * len(shown) if shown else 11) + (11 if more else 0) + 4
+    page.box(MARGIN, top, CONTENT_W, height, fill=ALERT_BG if events else "#FFFFFF", edge=ALERT if events else RULE)
+    title = f"SAFETY EVENTS: {plural(len(events), 'record')} flagged" if events else "SAFETY EVENTS: none"
+    page.text(MARGIN + 8, top + 13, title, 9, bold=True, colour=ALERT if events else INK)
+    # The box counts records; "Severe, sharp" above counts scores. Saying so keeps the two from seeming to disagree.
+    legend = "a session, check-in or screen counts once" + (" · most serious first" if more else "")
+    room = CONTENT_W - 16 - page.fonts.width(title, 9, True) - 12
+    page.text(PAGE_W - MARGIN - 8, top + 13, page.fonts.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
+    y = top + 25
+    if not events:
+        page.text(MARGIN + 8, y, "No severe or sharp pain and no red-flag screen needing action in this period.", 8)
+        return top + height + 10
+    what_x = MARGIN + 8 + 84
+    room = PAGE_W - MARGIN - 8 - what_x
+    for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
+        page.text(MARGIN + 8, y, f"{event.at:%Y-%m-%d %H:%M}", 7.5, bold=True)
+        page.text(what_x, y, page.fonts.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
+        page.text(what_x, y + 9, _advice_head(page.fonts, event.advice, room, 7), 7)
+        y += EVENT_ROW
+    if more:
+        page.text(
+            MARGIN + 8,
+            y,
+            f"and {more} more on page 2, where every event and its advice is in full",
+            7.5,
+            bold=True,
+            colour=ALERT,
+        )
+    return top + height + 10
+
+
+def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
+    """`Advice shown: <its first whole sentences> (in full on page 2)`: advice is never cut mid-sentence."""
+    text = _one_line(advice)
+    if not text:
+        return "Advice shown: none recorded."
+    sentences = [part if part.endswith(".") else part + "." for part in text.split(". ") if part]
+    tail = " (in full on page 2)"
+    shown = ""
+    for sentence in sentences:
+        candidate = f"{shown} {sentence}".strip()
+        if fonts.width(f"Advice shown: {candidate}{tail}", size) > width:
+            break
+        shown = candidate
+    if shown == text:
+        return f"Advice shown: {text}"
+    if not shown:  # a first sentence longer than the line: say where it is rather than cut it
+        return "Advice shown: see page 2, where it is in full."
+    return f"Advice shown: {shown}{tail}"
+
+
+def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[Any, ...]]) -> float:
+    page.text(MARGIN, top + 9, "STRETCHES, PER SIDE", 7, bold=True, colour=MUTED)
+    columns = [("Stretch", 0.0, "left"), ("Side", 150.0, "left"), ("Times done", 260.0, "right")]
+    columns += [("Mean hold", 330.0, "right"), ("Stopped early", 420.0, "right"), ("Sharp", CONTENT_W, "right")]
+    y = top + 21
+    for name, x, align in columns:
+        page.text(MARGIN + x, y, name, 7.5, bold=True, align=align)
+    page.rule(y + 3)
+    y += 13
+    shown = list(rows[:MAX_STRETCH_ROWS])
+    if not shown:
+        page.text(MARGIN, y, "No stretches recorded in this period.", 7.5)
+        y += 10
+    for name, side, done, mean, stopped, sharp in shown:
+        values = [page.fonts.fit(name, 145, 7.5), side, str(done), "–" if mean is None else f"{mean:.0f} s"]
+        values += [str(stopped), str(sharp)]
+        for (_, x, align), value in zip(columns, values, strict=True):
+            colour = ALERT if (value == str(sharp) and x == CONTENT_W and sharp) else INK
+            page.text(MARGIN + x, y, value, 7.5, align=align, colour=colour)
+        y += 10
+    if len(rows) > len(shown):
+        page.text(MARGIN, y, f"and {len(rows) - len(shown)} more (see log pages)", 7.5, italic=True)
+        y += 10
+    return y + 4
+
+
+def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetime, str, str]]) -> float:
+    page.text(MARGIN, top + 9, "MOST RECENT NOTES", 7, bold=True, colour=MUTED)
+    y = top + 21
+    if not notes:
+        page.text(MARGIN, y, "No notes in this period.", 7.5)
+        return y + 8
+    for local, where, text in notes[:MAX_NOTES_PAGE1]:
+        page.text(MARGIN, y, f"{local:%Y-%m-%d}", 7.5, bold=True)
+        page.text(MARGIN + 52, y, where, 7.5, colour=MUTED)
+        page.text(MARGIN + 100, y, page.fonts.fit(text, CONTENT_W - 100, 7.5), 7.5)
+        y += 10
+    if len(notes) > MAX_NOTES_PAGE1:
+        page.text(MARGIN, y, f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", 7.5, italic=True)
+        y += 10
+    return y
+
+
+def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
+    """Daily pain with its 7-day mean (tracker.charts.draw_pain), plus session days and red-flag screens."""
+    from tracker import charts
+
+    progress = report.progress
+    page.text(MARGIN, top + 9, "DAILY PAIN, 0-10, WITH 7-DAY AVERAGE", 7, bold=True, colour=MUTED)
+    try:
+        charts.check_enough(progress, [], charts.Kind.pain)
+    except NothingToDo as reason:
+        for n, text in enumerate(page.fonts.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
+            page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
+        return
+    legend_h = 40.0  # three rows of legend entries under the date labels
+    left, right = MARGIN + 34, PAGE_W - MARGIN - 6
+    axes_top, axes_bottom = top + 16, bottom - legend_h - 18
+    axes = page.figure.add_axes(
+        (left / PAGE_W, 1 - axes_bottom / PAGE_H, (right - left) / PAGE_W, (axes_bottom - axes_top) / PAGE_H)
+    )
+    charts.draw_pain(axes, progress)
+    axes.set_title("", loc="left")  # the verdict is in its box above
+    axes.xaxis.get_offset_text().set_visible(False)  # the year is in the period line
+    session_row = -1.2
+    session_days = [d.day for d in progress.days if d.sessions_completed or d.sessions_stopped]
+    if session_days:
+        axes.scatter(
+            charts._x(session_days),
+            [session_row] * len(session_days),
+            marker="|",
+            s=30,
+            color=charts.GREEN,
+            linewidths=1.2,
+            label="Day with a session",
+        )
+    flagged = sorted({report.data.day_of(s.taken_at, s.offset_minutes) for s in report.screenings if s.level != "none"})
+    if flagged:
+        axes.scatter(
+            charts._x(flagged),
+            [charts.EVENT_STRIP] * len(flagged),
+            marker="D",
+            s=28,
+            color=charts.ORANGE,
+            edgecolors=charts.BLACK,
+            linewidths=0.6,
+            label="Red-flag screen needing action",
+            zorder=5,
+        )
+    axes.set_ylim(session_row - 0.7, charts.EVENT_STRIP + 0.7)
+    axes.set_yticks(
+        [session_row, *range(0, 11, 2), charts.EVENT_STRIP],
+        ["sessions", *map(str, range(0, 11, 2)), "events"],
+    )
+    axes.tick_params(labelsize=6.5, length=2)
+    axes.set_ylabel("")
+    for spine in ("top", "right"):
+        axes.spines[spine].set_visible(False)
+    axes.legend(
+        loc="upper left",
+        bbox_to_anchor=(-0.06, -16 / (axes_bottom - axes_top)),
+        ncol=3,
+        fontsize=6.3,
+        frameon=False,
+        handlelength=1.6,
+        columnspacing=1.2,
+        borderaxespad=0,
+    )
+
+
+def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
+    y = _header(page, report, first=True)
+    y = _verdict_box(page, report, y)
+    y = _key_numbers(page, report, y)
+    y = _events_box(page, report, y, events)
+    # The chart takes the room the tables below leave, so page 1 never runs over.
+    rows = report.stretch_rows()
+    notes = report.notes()
+    shown_rows = min(len(rows), MAX_STRETCH_ROWS) + (1 if len(rows) > MAX_STRETCH_ROWS else 0)
+    shown_notes = min(len(notes), MAX_NOTES_PAGE1) + (1 if len(notes) > MAX_NOTES_PAGE1 else 0)
+    tables = 21 + 13 + 10 * max(1, shown_rows) + 4 + 10 + 21 + 10 * max(1, shown_notes)
+    chart_bottom = BODY_BOTTOM - tables
+    _chart(page, report, y, chart_bottom)
+    y = _stretch_table(page, report, chart_bottom, rows)
+    _notes(page, report, y + 6, notes)
+
+
+# ---- the log pages -------------------------------------------------------------------------------
+
+LOG_SIZE = 7.0
+LOG_LEADING = 8.6
+LOG_COLUMNS: tuple[tuple[str, float], ...] = (  # header, width in points
+    ("Date, time", 62.0),
+    ("What", 64.0),
+    ("Stretch", 124.0),
+    ("Side", 26.0),
+    ("Hold (s)", 48.0),
+    ("Pain (0-10)", 54.0),
+    ("Note", CONTENT_W - 378.0),
+)
+CELL_PAD = 4.0
+
+
+@dataclass
+class Block:
+    """Something drawn whole on one page: a log row, an event, or a heading that stays with what follows."""
+
+    height: float
+    draw: Callable[[Page, float], None]
+    keep_with_next: bool = False
+    log: bool = False  # a log row: the page needs the column headers above it
+    heading: str = ""
+
+
+@dataclass
+class Row:
+    cells: list[list[str]] = field(default_factory=lambda: [[] for _ in LOG_COLUMNS])
+    alert: bool = False
+
+    def add(self, column: int, *lines: str) -> None:
+        self.cells[column].extend(lines)
+
+
+def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
+    data = report.data
+    entries: list[tuple[datetime, int, Row]] = []
+    widths = [w - CELL_PAD - 3 for _, w in LOG_COLUMNS]
+
+    def wrap(column: int, text: str, max_lines: int = 3) -> list[str]:
+        return fonts.wrap(text, widths[column], LOG_SIZE, max_lines=max_lines)
+
+    def when(row: Row, moment: datetime) -> None:
+        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}")
+
+    for s in report.sessions:
+        row = Row()
+        when(row, s.local_start)
+        row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
+        row.add(1, *wrap(1, f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done", 2))
+        if s.heat:
+            row.add(1, "heat before")
+        for name, holds in _holds_by_stretch(data, s):
+            lines = wrap(2, name, 2)
+            sides = " ".join(SIDE_SHORT.get(h.side, h.side) for h in holds)
+            seconds = ", ".join(str(h.seconds) + ("" if h.completed else " stopped") for h in holds)
+            if any(h.sharp for h in holds):
+                seconds += ", sharp"
+                row.alert = True
+            side_lines, hold_lines = wrap(3, sides, 2), wrap(4, seconds, 3)
+            height = max(len(lines), len(side_lines), len(hold_lines))
+            for column, cell in ((2, lines), (3, side_lines), (4, hold_lines)):
+                row.add(column, *cell, *([""] * (height - len(cell))))
+        for p in sorted(report.by_session.get(s.uuid, []), key=lambda p: (p.recorded_at, CONTEXT_ORDER[p.context])):
+            mark = ", sharp" if p.sharp else ""
+            row.add(5, f"{p.context} {p.score}{mark}")
+            row.alert = row.alert or p.sharp or safety.is_severe(p.score)
+        note = [*wrap(6, s.note, MAX_NOTE_LINES)] if s.note else []
+        if s.flagged:
+            note.append("See-a-doctor advice shown.")
+            row.alert = True
+        row.add(6, *note)
+        entries.append((s.started_at, 0, row))
+    for p in report.check_ins:
+        row = Row()
+        when(row, p.local_time)
+        row.add(1, "Check-in")
+        row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
+        note = [*wrap(6, p.note, MAX_NOTE_LINES)] if p.note else []
+        if p.flagged:
+            note.append("See-a-doctor advice shown.")
+        row.add(6, *note)
+        row.alert = p.sharp or safety.is_severe(p.score)
+        entries.append((p.recorded_at, 1, row))
+    for screen in report.screenings:
+        row = Row()
+        when(row, screen.local_time)
+        row.add(1, *wrap(1, "Red-flag screen" if screen.kind == "full" else "Quick red-flag check", 2))
+        if screen.level == "none":
+            row.add(6, "No warning signs reported.")
+        else:
+            row.add(6, *wrap(6, _screen_text(screen).split(": ", 1)[-1], 2), "Advice shown (see above).")
+            row.alert = True
+        entries.append((screen.taken_at, 2, row))
+    entries.sort(key=lambda e: (e[0], e[1]))
+    return [row for _, _, row in entries]
+
+
+def _row_block(row: Row) -> Block:
+    lines = max(1, *(len(cell) for cell in row.cells))
+    height = lines * LOG_LEADING + 5
+
+    def draw(page: Page, top: float) -> None:
+        if row.alert:
+            page.box(MARGIN, top, 3, height - 1, fill=ALERT)
+        x = MARGIN
+        for column, (cell, (_, width)) in enumerate(zip(row.cells, LOG_COLUMNS, strict=True)):
+            for i, text in enumerate(cell):
+                bold = column == 0 and i == 0
+                colour = ALERT if row.alert and column in (5,) else INK
+                page.text(x + CELL_PAD + 1, top + 8 + i * LOG_LEADING, text, LOG_SIZE, bold=bold, colour=colour)
+            x += width
+        page.rule(top + height, colour="#DDDDDD", width=0.4)
+
+    return Block(height, draw, log=True)
+
+
+def _log_header(page: Page, top: float) -> float:
+    page.box(MARGIN, top, CONTENT_W, 14, fill=SHADE)
+    x = MARGIN
+    for name, width in LOG_COLUMNS:
+        page.text(x + CELL_PAD + 1, top + 10, name, 7.5, bold=True)
+        x += width
+    return top + 16
+
+
+def _heading(text: str, note: str = "") -> Block:
+    def draw(page: Page, top: float) -> None:
+        page.text(MARGIN, top + 13, text, 11, bold=True)
+        if note:
+            page.text(PAGE_W - MARGIN, top + 13, note, 7, colour=MUTED, align="right")
+
+    return Block(22.0, draw, keep_with_next=True, heading=text)
+
+
+def _event_block(event: Event, text: str, fonts: Fonts) -> Block:
+    indent = 124.0
+    advice = fonts.wrap(text or "No advice text was recorded.", CONTENT_W - indent, 7.5, max_lines=MAX_ADVICE_LINES)
+    what = fonts.wrap(event.what, CONTENT_W - indent, 8, True, max_lines=2)
+    height = 11 * len(what) + 9.5 * len(advice) + 8
+
+    def draw(page: Page, top: float) -> None:
+        page.box(MARGIN, top, 3, height - 4, fill=ALERT)
+        page.text(MARGIN + 8, top + 10, _stamp(event.at), 7.5, bold=True)
+        y = top + 10
+        for text in what:
+            page.text(MARGIN + indent, y, text, 8, bold=True, colour=ALERT)
+            y += 11
+        for text in advice:
+            page.text(MARGIN + indent, y, text, 7.5)
+            y += 9.5
+
+    return Block(height, draw)
+
+
+def _paginate(blocks: Sequence[Block], top: float) -> list[list[tuple[Block, float, bool]]]:
+    """Blocks onto pages: none split, a heading never last on a page, log column headers on every log page."""
+    pages: list[list[tuple[Block, float, bool]]] = [[]]
+    y = top
+    header_h = 16.0
+    in_log = False
+    i = 0
+    while i < len(blocks):
+        block = blocks[i]
+        need = block.height
+        if block.keep_with_next and i + 1 < len(blocks):
+            need += blocks[i + 1].height + (header_h if blocks[i + 1].log else 0)
+        starts_log = block.log and not in_log
+        if starts_log:
+            need += header_h
+        if y + need > BODY_BOTTOM and pages[-1]:
+            pages.append([])
+            y = top
+            if block.log:
+                starts_log = True
+        pages[-1].append((block, y, starts_log))
+        y += block.height + (header_h if starts_log else 0)
+        in_log = block.log
+        i += 1
+    return pages
+
+
+# ---- the document --------------------------------------------------------------------------------
+
+
+def _footer(page: Page, data: ExportData, number: int, total: int) -> None:
+    page.rule(FOOTER_Y - 11)
+    page.text(
+        MARGIN,
+        FOOTER_Y,
+        f"Patient-reported data, not diagnostic. Generated by sij {data.sij_version}.",
+        7,
+        colour=MUTED,
+    )
+    page.text(PAGE_W - MARGIN, FOOTER_Y, f"Page {number} of {total}", 7, colour=MUTED, align="right")
+
+
+def _pages(report: Report, fonts: Fonts) -> Iterator[Callable[[Page, int, int], None]]:
+    events = report.events()
+
+    def first(page: Page, number: int, total: int) -> None:
+        _page_one(page, report, events)
+        _footer(page, report.data, number, total)
+
+    yield first
+    blocks: list[Block] = []
+    if events:
+        blocks.append(_heading("Safety events and the advice shown", "every event in the period, in full"))
+        first_shown: dict[str, Event] = {}
+        for event in events:
+            earlier = first_shown.setdefault(event.advice.strip(), event)
+            if earlier is event or not event.advice.strip():
+                blocks.append(_event_block(event, event.advice, fonts))
+            else:
+                same = f"The same advice as for {_stamp(earlier.at)}, shown in full above."
+                blocks.append(_event_block(event, same, fonts))
+    blocks.append(_heading("Chronological log", "times are local, with their UTC offset; L = left, R = right"))
+    blocks += [_row_block(row) for row in _log_rows(report, fonts)]
+    top = 82.0
+    for placed in _paginate(blocks, top):
+
+        def draw(page: Page, number: int, total: int, placed: list[tuple[Block, float, bool]] = placed) -> None:
+            _header(page, report, first=False)
+            for block, y, starts_log in placed:
+                if starts_log:
+                    y = _log_header(page, y)
+                block.draw(page, y)
+            _footer(page, report.data, number, total)
+
+        yield draw
+
+
+def render(data: ExportData, options: ExportOptions) -> bytes:
+    """The report as PDF bytes. Raises NothingToDo when the period holds no records (no empty report is written)."""
+    del options
+    report = Report(data)
+    if report.empty:
+        p = report.progress
+        raise NothingToDo(
+            f"Nothing recorded between {p.start} and {p.end}, so there is no report to make; record sessions "
+            "with `sij run` or `sij log`, or choose another --since/--until."
+        )
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    fonts = Fonts()
+    painters = list(_pages(report, fonts))
+    buffer = io.BytesIO()
+    metadata = {
+        "Title": f"{TITLE}, {report.period}",
+        "Author": data.name or "",
+        "Subject": "Patient-reported pain and stretching log, not diagnostic",
+        "Creator": f"sij {data.sij_version}",
+        "CreationDate": data.exported_at,
+    }
+    # Type 42 embeds the TrueType font itself, so the text stays text that readers and pypdf can extract.
+    with (
+        matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}),
+        PdfPages(buffer, metadata={k: v for k, v in metadata.items() if v}) as pdf,
+    ):
+        for number, paint in enumerate(painters, start=1):
+            figure = Figure(figsize=(PAGE_W / 72, PAGE_H / 72))
+            paint(Page(figure, fonts), number, len(painters))
+            pdf.savefig(figure)
+    return buffer.getvalue()
+
+
+EXPORTER = Exporter(
+    name="pdf",
+    title="PDF report",
+    render=render,
+    binary=True,
+    options=frozenset({"name"}),
+    needs_progress=True,
+)
