@@ -9,6 +9,7 @@ the path of the first bad value, before anyone writes anything.
 from __future__ import annotations
 
 import json
+import re
 import uuid as uuidlib
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
@@ -36,6 +37,7 @@ CONTEXTS = ("before", "after", "during", "check-in")
 KINDS = ("full", "quick")
 LEVELS = ("none", "same-day", "emergency")
 MAX_OFFSET = 18 * 60  # what ISO 8601 and Python allow
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 class BackupError(ValueError):
@@ -200,6 +202,10 @@ class _Record:
         label = path or "the document"
         if not isinstance(value, dict):
             raise BackupError(f"{label} should be an object, not {_kind(value)}")
+        if len(value) == len(required) and all(k in value for k in required):  # the usual case, quickly
+            self.value = value
+            self.path = path
+            return
         missing = [k for k in required if k not in value]
         if missing:
             raise BackupError(f"{label} lacks the field '{missing[0]}'")
@@ -250,6 +256,8 @@ class _Record:
         value = self.value[key]
         if value is None and nullable:
             return None
+        if isinstance(value, str) and CANONICAL_UUID.fullmatch(value):
+            return value  # the usual case, without building a UUID object
         if not isinstance(value, str):
             raise BackupError(f"{self.where(key)} should be a uuid, not {_kind(value)}")
         try:

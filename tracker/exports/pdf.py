@@ -1,17 +1,20 @@
 """The clinician's PDF report: page 1 is a summary read in a minute, the following pages the full chronological log.
 
-Plain data in (ExportData with its `progress`), bytes out. Matplotlib's PDF backend draws A4 portrait pages
-(`PdfPages` with `Figure()` pages, no pyplot) with TrueType (type 42) fonts so the text can be extracted.
-Numbers come from tracker.stats, thresholds and texts from tracker.safety, the chart from tracker.charts.
-Matplotlib is imported inside the functions, so the registry can list this format without loading it.
+Plain data in (ExportData with its `progress`), bytes out, written with fpdf2: it wraps text, repeats the log's
+column headers and keeps its rows whole across pages, embeds the fonts (DejaVu Sans from Matplotlib, and for
+other scripts whatever installed font `fc-list` finds) and the chart from tracker.charts as vector graphics (SVG).
+A character no installed font can draw is shown as the marker "�" rather than dropped. Numbers come from
+tracker.stats, thresholds and texts from tracker.safety. fpdf2 and Matplotlib are imported inside `render`.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker import safety
@@ -20,7 +23,7 @@ from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, 
 from tracker.text import plural, signed_points
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from fpdf import FPDF
 
     from tracker.stats import Progress
 
@@ -31,6 +34,7 @@ MARGIN = 40.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 FOOTER_Y = PAGE_H - 24.0  # baseline of the footer
 BODY_BOTTOM = PAGE_H - 44.0  # nothing but the footer below this
+LATER_TOP = 82.0  # where the body starts on pages after the first
 
 TITLE = "SI joint stretching record"
 INK = "#1A1A1A"
@@ -45,149 +49,19 @@ VERDICT_COLOURS = {  # (text, background) by tracker.safety.Verdict name
     "worsening": (ALERT, ALERT_BG),
 }
 NEUTRAL_VERDICT = ("#1A1A1A", "#EDEDED")
+MISSING = "\ufffd"  # shown for a character that no installed font can draw
 
 MAX_EVENTS_PAGE1 = 5
 EVENT_ROW = 20.0  # two lines: what was reported, and the advice shown
 MAX_NOTES_PAGE1 = 4
 MAX_STRETCH_ROWS = 8
-MAX_NOTE_LINES = 4  # a note in the log wraps to at most this many lines, then ends with "…"
-MAX_ADVICE_LINES = 14
+LONG_NOTE = 240  # characters: a longer note gets a full-width row under its entry in the log
 
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
 SIDE_TEXT = {"left": "left", "right": "right", "both": "both"}
 SIDE_SHORT = {"left": "L", "right": "R", "both": "both"}
 LEVEL_TEXT = {"emergency": "EMERGENCY signs", "same-day": "see a doctor today"}
 CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
-
-
-# ---- measuring and fitting text ------------------------------------------------------------------
-
-
-class Fonts:
-    """Text widths in points, measured with the same font files the PDF embeds."""
-
-    def __init__(self) -> None:
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.textpath import TextToPath
-
-        self._measure = TextToPath()
-        self._props: dict[tuple[float, bool], Any] = {}
-        self._cache: dict[tuple[str, float, bool], float] = {}
-        self._font_properties = FontProperties
-
-    def prop(self, size: float, bold: bool = False) -> Any:
-        key = (size, bold)
-        if key not in self._props:
-            self._props[key] = self._font_properties(
-                family="DejaVu Sans", size=size, weight="bold" if bold else "normal"
-            )
-        return self._props[key]
-
-    def width(self, text: str, size: float, bold: bool = False) -> float:
-        key = (text, size, bold)
-        if key not in self._cache:
-            w, _, _ = self._measure.get_text_width_height_descent(text, self.prop(size, bold), ismath=False)
-            self._cache[key] = float(w)
-        return self._cache[key]
-
-    def fit(self, text: str, width: float, size: float, bold: bool = False) -> str:
-        """`text` on one line, cut with "…" if it is wider than `width`."""
-        text = " ".join(text.split())
-        if self.width(text, size, bold) <= width:
-            return text
-        low, high = 0, len(text)
-        while low < high:  # the longest prefix that fits with the ellipsis
-            mid = (low + high + 1) // 2
-            if self.width(text[:mid].rstrip() + "…", size, bold) <= width:
-                low = mid
-            else:
-                high = mid - 1
-        return text[:low].rstrip() + "…"
-
-    def wrap(self, text: str, width: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
-        """Greedy word wrap to `width`; paragraphs kept; at most `max_lines` (0: no limit), the last ending "…"."""
-        lines: list[str] = []
-        for paragraph in text.splitlines() or [""]:
-            words = paragraph.split()
-            current = ""
-            for word in words:
-                candidate = f"{current} {word}" if current else word
-                if self.width(candidate, size, bold) <= width:
-                    current = candidate
-                    continue
-                if current:
-                    lines.append(current)
-                while self.width(word, size, bold) > width:  # a word longer than the line: cut it
-                    cut = len(word) - 1
-                    while cut > 1 and self.width(word[:cut], size, bold) > width:
-                        cut -= 1
-                    lines.append(word[:cut])
-                    word = word[cut:]
-                current = word
-            if current or not words:
-                lines.append(current)
-        while lines and not lines[-1]:
-            lines.pop()
-        if max_lines and len(lines) > max_lines:
-            lines = lines[:max_lines]
-            lines[-1] = self.fit(lines[-1] + " …", width, size, bold)
-            if not lines[-1].endswith("…"):
-                lines[-1] = self.fit(lines[-1] + "……", width, size, bold)
-        return lines
-
-
-# ---- drawing on a page in points from the top left -----------------------------------------------
-
-
-class Page:
-    def __init__(self, figure: Figure, fonts: Fonts) -> None:
-        self.figure = figure
-        self.fonts = fonts
-
-    def text(
-        self,
-        x: float,
-        baseline: float,
-        text: str,
-        size: float = 8.0,
-        *,
-        bold: bool = False,
-        colour: str = INK,
-        align: str = "left",
-        italic: bool = False,
-    ) -> None:
-        self.figure.text(
-            x / PAGE_W,
-            1 - baseline / PAGE_H,
-            text,
-            fontproperties=self.fonts.prop(size, bold),
-            color=colour,
-            ha=align,
-            va="baseline",
-            style="italic" if italic else "normal",
-            parse_math=False,  # a "$" in a note is a dollar sign, not mathematics
-        )
-
-    def rule(self, y: float, x0: float = MARGIN, x1: float = PAGE_W - MARGIN, colour: str = RULE, width=0.6) -> None:
-        from matplotlib.lines import Line2D
-
-        self.figure.add_artist(Line2D([x0 / PAGE_W, x1 / PAGE_W], [1 - y / PAGE_H] * 2, color=colour, linewidth=width))
-
-    def box(self, x: float, top: float, w: float, h: float, *, fill: str, edge: str | None = None) -> None:
-        from matplotlib.patches import Rectangle
-
-        self.figure.add_artist(
-            Rectangle(
-                (x / PAGE_W, 1 - (top + h) / PAGE_H),
-                w / PAGE_W,
-                h / PAGE_H,
-                transform=self.figure.transFigure,
-                facecolor=fill,
-                edgecolor=edge or fill,
-                linewidth=0.8 if edge else 0,
-                zorder=-1,
-            )
-        )
 
 
 # ---- what the report says, as plain values -------------------------------------------------------
@@ -424,10 +298,122 @@ def _bands() -> str:
     return ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
 
 
+# ---- fonts, and text on the page in points from the top left -------------------------------------------------------
+
+
+class Glyphs:
+    """DejaVu Sans for the report, and for any character it lacks an installed font that has it (found with
+    `fc-list`, only when such a character appears); a character no font has becomes the marker MISSING."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        import matplotlib
+
+        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"), ("I", "DejaVuSans-Oblique")):
+            pdf.add_font("dejavu", style, folder / f"{name}.ttf")
+        self.pdf = pdf
+        self.known = _cmap(pdf, "dejavu") | _cmap(pdf, "dejavuB") | {10}
+        self.installed: list[tuple[str, list[tuple[int, int]]]] | None = None
+        self.fallbacks: list[str] = []
+
+    def clean(self, text: str) -> str:
+        if all(ord(c) in self.known for c in text):
+            return text
+        return "".join(c if ord(c) in self.known or self._find(ord(c)) else MISSING for c in text.replace("\t", " "))
+
+    def _find(self, code: int) -> bool:
+        if self.installed is None:
+            self.installed = _installed_fonts()
+        for file, ranges in self.installed:
+            if any(low <= code <= high for low, high in ranges):
+                name = f"fallback{len(self.fallbacks)}"
+                self.pdf.add_font(name, "", file)
+                self.known |= _cmap(self.pdf, name)
+                self.fallbacks.append(name)
+                self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+                self.installed = [(f, r) for f, r in self.installed if f != file]
+                return code in self.known
+        return False
+
+
+def _cmap(pdf: FPDF, key: str) -> set[int]:
+    return set(getattr(pdf.fonts[key], "cmap", {}))
+
+
+def _installed_fonts() -> list[tuple[str, list[tuple[int, int]]]]:
+    """(file, code point ranges) of the TrueType and OpenType fonts fontconfig knows; none without fontconfig."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", "--format", "%{file}\t%{charset}\n"], capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    fonts = []
+    for line in sorted(listing.splitlines()):
+        file, _, charset = line.partition("\t")
+        if file.lower().endswith((".ttf", ".otf")) and "color" not in file.lower():
+            spans = [part.split("-") for part in charset.split()]
+            fonts.append((file, [(int(s[0], 16), int(s[-1], 16)) for s in spans]))
+    return fonts
+
+
+class Canvas:
+    """The fpdf2 document with the few drawing words the report uses, at baselines in points from the top left."""
+
+    def __init__(self, pdf: FPDF, glyphs: Glyphs) -> None:
+        self.pdf = pdf
+        self.clean = glyphs.clean
+
+    def font(self, size: float, bold: bool = False, italic: bool = False) -> None:
+        self.pdf.set_font("dejavu", "B" if bold else "I" if italic else "", size)
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        self.font(size, bold)
+        return float(self.pdf.get_string_width(self.clean(text)))
+
+    def text(self, x: float, baseline: float, text: str, size: float = 8.0, *, bold: bool = False,
+             colour: str = INK, align: str = "left", italic: bool = False) -> None:  # fmt: skip
+        text = self.clean(text)
+        self.font(size, bold, italic)
+        self.pdf.set_text_color(colour)
+        self.pdf.text(x - (self.pdf.get_string_width(text) if align == "right" else 0), baseline, text)
+
+    def fit(self, text: str, width: float, size: float, bold: bool = False) -> str:
+        """`text` on one line, cut with "…" if it is wider than `width`."""
+        text = " ".join(text.split())
+        if self.width(text, size, bold) <= width:
+            return text
+        low, high = 0, len(text)
+        while low < high:  # the longest prefix that fits with the ellipsis
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if self.width(text[:mid].rstrip() + "…", size, bold) <= width else (low, mid - 1)
+        return text[:low].rstrip() + "…"
+
+    def wrap(self, text: str, width: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
+        """Lines of `text` wrapped to `width` by fpdf2; at most `max_lines` (0: no limit), the last ending "…"."""
+        self.font(size, bold)
+        lines = self.pdf.multi_cell(width, text=self.clean(text), dry_run=True, output="LINES", padding=0)
+        assert isinstance(lines, list)
+        if max_lines and len(lines) > max_lines:
+            lines = [*lines[: max_lines - 1], self.fit(lines[max_lines - 1] + " …", width, size, bold)]
+        return lines
+
+    def rule(self, y: float, x0: float = MARGIN, x1: float = PAGE_W - MARGIN, colour: str = RULE, width=0.6) -> None:
+        self.pdf.set_draw_color(colour)
+        self.pdf.set_line_width(width)
+        self.pdf.line(x0, y, x1, y)
+
+    def box(self, x: float, top: float, w: float, h: float, *, fill: str, edge: str | None = None) -> None:
+        self.pdf.set_fill_color(fill)
+        self.pdf.set_draw_color(edge or fill)
+        self.pdf.set_line_width(0.8 if edge else 0)
+        self.pdf.rect(x, top, w, h, style="DF" if edge else "F")
+
+
 # ---- page 1 --------------------------------------------------------------------------------------
 
 
-def _header(page: Page, report: Report, *, first: bool) -> float:
+def _header(page: Canvas, report: Report, *, first: bool) -> float:
     """The title block; returns the y below it. Later pages get a compact version."""
     data = report.data
     generated = f"Generated {_long(data.exported_at.date())} {data.exported_at:%H:%M} UTC{_offset(data.exported_at)}"
@@ -437,37 +423,37 @@ def _header(page: Page, report: Report, *, first: bool) -> float:
     if not first:
         page.text(MARGIN, 52, TITLE, 10, bold=True)
         right = f"{report.period} · {generated}"
-        room = CONTENT_W - page.fonts.width(TITLE, 10, True) - 16
-        page.text(PAGE_W - MARGIN, 52, page.fonts.fit(right, room, 7.5), 7.5, colour=MUTED, align="right")
+        room = CONTENT_W - page.width(TITLE, 10, True) - 16
+        page.text(PAGE_W - MARGIN, 52, page.fit(right, room, 7.5), 7.5, colour=MUTED, align="right")
         if data.name:
-            page.text(MARGIN, 63, page.fonts.fit(f"Name: {data.name}", CONTENT_W, 7.5), 7.5, colour=MUTED)
+            page.text(MARGIN, 63, page.fit(f"Name: {data.name}", CONTENT_W, 7.5), 7.5, colour=MUTED)
         page.rule(68)
         return 82.0
     page.text(MARGIN, 60, TITLE, 18, bold=True)
     if data.name:
-        room = CONTENT_W - page.fonts.width(TITLE, 18, True) - 20
-        page.text(PAGE_W - MARGIN, 60, page.fonts.fit(data.name, room, 12, True), 12, bold=True, align="right")
+        room = CONTENT_W - page.width(TITLE, 18, True) - 20
+        page.text(PAGE_W - MARGIN, 60, page.fit(data.name, room, 12, True), 12, bold=True, align="right")
     y = 78.0
     line = f"Period {report.period}  ·  {generated}  ·  sij {data.sij_version}"
-    page.text(MARGIN, y, page.fonts.fit(line, CONTENT_W, 8.5), 8.5)
+    page.text(MARGIN, y, page.fit(line, CONTENT_W, 8.5), 8.5)
     y += 12
     scale = (
         f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
         f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {_bands()}."
     )
-    for text in page.fonts.wrap(scale, CONTENT_W, 7.5, max_lines=2):
+    for text in page.wrap(scale, CONTENT_W, 7.5, max_lines=2):
         page.text(MARGIN, y, text, 7.5, colour=MUTED)
         y += 10
     lead, rest = report.completeness()
     page.text(MARGIN, y, lead, 8.5, bold=True)
-    x = MARGIN + page.fonts.width(lead, 8.5, True) + page.fonts.width(" ", 8.5)
-    page.text(x, y, page.fonts.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
+    x = MARGIN + page.width(lead, 8.5, True) + page.width(" ", 8.5)
+    page.text(x, y, page.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
     y += 7
     page.rule(y)
     return y + 8
 
 
-def _verdict_box(page: Page, report: Report, top: float) -> float:
+def _verdict_box(page: Canvas, report: Report, top: float) -> float:
     c = report.progress.change
     colour, background = VERDICT_COLOURS.get(c.code, NEUTRAL_VERDICT)
     lines: list[tuple[str, float, bool, str]] = []  # text, size, bold, colour
@@ -497,21 +483,19 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     else:
         detail = safety.INFORMATION_ONLY
     inner = CONTENT_W - 20
-    detail_lines = page.fonts.wrap(detail, inner, 7, max_lines=2)
+    detail_lines = page.wrap(detail, inner, 7, max_lines=2)
     # Advice is never cut on page 1: each warning wraps over as many lines as it needs.
     warnings = [
-        line
-        for w in report.progress.warnings
-        for line in page.fonts.wrap("Review suggested: " + w.text, inner, 8, True)
+        line for w in report.progress.warnings for line in page.wrap("Review suggested: " + w.text, inner, 8, True)
     ]
-    text_lines = page.fonts.wrap(c.text, inner, 8.5, max_lines=2)
+    text_lines = page.wrap(c.text, inner, 8.5, max_lines=2)
     height = 10 + 10 + 19 + 11 * len(text_lines) + 1 + 9.5 * len(detail_lines) + 11 * len(warnings) + 4
     page.box(MARGIN, top, CONTENT_W, height, fill=background)
     page.box(MARGIN, top, 4, height, fill=colour)
     y = top + 14
     page.text(MARGIN + 12, y, lines[0][0], 7, bold=True, colour=MUTED)
     y += 19
-    page.text(MARGIN + 12, y, page.fonts.fit(head, inner, 15, True), 15, bold=True, colour=colour)
+    page.text(MARGIN + 12, y, page.fit(head, inner, 15, True), 15, bold=True, colour=colour)
     y += 13
     for n, text in enumerate(text_lines):
         page.text(MARGIN + 12, y + 11 * n, text, 8.5)
@@ -525,11 +509,11 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     return top + height + 10
 
 
-def _key_numbers(page: Page, report: Report, top: float) -> float:
+def _key_numbers(page: Canvas, report: Report, top: float) -> float:
     p, a = report.progress.pain, report.progress.adherence
     best, worst = report.best_and_worst()
     half = CONTENT_W / 2
-    label_w = page.fonts.width("Pain before → after", 7.5, True) - 2  # the widest label
+    label_w = page.width("Pain before → after", 7.5, True) - 2  # the widest label
     change = ""
     if p.mean_change is not None:
         change = f"; within a session {p.mean_change:+.1f} on average ({plural(p.sessions_with_both, 'session')})"
@@ -572,7 +556,7 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
         y = top + 22
         for label, value in rows:
             page.text(x, y, label, 7.5, bold=True)
-            wrapped = page.fonts.wrap(value, width - label_w - 12, 7.5, max_lines=2)
+            wrapped = page.wrap(value, width - label_w - 12, 7.5, max_lines=2)
             for i, text in enumerate(wrapped):
                 page.text(x + label_w + 12, y + 9 * i, text, 7.5)
             y += 9 * len(wrapped) + 3
@@ -583,7 +567,7 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
     return max(y_left, y_right) + 4
 
 
-def _events_box(page: Page, report: Report, top: float, events: Sequence[Event]) -> float:
+def _events_box(page: Canvas, report: Report, top: float, events: Sequence[Event]) -> float:
     shown = most_serious(events, MAX_EVENTS_PAGE1)
     more = len(events) - len(shown)
     height = 22 + (EVENT_ROW * len(shown) if shown else 11) + (11 if more else 0) + 4
@@ -592,8 +576,8 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     page.text(MARGIN + 8, top + 13, title, 9, bold=True, colour=ALERT if events else INK)
     # The box counts records; "Severe, sharp" above counts scores. Saying so keeps the two from seeming to disagree.
     legend = "a session, check-in or screen counts once" + (" · most serious first" if more else "")
-    room = CONTENT_W - 16 - page.fonts.width(title, 9, True) - 12
-    page.text(PAGE_W - MARGIN - 8, top + 13, page.fonts.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
+    room = CONTENT_W - 16 - page.width(title, 9, True) - 12
+    page.text(PAGE_W - MARGIN - 8, top + 13, page.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
     y = top + 25
     if not events:
         page.text(MARGIN + 8, y, "No severe or sharp pain and no red-flag screen needing action in this period.", 8)
@@ -602,8 +586,8 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     room = PAGE_W - MARGIN - 8 - what_x
     for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
         page.text(MARGIN + 8, y, f"{event.at:%Y-%m-%d %H:%M}", 7.5, bold=True)
-        page.text(what_x, y, page.fonts.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
-        page.text(what_x, y + 9, _advice_head(page.fonts, event.advice, room, 7), 7)
+        page.text(what_x, y, page.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
+        page.text(what_x, y + 9, _advice_head(page, event.advice, room, 7), 7)
         y += EVENT_ROW
     if more:
         page.text(
@@ -617,7 +601,7 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     return top + height + 10
 
 
-def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
+def _advice_head(page: Canvas, advice: str, width: float, size: float) -> str:
     """`Advice shown: <its first whole sentences> (in full on page 2)`: advice is never cut mid-sentence."""
     text = _one_line(advice)
     if not text:
@@ -627,7 +611,7 @@ def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
     shown = ""
     for sentence in sentences:
         candidate = f"{shown} {sentence}".strip()
-        if fonts.width(f"Advice shown: {candidate}{tail}", size) > width:
+        if page.width(f"Advice shown: {candidate}{tail}", size) > width:
             break
         shown = candidate
     if shown == text:
@@ -637,7 +621,7 @@ def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
     return f"Advice shown: {shown}{tail}"
 
 
-def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[Any, ...]]) -> float:
+def _stretch_table(page: Canvas, report: Report, top: float, rows: Sequence[tuple[Any, ...]]) -> float:
     page.text(MARGIN, top + 9, "STRETCHES, PER SIDE", 7, bold=True, colour=MUTED)
     columns = [("Stretch", 0.0, "left"), ("Side", 150.0, "left"), ("Times done", 260.0, "right")]
     columns += [("Mean hold", 330.0, "right"), ("Stopped early", 420.0, "right"), ("Sharp", CONTENT_W, "right")]
@@ -651,7 +635,7 @@ def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[
         page.text(MARGIN, y, "No stretches recorded in this period.", 7.5)
         y += 10
     for name, side, done, mean, stopped, sharp in shown:
-        values = [page.fonts.fit(name, 145, 7.5), side, str(done), "–" if mean is None else f"{mean:.0f} s"]
+        values = [page.fit(name, 145, 7.5), side, str(done), "–" if mean is None else f"{mean:.0f} s"]
         values += [str(stopped), str(sharp)]
         for (_, x, align), value in zip(columns, values, strict=True):
             colour = ALERT if (value == str(sharp) and x == CONTENT_W and sharp) else INK
@@ -663,7 +647,7 @@ def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[
     return y + 4
 
 
-def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetime, str, str]]) -> float:
+def _notes(page: Canvas, report: Report, top: float, notes: Sequence[tuple[datetime, str, str]]) -> float:
     page.text(MARGIN, top + 9, "MOST RECENT NOTES", 7, bold=True, colour=MUTED)
     y = top + 21
     if not notes:
@@ -672,7 +656,7 @@ def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetim
     for local, where, text in notes[:MAX_NOTES_PAGE1]:
         page.text(MARGIN, y, f"{local:%Y-%m-%d}", 7.5, bold=True)
         page.text(MARGIN + 52, y, where, 7.5, colour=MUTED)
-        page.text(MARGIN + 100, y, page.fonts.fit(text, CONTENT_W - 100, 7.5), 7.5)
+        page.text(MARGIN + 100, y, page.fit(text, CONTENT_W - 100, 7.5), 7.5)
         y += 10
     if len(notes) > MAX_NOTES_PAGE1:
         page.text(MARGIN, y, f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", 7.5, italic=True)
@@ -680,74 +664,7 @@ def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetim
     return y
 
 
-def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
-    """Daily pain with its 7-day mean (tracker.charts.draw_pain), plus session days and red-flag screens."""
-    from tracker import charts
-
-    progress = report.progress
-    page.text(MARGIN, top + 9, "DAILY PAIN, 0-10, WITH 7-DAY AVERAGE", 7, bold=True, colour=MUTED)
-    try:
-        charts.check_enough(progress, [], charts.Kind.pain)
-    except NothingToDo as reason:
-        for n, text in enumerate(page.fonts.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
-            page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
-        return
-    legend_h = 40.0  # three rows of legend entries under the date labels
-    left, right = MARGIN + 34, PAGE_W - MARGIN - 6
-    axes_top, axes_bottom = top + 16, bottom - legend_h - 18
-    axes = page.figure.add_axes(
-        (left / PAGE_W, 1 - axes_bottom / PAGE_H, (right - left) / PAGE_W, (axes_bottom - axes_top) / PAGE_H)
-    )
-    charts.draw_pain(axes, progress)
-    axes.set_title("", loc="left")  # the verdict is in its box above
-    axes.xaxis.get_offset_text().set_visible(False)  # the year is in the period line
-    session_row = -1.2
-    session_days = [d.day for d in progress.days if d.sessions_completed or d.sessions_stopped]
-    if session_days:
-        axes.scatter(
-            charts._x(session_days),
-            [session_row] * len(session_days),
-            marker="|",
-            s=30,
-            color=charts.GREEN,
-            linewidths=1.2,
-            label="Day with a session",
-        )
-    flagged = sorted({report.data.day_of(s.taken_at, s.offset_minutes) for s in report.screenings if s.level != "none"})
-    if flagged:
-        axes.scatter(
-            charts._x(flagged),
-            [charts.EVENT_STRIP] * len(flagged),
-            marker="D",
-            s=28,
-            color=charts.ORANGE,
-            edgecolors=charts.BLACK,
-            linewidths=0.6,
-            label="Red-flag screen needing action",
-            zorder=5,
-        )
-    axes.set_ylim(session_row - 0.7, charts.EVENT_STRIP + 0.7)
-    axes.set_yticks(
-        [session_row, *range(0, 11, 2), charts.EVENT_STRIP],
-        ["sessions", *map(str, range(0, 11, 2)), "events"],
-    )
-    axes.tick_params(labelsize=6.5, length=2)
-    axes.set_ylabel("")
-    for spine in ("top", "right"):
-        axes.spines[spine].set_visible(False)
-    axes.legend(
-        loc="upper left",
-        bbox_to_anchor=(-0.06, -16 / (axes_bottom - axes_top)),
-        ncol=3,
-        fontsize=6.3,
-        frameon=False,
-        handlelength=1.6,
-        columnspacing=1.2,
-        borderaxespad=0,
-    )
-
-
-def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
+def _page_one(page: Canvas, report: Report, events: Sequence[Event]) -> None:
     y = _header(page, report, first=True)
     y = _verdict_box(page, report, y)
     y = _key_numbers(page, report, y)
@@ -764,238 +681,177 @@ def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
     _notes(page, report, y + 6, notes)
 
 
-# ---- the log pages -------------------------------------------------------------------------------
+def _chart(page: Canvas, report: Report, top: float, bottom: float) -> None:
+    """Daily pain with its 7-day mean (tracker.charts), plus session days and red-flag screens, as vector graphics."""
+    from tracker import charts
+
+    progress = report.progress
+    page.text(MARGIN, top + 9, "DAILY PAIN, 0-10, WITH 7-DAY AVERAGE", 7, bold=True, colour=MUTED)
+    try:
+        charts.check_enough(progress, [], charts.Kind.pain)
+    except NothingToDo as reason:
+        for n, text in enumerate(page.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
+            page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
+        return
+    screens = sorted({report.data.day_of(s.taken_at, s.offset_minutes) for s in report.screenings if s.level != "none"})
+    height = bottom - top - 14
+    figure = charts.report_pain_figure(progress, screens, CONTENT_W, height)
+    page.pdf.image(io.BytesIO(charts.render_svg(figure)), x=MARGIN, y=top + 14, w=CONTENT_W, h=height)
+
+
+# ---- the pages after the first: every safety event in full, then the log -------------------------------------------
 
 LOG_SIZE = 7.0
 LOG_LEADING = 8.6
-LOG_COLUMNS: tuple[tuple[str, float], ...] = (  # header, width in points
-    ("Date, time", 62.0),
+LOG_COLUMNS: tuple[tuple[str, float], ...] = (  # header, width in points; the first is the red mark of an alert
+    ("", 4.0),
+    ("Date, time", 60.0),
     ("What", 64.0),
     ("Stretch", 124.0),
     ("Side", 26.0),
     ("Hold (s)", 48.0),
     ("Pain (0-10)", 54.0),
-    ("Note", CONTENT_W - 378.0),
+    ("Note", CONTENT_W - 380.0),
 )
-CELL_PAD = 4.0
-
-
-@dataclass
-class Block:
-    """Something drawn whole on one page: a log row, an event, or a heading that stays with what follows."""
-
-    height: float
-    draw: Callable[[Page, float], None]
-    keep_with_next: bool = False
-    log: bool = False  # a log row: the page needs the column headers above it
-    heading: str = ""
 
 
 @dataclass
 class Row:
-    cells: list[list[str]] = field(default_factory=lambda: [[] for _ in LOG_COLUMNS])
+    """One entry of the log: its cells (lines joined by newlines), and whether it reports a safety event."""
+
+    when: datetime
+    what: str
+    cells: dict[int, list[str]]
     alert: bool = False
-
-    def add(self, column: int, *lines: str) -> None:
-        self.cells[column].extend(lines)
+    note: str = ""
 
 
-def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
-    data = report.data
-    entries: list[tuple[datetime, int, Row]] = []
-    widths = [w - CELL_PAD - 3 for _, w in LOG_COLUMNS]
+def _log_rows(report: Report) -> list[Row]:
+    rows: list[tuple[datetime, int, Row]] = []
 
-    def wrap(column: int, text: str, max_lines: int = 3) -> list[str]:
-        return fonts.wrap(text, widths[column], LOG_SIZE, max_lines=max_lines)
-
-    def when(row: Row, moment: datetime) -> None:
-        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}")
+    def when(moment: datetime) -> datetime:
+        return moment
 
     for s in report.sessions:
-        row = Row()
-        when(row, s.local_start)
-        row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
-        row.add(1, *wrap(1, f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done", 2))
+        cells: dict[int, list[str]] = {2: ["Session", STATE_TEXT.get(s.state, s.state)]}
+        cells[2].append(f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done")
         if s.heat:
-            row.add(1, "heat before")
-        for name, holds in _holds_by_stretch(data, s):
-            lines = wrap(2, name, 2)
-            sides = " ".join(SIDE_SHORT.get(h.side, h.side) for h in holds)
+            cells[2].append("heat before")
+        row = Row(s.local_start, "Session", cells, note=s.note)
+        for name, holds in _holds_by_stretch(report.data, s):
             seconds = ", ".join(str(h.seconds) + ("" if h.completed else " stopped") for h in holds)
             if any(h.sharp for h in holds):
                 seconds += ", sharp"
                 row.alert = True
-            side_lines, hold_lines = wrap(3, sides, 2), wrap(4, seconds, 3)
-            height = max(len(lines), len(side_lines), len(hold_lines))
-            for column, cell in ((2, lines), (3, side_lines), (4, hold_lines)):
-                row.add(column, *cell, *([""] * (height - len(cell))))
+            cells.setdefault(3, []).append(name)
+            cells.setdefault(4, []).append(" ".join(SIDE_SHORT.get(h.side, h.side) for h in holds))
+            cells.setdefault(5, []).append(seconds)
         for p in sorted(report.by_session.get(s.uuid, []), key=lambda p: (p.recorded_at, CONTEXT_ORDER[p.context])):
-            mark = ", sharp" if p.sharp else ""
-            row.add(5, f"{p.context} {p.score}{mark}")
+            cells.setdefault(6, []).append(f"{p.context} {p.score}" + (", sharp" if p.sharp else ""))
             row.alert = row.alert or p.sharp or safety.is_severe(p.score)
-        note = [*wrap(6, s.note, MAX_NOTE_LINES)] if s.note else []
         if s.flagged:
-            note.append("See-a-doctor advice shown.")
             row.alert = True
-        row.add(6, *note)
-        entries.append((s.started_at, 0, row))
+        rows.append((s.started_at, 0, row))
     for p in report.check_ins:
-        row = Row()
-        when(row, p.local_time)
-        row.add(1, "Check-in")
-        row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
-        note = [*wrap(6, p.note, MAX_NOTE_LINES)] if p.note else []
-        if p.flagged:
-            note.append("See-a-doctor advice shown.")
-        row.add(6, *note)
-        row.alert = p.sharp or safety.is_severe(p.score)
-        entries.append((p.recorded_at, 1, row))
+        row = Row(p.local_time, "Check-in", {2: ["Check-in"], 6: [f"{p.score}" + (", sharp" if p.sharp else "")]})
+        row.note, row.alert = p.note, p.sharp or safety.is_severe(p.score)
+        rows.append((p.recorded_at, 1, row))
     for screen in report.screenings:
-        row = Row()
-        when(row, screen.local_time)
-        row.add(1, *wrap(1, "Red-flag screen" if screen.kind == "full" else "Quick red-flag check", 2))
-        if screen.level == "none":
-            row.add(6, "No warning signs reported.")
-        else:
-            row.add(6, *wrap(6, _screen_text(screen).split(": ", 1)[-1], 2), "Advice shown (see above).")
-            row.alert = True
-        entries.append((screen.taken_at, 2, row))
-    entries.sort(key=lambda e: (e[0], e[1]))
-    return [row for _, _, row in entries]
+        what = "Red-flag screen" if screen.kind == "full" else "Quick red-flag check"
+        row = Row(screen.local_time, what, {2: [what]}, alert=screen.level != "none")
+        found = _screen_text(screen).split(": ", 1)[-1] + ". Advice shown (see above)."
+        row.note = found if row.alert else "No warning signs reported."
+        rows.append((screen.taken_at, 2, row))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [row for _, _, row in rows]
 
 
-def _row_block(row: Row) -> Block:
-    lines = max(1, *(len(cell) for cell in row.cells))
-    height = lines * LOG_LEADING + 5
-
-    def draw(page: Page, top: float) -> None:
-        if row.alert:
-            page.box(MARGIN, top, 3, height - 1, fill=ALERT)
-        x = MARGIN
-        for column, (cell, (_, width)) in enumerate(zip(row.cells, LOG_COLUMNS, strict=True)):
-            for i, text in enumerate(cell):
-                bold = column == 0 and i == 0
-                colour = ALERT if row.alert and column in (5,) else INK
-                page.text(x + CELL_PAD + 1, top + 8 + i * LOG_LEADING, text, LOG_SIZE, bold=bold, colour=colour)
-            x += width
-        page.rule(top + height, colour="#DDDDDD", width=0.4)
-
-    return Block(height, draw, log=True)
+def _note_cell(row: Row, flagged: bool) -> str:
+    note = row.note if len(row.note) <= LONG_NOTE else "Note in full below."
+    return "\n".join(part for part in (note, "See-a-doctor advice shown." if flagged else "") if part)
 
 
-def _log_header(page: Page, top: float) -> float:
-    page.box(MARGIN, top, CONTENT_W, 14, fill=SHADE)
-    x = MARGIN
-    for name, width in LOG_COLUMNS:
-        page.text(x + CELL_PAD + 1, top + 10, name, 7.5, bold=True)
-        x += width
-    return top + 16
+def _log(page: Canvas, report: Report) -> None:
+    from fpdf.fonts import FontFace
+
+    pdf = page.pdf
+    flagged = {s.local_start: s.flagged for s in report.sessions} | {p.local_time: p.flagged for p in report.check_ins}
+    if pdf.will_page_break(22 + 3 * 16):  # the heading stays with the column headers and a first row
+        pdf.add_page()
+    _heading(page, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
+    page.font(LOG_SIZE)
+    pdf.set_text_color(INK)
+    pdf.set_fill_color("#FFFFFF")
+    pdf.set_draw_color("#DDDDDD")
+    pdf.set_line_width(0.4)
+    mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
+    with pdf.table(
+        col_widths=[w for _, w in LOG_COLUMNS], width=CONTENT_W, align="LEFT", text_align="LEFT", v_align="TOP",
+        borders_layout="HORIZONTAL_LINES", line_height=LOG_LEADING, padding=(1.5, 2, 1.5, 2), repeat_headings=1,
+        headings_style=FontFace(emphasis="BOLD", size_pt=7.5, fill_color=SHADE),
+    ) as table:  # fmt: skip
+        table.row([name for name, _ in LOG_COLUMNS])
+        for row in _log_rows(report):
+            cells = row.cells | {1: [f"{row.when:%Y-%m-%d}", f"{row.when:%H:%M} {_offset(row.when)}"]}
+            cells[7] = [_note_cell(row, flagged.get(row.when, False) and row.what != "Red-flag screen")]
+            line = table.row()
+            line.cell("", style=mark if row.alert else None)
+            for column in range(1, len(LOG_COLUMNS)):
+                line.cell(
+                    page.clean("\n".join(cells.get(column, []))), style=red if row.alert and column == 6 else None
+                )
+            if len(row.note) > LONG_NOTE:
+                line = table.row()
+                line.cell("", style=mark if row.alert else None)
+                line.cell(page.clean(row.note), colspan=len(LOG_COLUMNS) - 1)
 
 
-def _heading(text: str, note: str = "") -> Block:
-    def draw(page: Page, top: float) -> None:
-        page.text(MARGIN, top + 13, text, 11, bold=True)
-        if note:
-            page.text(PAGE_W - MARGIN, top + 13, note, 7, colour=MUTED, align="right")
+def _heading(page: Canvas, text: str, note: str = "") -> None:
+    top = page.pdf.get_y()
+    page.text(MARGIN, top + 13, text, 11, bold=True)
+    if note:
+        page.text(PAGE_W - MARGIN, top + 13, note, 7, colour=MUTED, align="right")
+    page.pdf.set_y(top + 22)
 
-    return Block(22.0, draw, keep_with_next=True, heading=text)
 
-
-def _event_block(event: Event, text: str, fonts: Fonts) -> Block:
+def _events(page: Canvas, events: Sequence[Event]) -> None:
+    """Every safety event in the period with the advice shown, in full; the same advice again is referred back."""
     indent = 124.0
-    advice = fonts.wrap(text or "No advice text was recorded.", CONTENT_W - indent, 7.5, max_lines=MAX_ADVICE_LINES)
-    what = fonts.wrap(event.what, CONTENT_W - indent, 8, True, max_lines=2)
-    height = 11 * len(what) + 9.5 * len(advice) + 8
-
-    def draw(page: Page, top: float) -> None:
+    first_shown: dict[str, Event] = {}
+    for n, event in enumerate(events):
+        earlier = first_shown.setdefault(event.advice.strip(), event)
+        text = event.advice or "No advice text was recorded."
+        if earlier is not event and event.advice.strip():
+            text = f"The same advice as for {_stamp(earlier.at)}, shown in full above."
+        what = page.wrap(event.what, CONTENT_W - indent, 8, True)
+        advice = page.wrap(text, CONTENT_W - indent, 7.5)
+        height = 11 * len(what) + 9.5 * len(advice) + 8
+        if page.pdf.will_page_break(height + (22 if n == 0 else 0)):
+            page.pdf.add_page()
+        if n == 0:
+            _heading(page, "Safety events and the advice shown", "every event in the period, in full")
+        top = page.pdf.get_y()
         page.box(MARGIN, top, 3, height - 4, fill=ALERT)
         page.text(MARGIN + 8, top + 10, _stamp(event.at), 7.5, bold=True)
         y = top + 10
-        for text in what:
-            page.text(MARGIN + indent, y, text, 8, bold=True, colour=ALERT)
+        for line in what:
+            page.text(MARGIN + indent, y, line, 8, bold=True, colour=ALERT)
             y += 11
-        for text in advice:
-            page.text(MARGIN + indent, y, text, 7.5)
+        for line in advice:
+            page.text(MARGIN + indent, y, line, 7.5)
             y += 9.5
-
-    return Block(height, draw)
-
-
-def _paginate(blocks: Sequence[Block], top: float) -> list[list[tuple[Block, float, bool]]]:
-    """Blocks onto pages: none split, a heading never last on a page, log column headers on every log page."""
-    pages: list[list[tuple[Block, float, bool]]] = [[]]
-    y = top
-    header_h = 16.0
-    in_log = False
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        need = block.height
-        if block.keep_with_next and i + 1 < len(blocks):
-            need += blocks[i + 1].height + (header_h if blocks[i + 1].log else 0)
-        starts_log = block.log and not in_log
-        if starts_log:
-            need += header_h
-        if y + need > BODY_BOTTOM and pages[-1]:
-            pages.append([])
-            y = top
-            if block.log:
-                starts_log = True
-        pages[-1].append((block, y, starts_log))
-        y += block.height + (header_h if starts_log else 0)
-        in_log = block.log
-        i += 1
-    return pages
+        page.pdf.set_y(top + height)
 
 
-# ---- the document --------------------------------------------------------------------------------
+# ---- the document --------------------------------------------------------------------------------------------------
 
 
-def _footer(page: Page, data: ExportData, number: int, total: int) -> None:
+def _footer(page: Canvas, data: ExportData) -> None:
     page.rule(FOOTER_Y - 11)
-    page.text(
-        MARGIN,
-        FOOTER_Y,
-        f"Patient-reported data, not diagnostic. Generated by sij {data.sij_version}.",
-        7,
-        colour=MUTED,
-    )
-    page.text(PAGE_W - MARGIN, FOOTER_Y, f"Page {number} of {total}", 7, colour=MUTED, align="right")
-
-
-def _pages(report: Report, fonts: Fonts) -> Iterator[Callable[[Page, int, int], None]]:
-    events = report.events()
-
-    def first(page: Page, number: int, total: int) -> None:
-        _page_one(page, report, events)
-        _footer(page, report.data, number, total)
-
-    yield first
-    blocks: list[Block] = []
-    if events:
-        blocks.append(_heading("Safety events and the advice shown", "every event in the period, in full"))
-        first_shown: dict[str, Event] = {}
-        for event in events:
-            earlier = first_shown.setdefault(event.advice.strip(), event)
-            if earlier is event or not event.advice.strip():
-                blocks.append(_event_block(event, event.advice, fonts))
-            else:
-                same = f"The same advice as for {_stamp(earlier.at)}, shown in full above."
-                blocks.append(_event_block(event, same, fonts))
-    blocks.append(_heading("Chronological log", "times are local, with their UTC offset; L = left, R = right"))
-    blocks += [_row_block(row) for row in _log_rows(report, fonts)]
-    top = 82.0
-    for placed in _paginate(blocks, top):
-
-        def draw(page: Page, number: int, total: int, placed: list[tuple[Block, float, bool]] = placed) -> None:
-            _header(page, report, first=False)
-            for block, y, starts_log in placed:
-                if starts_log:
-                    y = _log_header(page, y)
-                block.draw(page, y)
-            _footer(page, report.data, number, total)
-
-        yield draw
+    page.text(MARGIN, FOOTER_Y, f"Patient-reported data, not diagnostic. Generated by sij {data.sij_version}.", 7,
+              colour=MUTED)  # fmt: skip
+    page.pdf.set_xy(MARGIN, FOOTER_Y - 6.5)  # a cell, where fpdf2 puts the page count in for {nb}
+    page.pdf.cell(CONTENT_W, 9, f"Page {page.pdf.page_no()} of {{nb}}", align="R")
 
 
 def render(data: ExportData, options: ExportOptions) -> bytes:
@@ -1008,30 +864,33 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
             f"Nothing recorded between {p.start} and {p.end}, so there is no report to make; record sessions "
             "with `sij run` or `sij log`, or choose another --since/--until."
         )
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
+    from fpdf import FPDF
 
-    fonts = Fonts()
-    painters = list(_pages(report, fonts))
-    buffer = io.BytesIO()
-    metadata = {
-        "Title": f"{TITLE}, {report.period}",
-        "Author": data.name or "",
-        "Subject": "Patient-reported pain and stretching log, not diagnostic",
-        "Creator": f"sij {data.sij_version}",
-        "CreationDate": data.exported_at,
-    }
-    # Type 42 embeds the TrueType font itself, so the text stays text that readers and pypdf can extract.
-    with (
-        matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}),
-        PdfPages(buffer, metadata={k: v for k, v in metadata.items() if v}) as pdf,
-    ):
-        for number, paint in enumerate(painters, start=1):
-            figure = Figure(figsize=(PAGE_W / 72, PAGE_H / 72))
-            paint(Page(figure, fonts), number, len(painters))
-            pdf.savefig(figure)
-    return buffer.getvalue()
+    class Document(FPDF):
+        def header(self) -> None:
+            if self.page_no() > 1:
+                _header(page, report, first=False)
+                self.set_y(LATER_TOP)
+
+        def footer(self) -> None:
+            _footer(page, data)
+
+    pdf = Document(unit="pt", format="A4")
+    page = Canvas(pdf, Glyphs(pdf))
+    pdf.set_margins(MARGIN, LATER_TOP, MARGIN)
+    pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)
+    pdf.set_title(page.clean(f"{TITLE}, {report.period}"))
+    pdf.set_author(page.clean(data.name or ""))
+    pdf.set_subject("Patient-reported pain and stretching log, not diagnostic")
+    pdf.set_creator(f"sij {data.sij_version}")
+    pdf.set_creation_date(data.exported_at)
+    pdf.add_page()
+    events = report.events()
+    _page_one(page, report, events)
+    pdf.add_page()
+    _events(page, events)
+    _log(page, report)
+    return bytes(pdf.output())
 
 
 EXPORTER = Exporter(

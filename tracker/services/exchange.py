@@ -61,7 +61,7 @@ def _table(model: Any) -> Any:
 
 
 def _rows(session: Session, statement: Any) -> list[Any]:
-    return list(session.connection().execute(statement))
+    return list(session.connection().execute(statement).all())
 
 
 def _stretch_item(row: Any) -> StretchItem:
@@ -102,24 +102,25 @@ def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[Rout
 def _session_items(
     session: Session,
     rows: list[Any],
-    holds_of: Any,
+    holds_of: Any | None,
     stretch_uuids: dict[int, str],
     routine_uuids: dict[int, str],
 ) -> list[SessionItem]:
-    """Sessions with their holds; `holds_of` selects the practice ids whose holds to read (a subquery)."""
+    """Sessions with their holds; `holds_of` selects the practice ids whose holds to read (a subquery; None: all)."""
     holds: dict[int, list[HoldItem]] = defaultdict(list)
     if rows:
-        hold_rows = _rows(session, select(_table(Hold)).where(col(Hold.practice_id).in_(holds_of)))
-        for hold in hold_rows:
-            holds[hold.practice_id].append(
+        hold = _table(Hold).c
+        ordered = select(_table(Hold)).order_by(hold.practice_id, hold.position, hold.uuid)
+        for row in _rows(session, ordered if holds_of is None else ordered.where(hold.practice_id.in_(holds_of))):
+            holds[row.practice_id].append(
                 HoldItem(
-                    uuid=hold.uuid,
-                    position=hold.position,
-                    stretch=stretch_uuids[hold.stretch_id],
-                    side=hold.side,
-                    seconds=hold.seconds,
-                    completed=hold.completed,
-                    sharp=hold.sharp,
+                    row.uuid,
+                    row.position,
+                    stretch_uuids[row.stretch_id],
+                    row.side,
+                    row.seconds,
+                    row.completed,
+                    row.sharp,
                 )
             )
     counts = routine_hold_counts(session, {row.routine_id for row in rows})
@@ -139,7 +140,7 @@ def _session_items(
             guided=row.guided,
             deleted_at=row.deleted_at,
             created_at=row.created_at,
-            holds=tuple(sorted(holds[row.id], key=lambda h: (h.position, h.uuid))),
+            holds=tuple(holds[row.id]),
             id=row.id,
             planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
         )
@@ -270,7 +271,7 @@ def build_export(
         sij_version=__version__,
         stretches=tuple(stretches),
         routines=tuple(_routine_items(session, stretch_uuids)),
-        sessions=tuple(_session_items(session, practices, chosen, stretch_uuids, routine_uuids)),
+        sessions=tuple(_session_items(session, practices, chosen if in_period else None, stretch_uuids, routine_uuids)),
         pain_scores=tuple(pains),
         screenings=tuple(screenings),
         settings=settings,
@@ -442,7 +443,7 @@ def _merge_sessions(
     existing = [row for row in _rows(session, select(_table(Practice))) if row.uuid in uuids]
     taken_holds = set(session.connection().scalars(select(Hold.uuid)))
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    here = {i.uuid: i for i in _session_items(session, existing, select(Practice.id), stretch_uuids, routine_uuids)}
+    here = {i.uuid: i for i in _session_items(session, existing, None, stretch_uuids, routine_uuids)}
     ids = {row.uuid: row.id for row in existing}
     # File uuids of stretches that are known here under another uuid (matched by slug); usually none.
     renamed = {uuid for uuid, row in stretches.items() if row.uuid != uuid}
