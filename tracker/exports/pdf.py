@@ -376,7 +376,10 @@ class Canvas:
         text = self.clean(text)
         self.font(size, bold, italic)
         self.pdf.set_text_color(colour)
-        self.pdf.text(x - (self.pdf.get_string_width(text) if align == "right" else 0), baseline, text)
+        width = self.pdf.get_string_width(text)
+        # A cell rather than FPDF.text, which ignores the fallback fonts; its baseline is 0.3 x size below its top.
+        self.pdf.set_xy(x - (width if align == "right" else 0), baseline - 0.3 * size)
+        self.pdf.cell(width, 0, text)
 
     def fit(self, text: str, width: float, size: float, bold: bool = False) -> str:
         """`text` on one line, cut with "…" if it is wider than `width`."""
@@ -776,7 +779,7 @@ def _log(page: Canvas, report: Report) -> None:
 
     pdf = page.pdf
     flagged = {s.local_start: s.flagged for s in report.sessions} | {p.local_time: p.flagged for p in report.check_ins}
-    if pdf.will_page_break(22 + 3 * 16):  # the heading stays with the column headers and a first row
+    if pdf.get_y() + 22 + 3 * 16 > BODY_BOTTOM:  # the heading stays with the column headers and a first row
         pdf.add_page()
     _heading(page, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
     page.font(LOG_SIZE)
@@ -785,6 +788,7 @@ def _log(page: Canvas, report: Report) -> None:
     pdf.set_draw_color("#DDDDDD")
     pdf.set_line_width(0.4)
     mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
+    pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)
     with pdf.table(
         col_widths=[w for _, w in LOG_COLUMNS], width=CONTENT_W, align="LEFT", text_align="LEFT", v_align="TOP",
         borders_layout="HORIZONTAL_LINES", line_height=LOG_LEADING, padding=(1.5, 2, 1.5, 2), repeat_headings=1,
@@ -826,7 +830,7 @@ def _events(page: Canvas, events: Sequence[Event]) -> None:
         what = page.wrap(event.what, CONTENT_W - indent, 8, True)
         advice = page.wrap(text, CONTENT_W - indent, 7.5)
         height = 11 * len(what) + 9.5 * len(advice) + 8
-        if page.pdf.will_page_break(height + (22 if n == 0 else 0)):
+        if page.pdf.get_y() + height + (22 if n == 0 else 0) > BODY_BOTTOM:
             page.pdf.add_page()
         if n == 0:
             _heading(page, "Safety events and the advice shown", "every event in the period, in full")
@@ -878,7 +882,8 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
     pdf = Document(unit="pt", format="A4")
     page = Canvas(pdf, Glyphs(pdf))
     pdf.set_margins(MARGIN, LATER_TOP, MARGIN)
-    pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)
+    pdf.c_margin = 0
+    pdf.set_auto_page_break(False)  # breaks are chosen, except within the log table
     pdf.set_title(page.clean(f"{TITLE}, {report.period}"))
     pdf.set_author(page.clean(data.name or ""))
     pdf.set_subject("Patient-reported pain and stretching log, not diagnostic")
