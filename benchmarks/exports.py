@@ -109,7 +109,10 @@ def main(argv: list[str] | None = None) -> int:
             dbs[years] = path
         backup = base / "backup.json"
         subprocess.run(
-            [sij, "--db", str(dbs[20]), "export", "--format", "json", "-o", str(backup)], check=True, env=env
+            [sij, "--db", str(dbs[20]), "export", "--format", "json", "-o", str(backup)],
+            check=True,
+            env=env,
+            capture_output=True,
         )
         restored, merged = base / "restored.db", base / "merged.db"
         subprocess.run([sij, "--db", str(merged), "import", str(backup)], check=True, env=env, capture_output=True)
@@ -140,7 +143,10 @@ def main(argv: list[str] | None = None) -> int:
             if made.returncode == 0:
                 notice = [sys.executable, "-c", REFERENCE_MAIN, str(source), "--db", str(old_db), "due", "--quiet"]
                 subprocess.run(notice, env=env, capture_output=True)  # the first-use notice, as for the others
-                plan["pdf 90 days, 20 y, before"] = ([*old, "--format", "pdf", "-o", str(base / "old.pdf")], None)
+                plan["pdf 90 days, 20 y, before"] = (
+                    [*old, "--format", "pdf", "-o", str(base / "old.pdf"), "--force"],
+                    None,
+                )
         plan["json backup, 20 y"] = (
             [sij, "--db", str(dbs[20]), "export", "--format", "json", "-o", os.devnull, "--force"],
             None,
