@@ -28,7 +28,12 @@ def __getattr__(name: str) -> Console:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from rich.console import Console
 
-    made = Console(highlight=False, soft_wrap=False) if name == "out" else Console(stderr=True, highlight=False)
+    # emoji=False: a note with ":smile:" in it is shown as typed (and Rich need not load its emoji table).
+    made = (
+        Console(highlight=False, soft_wrap=False, emoji=False)
+        if name == "out"
+        else Console(stderr=True, highlight=False, emoji=False)
+    )
     globals()[name] = made
     return made
 
