@@ -309,7 +309,7 @@ class Glyphs:
         import matplotlib
 
         folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-        for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"), ("I", "DejaVuSans-Oblique")):
+        for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold")):
             pdf.add_font("dejavu", style, folder / f"{name}.ttf")
         self.pdf = pdf
         self.known = _cmap(pdf, "dejavu") | _cmap(pdf, "dejavuB") | {10}
@@ -364,17 +364,17 @@ class Canvas:
         self.pdf = pdf
         self.clean = glyphs.clean
 
-    def font(self, size: float, bold: bool = False, italic: bool = False) -> None:
-        self.pdf.set_font("dejavu", "B" if bold else "I" if italic else "", size)
+    def font(self, size: float, bold: bool = False) -> None:
+        self.pdf.set_font("dejavu", "B" if bold else "", size)
 
     def width(self, text: str, size: float, bold: bool = False) -> float:
         self.font(size, bold)
         return float(self.pdf.get_string_width(self.clean(text)))
 
     def text(self, x: float, baseline: float, text: str, size: float = 8.0, *, bold: bool = False,
-             colour: str = INK, align: str = "left", italic: bool = False) -> None:  # fmt: skip
+             colour: str = INK, align: str = "left") -> None:  # fmt: skip
         text = self.clean(text)
-        self.font(size, bold, italic)
+        self.font(size, bold)
         self.pdf.set_text_color(colour)
         width = self.pdf.get_string_width(text)
         # A cell rather than FPDF.text, which ignores the fallback fonts; its baseline is 0.3 x size below its top.
@@ -645,7 +645,7 @@ def _stretch_table(page: Canvas, report: Report, top: float, rows: Sequence[tupl
             page.text(MARGIN + x, y, value, 7.5, align=align, colour=colour)
         y += 10
     if len(rows) > len(shown):
-        page.text(MARGIN, y, f"and {len(rows) - len(shown)} more (see log pages)", 7.5, italic=True)
+        page.text(MARGIN, y, f"and {len(rows) - len(shown)} more (see log pages)", 7.5, colour=MUTED)
         y += 10
     return y + 4
 
@@ -662,7 +662,7 @@ def _notes(page: Canvas, report: Report, top: float, notes: Sequence[tuple[datet
         page.text(MARGIN + 100, y, page.fit(text, CONTENT_W - 100, 7.5), 7.5)
         y += 10
     if len(notes) > MAX_NOTES_PAGE1:
-        page.text(MARGIN, y, f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", 7.5, italic=True)
+        page.text(MARGIN, y, f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", 7.5, colour=MUTED)
         y += 10
     return y
 
