@@ -255,3 +255,29 @@ def test_best_and_worst_day_ties_go_to_the_most_recent_day() -> None:
 
     days = [DayTotals(date(2026, 1, d), max_score=s) for d, s in ((1, 2), (2, 6), (3, 2), (4, 6))]
     assert stats.best_and_worst_day(days) == (DatedScore(date(2026, 1, 3), 2), DatedScore(date(2026, 1, 4), 6))
+
+
+def test_the_pain_chart_shows_severe_check_ins_and_the_caution(sij, tmp_path) -> None:
+    from matplotlib.figure import Figure  # noqa: F401 - the chart module needs Matplotlib
+
+    from tests.conftest import NOW
+    from tracker import charts
+    from tracker.cli.context import AppContext
+    from tracker.clock import ManualClock
+    from tracker.services.progress import progress_data
+
+    severe_history(sij)
+    assert sij("plot", "--kind", "pain", "--output", str(tmp_path / "pain.png")).exit_code == 0
+    app = AppContext(db_option=str(tmp_path / "data" / "sij.db"), clock=ManualClock(NOW), interactive=False)
+    try:
+        with app.work(readonly=True) as session:
+            data = progress_data(session=session, now=NOW, since=None, until=None)
+    finally:
+        app.close()
+    progress = stats.summarize(data)
+    (axes,) = charts.build_figure(progress, [], charts.Kind.pain).axes
+    highest = max(y for c in axes.collections for _, y in c.get_offsets() if y <= 10)
+    assert highest == 9
+    checks = [tuple(p) for c in axes.collections if c.get_label().startswith("Check-in") for p in c.get_offsets()]
+    assert sorted(y for _, y in checks) == [8.0, 8.0]
+    assert "Caution" in axes.get_title(loc="left")
