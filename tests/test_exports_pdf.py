@@ -179,7 +179,7 @@ def test_page_one_holds_the_verdict_and_key_numbers(report: Report) -> None:
     assert flat(safety.VERDICT_TEXT[safety.Verdict.meaningful]) in page
     assert "Pain before → after" in page and "Best / worst day" in page
     assert "80 completed, 1 stopped early" in page
-    assert re.search(r"Days done \d+ of 91", page)
+    assert re.search(r"Days done \d+ of 90 \(today not over\)", page)
     assert "Streaks current" in page
 
 
@@ -190,8 +190,8 @@ def test_page_one_lists_every_safety_event_with_its_advice(report: Report) -> No
     assert "2026-10-05 08:00 Session: stopped for sharp pain; sharp pain in Knee to chest" in page or (
         "2026-10-05 08:00 Session: stopped for sharp pain" in page
     )
-    assert "Red-flag screen: U2 yes (see a doctor today)" in page
-    assert "Quick red-flag check: new emergency symptom (EMERGENCY signs)" in page
+    assert "Red-flag screen (see a doctor today): ever diagnosed with cancer" in page
+    assert "Quick check before a session: a new emergency warning sign reported (emergency signs)" in page
     assert "Advice shown: Stop stretching for now." in page
     assert "Advice shown: Contact a doctor today" in page
     assert "Advice shown: These symptoms can be an emergency." in page
@@ -199,7 +199,10 @@ def test_page_one_lists_every_safety_event_with_its_advice(report: Report) -> No
 
 def test_page_one_has_the_stretch_table_notes_and_footer(report: Report) -> None:
     page = report.pages[0]
-    assert "STRETCHES, PER SIDE" in page and "Times done" in page and "Mean hold" in page
+    assert "STRETCHES" in page and "Holds done" in page and "Mean hold" in page
+    # the sharp report after Figure 4 counts once; the holds the stopped session never reached count as stopped
+    assert "Figure 4 (lying piriformis stretch) left, right 160 30 s 2 1" in page
+    assert "Supine twist (knee rolls) left, right 160 30 s 2 0" in page
     assert "MOST RECENT NOTES" in page and "day 83: felt stiff" in page
     total = len(report.pages)
     assert total > 1
@@ -319,20 +322,22 @@ def test_many_events_and_notes_still_fit_on_page_one(sij, tmp_path: Path) -> Non
     [
         ({"emergency": True}, 0),
         ({"emergency": True, "sharp": True, "severe": True}, 0),
-        ({"sharp": True}, 1),
-        ({"sharp": True, "severe": True}, 1),
-        ({"severe": True}, 2),
-        ({}, 3),  # a same-day ("contact a doctor today") screen
+        ({"same_day": True}, 1),  # a same-day ("contact a doctor today") screen
+        ({"same_day": True, "sharp": True}, 1),
+        ({"sharp": True}, 2),
+        ({"sharp": True, "severe": True}, 2),
+        ({"severe": True}, 3),
+        ({}, 4),  # advice shown, and the entry corrected since
     ],
 )
 def test_event_rank_order(flags: dict[str, bool], rank: int) -> None:
-    from tracker.exports.pdf import event_rank
+    from tracker.exports.report import event_rank
 
     assert event_rank(**flags) == rank
 
 
 def test_most_serious_goes_by_rank_then_newest_first() -> None:
-    from tracker.exports.pdf import Event, most_serious
+    from tracker.exports.report import Event, most_serious
 
     def event(day: int, rank: int) -> Event:
         return Event(datetime(2026, 11, day, 9, 0, tzinfo=ZONE), f"day {day}", "", rank)
@@ -345,7 +350,7 @@ SCREEN_U1 = "n" * 6 + "y" + "n" * 6
 SCREEN_E1 = "y" + "n" * 12
 
 
-def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, tmp_path: Path) -> None:
+def test_page_one_orders_emergency_same_day_sharp_then_severe_newest_first(sij, tmp_path: Path) -> None:
     for day in (1, 2, 3):  # pain higher after the session each time: "stretching seems to hurt"
         assert sij("log", "--at", f"2026-11-0{day}T08:00", "--pain-before", "3", "--pain-after", "5").exit_code == 0
     assert sij("pain", "7", "--at", "2026-11-10T09:00").exit_code == 0
@@ -355,23 +360,35 @@ def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, t
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
     assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
     assert sij("screen", "--answers", SCREEN_E1).exit_code == 0
-    assert sij("screen", "--answers", SCREEN_U1).exit_code == 0  # the newest event, and the least serious
+    assert sij("screen", "--answers", SCREEN_U1).exit_code == 0
     target = tmp_path / "mixed.pdf"
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
     pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
     page = pages[0]
     assert "SAFETY EVENTS: 6 records flagged" in page
     assert "most serious first" in page
-    assert "Red-flag screen: E1 yes (EMERGENCY signs)" in page
-    assert "Check-in: pain 7/10 (severe)" in page  # older and severe: shown
-    assert "U1 yes" not in page  # newest, but the least serious: left for page 2
-    assert "U1 yes" in pages[1]
-    assert "and 1 more on page 2" in page
-    # emergency, then sharp (the stopped session, the sharp check-in), then severe, newest first
-    order = [page.index(t) for t in ("E1 yes", "stopped for sharp pain", "sharp pain or new numbness", "pain 8/10")]
+    # screen answers in short words, never codes alone
+    assert "Red-flag screen (emergency signs): numbness between the legs" in page
+    assert "Red-flag screen (see a doctor today): fever, chills or sweats" in page
+    assert "E1 yes" not in page and "U1 yes" not in page
+    # emergency, then same-day, then sharp (the stopped run, then the older sharp check-in), then severe
+    order = [
+        page.index(t)
+        for t in (
+            "emergency signs): numbness",
+            "see a doctor today): fever",
+            "stopped for sharp pain",
+            "Check-in: sharp",
+        )
+    ]
+    order.append(page.index("pain 8/10"))
     assert order == sorted(order)
+    assert "Check-in: pain 7/10 (severe)" not in page  # the oldest of the least serious: left for page 2
+    assert "Check-in: pain 7/10 (severe)" in pages[1]
+    assert "and 1 more on page 2" in page
     # the advice on page 1 is whole: the warning wraps, the events' advice stops at the end of a sentence
-    assert flat("Review suggested: " + safety.HURTS_ADVICE) in page
+    assert "Review suggested: Pain after sessions was higher than before in 3 of your last 4 sessions." in page
+    assert flat(safety.HURTS_ADVICE) in page
     assert "Advice shown: Stop stretching for now. (in full on page 2)" in page
     # scores and records are labelled so they do not seem to contradict each other
     assert "Severe, sharp 3 pain scores of 7+" in page

@@ -253,6 +253,19 @@ def doctor_advice(*, severe: bool, sharp: bool) -> Advice:
     )
 
 
+# ---- corrections after advice was shown ---------------------------------------------------------
+
+# A correction to an entry whose advice was shown is written under that advice, so that every report can say
+# "advice shown at 8/10; corrected to 5 on DATE" (CLINICAL.md "Corrections"). Reports read it back with
+# CORRECTION_PATTERN; the words are sij's own, never the person's note.
+CORRECTION_PATTERN = r"^Corrected on (\d{4}-\d{2}-\d{2}): (.+?) (\d+|none) → (\d+|none)\.$"
+
+
+def correction_line(day: str, what: str, old: int | None, new: int | None) -> str:
+    """`Corrected on 2026-11-24: pain before 8 → 5.`"""
+    return f"Corrected on {day}: {what} {'none' if old is None else old} → {'none' if new is None else new}."
+
+
 # ---- guided routine gates ----------------------------------------------------------------------
 
 
