@@ -395,3 +395,48 @@ def test_page_one_orders_emergency_same_day_sharp_then_severe_newest_first(sij, 
     assert "1 severe scores" not in page and " 1 points" not in page
     # the stopped session is not a full routine in the log
     assert "2 of 6 holds done" in " ".join(pages[1:])
+
+
+# ---- issue 10: corrections, sharp stops and a same-day answer, as page 1 and the log tell them ---------------
+
+
+def test_a_corrected_entry_keeps_its_event_with_both_values(sij, tmp_path: Path) -> None:
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "8", "--pain-after", "6").exit_code == 0
+    assert sij("edit", "1", "--pain-before", "5").exit_code == 0
+    assert sij("pain", "9", "--at", "2026-11-21T08:00").exit_code == 0
+    assert sij("edit", "--check-in", "3", "--score", "4").exit_code == 0  # pain scores 1 and 2 are the session's
+    assert sij("log", "--at", "2026-11-22T08:00", "--pain-before", "3", "--pain-after", "2").exit_code == 0
+    target = tmp_path / "corrected.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
+    assert "SAFETY EVENTS: 2 records flagged" in pages[0]
+    assert "Session: advice shown at 8/10 (pain before); corrected to 5 on 2026-11-24" in pages[0]
+    assert "Check-in: advice shown at 9/10 (pain); corrected to 4 on 2026-11-24" in pages[0]
+    log = " ".join(pages[1:]).split("Chronological log", 1)[1]
+    assert "See-a-doctor advice shown at 8/10 (pain before); corrected to 5 on 2026-11-24." in log
+    assert "Corrected on" not in " ".join(pages)  # sij's own bookkeeping line is rendered, never shown raw
+
+
+def test_a_same_day_screen_answer_ranks_above_a_sharp_twinge(sij, tmp_path: Path) -> None:
+    for day in range(1, 7):  # six sharp check-ins fill page 1 if they outrank the screen
+        assert sij("pain", "3", "--sharp", "--at", f"2026-11-{10 + day}T09:00").exit_code == 0
+    assert sij("screen", "--answers", "n" * 9 + "y" + "n" * 3).exit_code == 0  # U4: a same-day answer
+    target = tmp_path / "ranked.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    page = flat(PdfReader(target).pages[0].extract_text())
+    words = "Red-flag screen (see a doctor today): pain that stays or worsens at rest or wakes you at night"
+    assert words in page
+    assert page.index(words) < page.index("Check-in: sharp pain")
+
+
+def test_stretch_table_counts_a_sharp_report_once_and_unreached_holds_as_stopped(sij, tmp_path: Path) -> None:
+    # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "3").exit_code == 0
+    target = tmp_path / "table.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    page = flat(PdfReader(target).pages[0].extract_text())
+    table = page.split("Sharp reports", 1)[1]
+    assert "Knee to chest left, right 4 30 s 0 1" in table  # both sides marked sharp: one report
+    assert "Figure 4 (lying piriformis stretch) left, right 2 30 s 2 0" in table  # two holds never reached
+    assert "Supine twist (knee rolls) left, right 2 30 s 2 0" in table
