@@ -181,7 +181,8 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
             label="Check-in (highest of the day)",
             zorder=4,
         )
-    change = progress.change
+    # The baseline is the person's first scores, also on a chart of a chosen period (as the report's verdict).
+    change = progress.change_since_start
     if change.baseline.median is not None and change.baseline.median >= safety.MIN_BASELINE:
         baseline = change.baseline.median
         axes.axhline(
@@ -222,7 +223,7 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
     axes.set_ylim(-0.3, SHARP_ROW + 0.6)
     axes.set_yticks([*range(0, 11), EVENT_STRIP, SHARP_ROW], [*map(str, range(0, 11)), "severe", "sharp"])
     axes.set_ylabel("Pain, 0 = none … 10 = worst")
-    title = textwrap.fill(change.text, width=90)
+    title = textwrap.fill(("Since the start: " if progress.limited else "") + change.text, width=90)
     if change.caution:
         title += "\n" + textwrap.fill(change.caution, width=110)
     axes.set_title(f"Pain before and after sessions\n{title}", fontsize=11, loc="left")

@@ -164,7 +164,7 @@ class DayTotals:
     severe_events: int = 0  # pain scores of 7 or more, any context
     severe_entries: int = 0  # sessions and check-ins holding those scores
     max_score: int | None = None  # the day's highest pain score of any kind
-    check_in_max: int | None = None  # the day's highest check-in (not counting a blocked run's score)
+    check_in_max: int | None = None  # the day's highest check-in (a blocked run's score included)
     check_in_count: int = 0
 
 

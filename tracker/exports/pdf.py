@@ -288,6 +288,10 @@ def _header(page: Page, report: Report, *, first: bool) -> float:
     lead, rest = report.completeness()
     page.text(MARGIN, y, lead, 8.5, bold=True)
     x = MARGIN + page.fonts.width(lead, 8.5, True) + page.fonts.width(" ", 8.5)
+    if page.fonts.width(rest, 8.5) > PAGE_W - MARGIN - x:  # never cut a count: the rest goes on the next line
+        y += 11
+        x = MARGIN
+        rest = rest.removeprefix("· ")
     page.text(x, y, page.fonts.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
     y += 7
     page.rule(y)
@@ -587,8 +591,9 @@ def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
         )
     axes.set_ylim(session_row - 0.7, charts.SCREEN_ROW + 0.6)
     axes.set_yticks(
-        [session_row, *range(0, 11, 2), charts.EVENT_STRIP, charts.SHARP_ROW, charts.SCREEN_ROW],
-        ["sessions", *map(str, range(0, 11, 2)), "severe", "sharp", "screens"],
+        # The three event rows are too close at this size for a label each; their markers are in the legend.
+        [session_row, *range(0, 11, 2), charts.SHARP_ROW],
+        ["sessions", *map(str, range(0, 11, 2)), "events"],
     )
     axes.tick_params(labelsize=6.5, length=2)
     axes.set_ylabel("")

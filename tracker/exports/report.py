@@ -182,7 +182,7 @@ class Report:
             severe = any(safety.is_severe(p.score) for p in pains)
             event = self._event(s.local_start, "Session", parts, s.advice or _first_advice(pains), s.flagged)
             if event is not None:
-                found.append(_ranked(event, event_rank(sharp=sharp, severe=severe)))
+                found.append(_ranked(event, min(event.rank, event_rank(sharp=sharp, severe=severe))))
         for p in self.check_ins:
             parts = []
             if safety.is_severe(p.score):
@@ -192,7 +192,8 @@ class Report:
             kind = "Check-in before a run that was not started" if p.note == safety.BLOCKED_RUN_NOTE else "Check-in"
             event = self._event(p.local_time, kind, parts, p.advice, p.flagged)
             if event is not None:
-                found.append(_ranked(event, event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))))
+                rank = event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))
+                found.append(_ranked(event, min(event.rank, rank)))
         for screen in self.screenings:
             if screen.level == safety.Level.none.value:
                 continue
@@ -209,11 +210,15 @@ class Report:
         correction = correction_text(corrections) if flagged else ""
         if not parts and not flagged:
             return None
+        rank = ADVICE_ONLY
         if not parts:  # advice was shown, and the entry has been corrected since: the event stays, with both values
             parts = [correction or "see-a-doctor advice shown; the entry was corrected since"]
+            # It ranks by what the advice was shown for, as it did before the correction.
+            if any(safety.is_severe(c.shown_at) for c in corrections):
+                rank = SEVERE
         elif correction:
             parts.append(correction)
-        return Event(at, f"{kind}: " + "; ".join(parts), shown, ADVICE_ONLY, correction)
+        return Event(at, f"{kind}: " + "; ".join(parts), shown, rank, correction)
 
     def _stretch_name(self, hold: HoldItem) -> str:
         stretch = self.data.stretch(hold.stretch)

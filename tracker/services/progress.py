@@ -108,7 +108,9 @@ def daily_totals(*, session: Session, start: date | None, end: date | None) -> l
     sday = _pain_day(day_start).label("day")
     before = _pre_session()
     after = col(PainScore.context) == PainContext.after.value
-    check_in = and_(col(PainScore.context) == PainContext.check_in.value, ~_blocked_run())
+    # Every check-in, a blocked run's score included: it is plotted as the check-in it was saved as, so a 9 that
+    # stopped a run is seen as a 9 and not only inside the day's mean before sessions.
+    check_in = col(PainScore.context) == PainContext.check_in.value
     severe = col(PainScore.score) >= safety.SEVERE_AT
     # A session's scores count as one entry; a check-in is its own (negative ids never meet practice ids).
     entry = func.coalesce(col(PainScore.practice_id), -col(PainScore.id))
