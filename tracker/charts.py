@@ -291,7 +291,7 @@ def draw_calendar(axes: Axes, progress: Progress) -> None:
             Patch(color=GREEN, label="Routine done"),
             Patch(color=ORANGE, label="Stopped early only"),
             Patch(color=GREY, label="Not done"),
-            *([Patch(color=TODAY_COLOUR, label="Today, not over yet")] if a.today_open else []),
+            *([Patch(color=TODAY_COLOUR, label="Today, not over yet")] if any(3 in row for row in grid) else []),
         ],
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),
