@@ -201,7 +201,7 @@ class ProgressData:
     first_ever: tuple[DatedScore, ...] = ()  # the person's first 3 pre-session scores ever (up to the period's end)
     total_ever: int = 0  # pre-session scores ever, up to the period's end
     before_total: int = 0  # pre-session scores in the period
-    alerts: tuple[AlertScore, ...] = ()  # severe or sharp reports in the period, oldest first
+    alerts: tuple[AlertScore, ...] = ()  # severe or sharp reports from the current window's first day, oldest first
     paired_before: float | None = None  # mean pain before over the sessions with both scores
     paired_after: float | None = None  # mean pain after over the same sessions
 

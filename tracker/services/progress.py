@@ -297,6 +297,7 @@ def progress_data(*, session: Session, now: datetime, since: date | None, until:
     days = daily_totals(session=session, start=low, end=high)
     count, mean, recent, paired_before, paired_after = _session_pairs(session, low, high)
     first = tuple(_pre_session_scores(session, low, high, newest=False))
+    last = tuple(_pre_session_scores(session, low, high, newest=True))
     before_total = sum(d.before_count for d in days)
     # "Since the start" always compares with the person's first scores ever, whatever --since says.
     first_ever, total_ever = first, before_total
@@ -309,7 +310,7 @@ def progress_data(*, session: Session, now: datetime, since: date | None, until:
         today=today,
         days=tuple(days),
         first_before=first,
-        last_before=tuple(_pre_session_scores(session, low, high, newest=True)),
+        last_before=last,
         sessions_with_both=count,
         mean_change=mean,
         recent_pairs=tuple(recent),
@@ -317,7 +318,8 @@ def progress_data(*, session: Session, now: datetime, since: date | None, until:
         first_ever=first_ever,
         total_ever=total_ever,
         before_total=before_total,
-        alerts=tuple(_alerts(session, low, high)),
+        # Only the reports a caution can name: on or after the first day of the current window.
+        alerts=tuple(_alerts(session, last[0].day, high)) if last else (),
         paired_before=paired_before,
         paired_after=paired_after,
     )
