@@ -10,6 +10,8 @@ import json
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.conftest import flat
 from tracker import safety, stats
@@ -296,3 +298,25 @@ def test_a_period_chart_draws_the_baseline_from_the_first_scores_ever(sij, tmp_p
     labels = axes.get_legend_handles_labels()[1]
     assert "Starting pain (baseline) 7" in labels
     assert axes.get_title(loc="left").splitlines()[1].startswith("Since the start: Pain before sessions has dropped")
+
+
+@given(
+    first=st.lists(st.integers(0, 10), min_size=3, max_size=3),
+    last=st.lists(st.integers(0, 10), min_size=3, max_size=3),
+    gap=st.integers(0, 40),
+)
+def test_windows_closer_than_14_days_never_give_a_verdict(first: list[int], last: list[int], gap: int) -> None:
+    verdict = safety.change_verdict(first, last, gap, 6)
+    assert (verdict is Verdict.not_enough_data) is (gap < 14)
+
+
+@given(baseline=st.integers(0, 20).map(lambda n: n / 2), current=st.integers(0, 20).map(lambda n: n / 2))
+def test_a_percentage_only_from_a_baseline_of_2(baseline: float, current: float) -> None:
+    """Medians of pain scores are whole or half points; 1.9 vs 2 is tested above."""
+    first = stats.ScoreWindow((0, 0, 0), baseline, date(2026, 1, 1), date(2026, 1, 3))
+    last = stats.ScoreWindow((0, 0, 0), current, date(2026, 2, 1), date(2026, 2, 3))
+    change = stats.Change(safety.classify_change(baseline, current), first, last, 33, None, None, 29)
+    words = change.describe()
+    assert ("%" in words) is (baseline >= 2 and baseline != current)
+    assert not any(zero in words for zero in ("-0 ", "+0 ", "(-0%)", "(+0%)"))
+    assert (words == "no change") is (baseline == current)
