@@ -171,6 +171,7 @@ def test_page_one_holds_the_header_period_scale_and_completeness(report: Report)
     pain_days = sum(1 for i in range(DAYS) if not _missed(i) or i == 40 or i % 7 == 2 or i in (30, 50))
     assert f"Pain logged on {pain_days} of 91 days" in page
     assert "81 sessions (80 completed, 1 stopped early)" in page
+    assert "2 red-flag screens, 1 quick check" in page  # a quick check is not counted as a full screen
 
 
 def test_page_one_holds_the_verdict_and_key_numbers(report: Report) -> None:
@@ -440,3 +441,21 @@ def test_stretch_table_counts_a_sharp_report_once_and_unreached_holds_as_stopped
     assert "Knee to chest left, right 4 30 s 0 1" in table  # both sides marked sharp: one report
     assert "Figure 4 (lying piriformis stretch) left, right 2 30 s 2 0" in table  # two holds never reached
     assert "Supine twist (knee rolls) left, right 2 30 s 2 0" in table
+
+
+def test_page_one_puts_the_caution_beside_the_verdict_and_both_changes_in_a_period_report(sij, tmp_path: Path) -> None:
+    for day in ("2025-11-01", "2025-11-02", "2025-11-03"):
+        assert sij("log", "--at", f"{day}T08:00", "--pain-before", "7").exit_code == 0
+    for day in ("2026-09-01", "2026-09-02", "2026-09-03", "2026-11-20", "2026-11-21", "2026-11-22"):
+        assert sij("log", "--at", f"{day}T08:00", "--pain-before", "3").exit_code == 0
+    assert sij("pain", "8", "--at", "2026-11-23T18:00").exit_code == 0
+    target = tmp_path / "period.pdf"
+    assert sij("export", "--format", "pdf", "--since", "2026-08-26", "-o", str(target)).exit_code == 0
+    page = flat(PdfReader(target).pages[0].extract_text())
+    assert "CHANGE IN PAIN BEFORE SESSIONS SINCE THE START (starting → latest sessions)" in page
+    assert "7 → 3: substantial improvement (-4 points, -57%)" in page
+    assert (
+        "Caution: severe or sharp pain was recorded since the latest sessions began (2026-11-20): 8/10 check-in" in page
+    )
+    assert "WITHIN THIS PERIOD (26 Aug–24 Nov): 3 → 3: no meaningful change (no change)" in page
+    assert "latest sessions = median of the last 3 (3, 3, 3; 20 Nov–22 Nov)" in page
