@@ -139,7 +139,8 @@ class Glyphs:
         for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold")):
             pdf.add_font("dejavu", style, folder / f"{name}.ttf")
         self.pdf = pdf
-        self.known = _cmap(pdf, "dejavu") | _cmap(pdf, "dejavuB") | {10}
+        self.known = (_cmap(pdf, "dejavu") & _cmap(pdf, "dejavuB")) | {10}  # in both: bold text has it too
+        self.missing: set[int] = set()
         self.installed: list[tuple[str, list[tuple[int, int]]]] | None = None
         self.fallbacks: list[str] = []
 
@@ -149,6 +150,8 @@ class Glyphs:
         return "".join(c if ord(c) in self.known or self._find(ord(c)) else MISSING for c in text.replace("\t", " "))
 
     def _find(self, code: int) -> bool:
+        if code in self.missing:
+            return False
         if self.installed is None:
             self.installed = _installed_fonts()
         for file, ranges in self.installed:
@@ -160,6 +163,7 @@ class Glyphs:
                 self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
                 self.installed = [(f, r) for f, r in self.installed if f != file]
                 return code in self.known
+        self.missing.add(code)
         return False
 
 
