@@ -21,6 +21,7 @@ from tracker.errors import NothingToDo
 from tracker.text import plural, signed_points
 
 if TYPE_CHECKING:
+    from tracker.services.ratings import RatingsView
     from tracker.stats import Progress
 
 PLOT_FORMATS = ("png", "svg", "pdf")
@@ -59,22 +60,38 @@ def progress_command(
     """
     start, end = date_range(ctx, since, until)
     from tracker.services.progress import progress_data
+    from tracker.services.ratings import ratings_view
     from tracker.stats import summarize
 
     app = get_app(ctx)
     with app.work(readonly=True) as session:
         data = progress_data(session=session, now=app.clock.now(), since=start, until=end)
+        ratings = ratings_view(session=session, since=start, until=end)
     progress = summarize(data, target)
     if as_json:
-        console.print_json(progress.to_dict())
+        document = progress.to_dict()
+        document["function"] = ratings.function.to_dict()
+        document["impression"] = ratings.impression.to_dict() if ratings.impression else None
+        console.print_json(document)
         return
-    if not progress.has_records:
+    if not progress.has_records and ratings.empty:
         period = "yet" if start is None and end is None else f"between {progress.start} and {progress.end}"
         console.info(
             f"Nothing recorded {period}. Record a session with `sij run` or `sij log`, or pain with `sij pain N`."
         )
         return
-    console.out.print(progress_view(progress))
+    view = progress_view(progress)
+    add_ratings_rows(view, ratings)
+    console.out.print(view)
+    if ratings.impression is not None and ratings.impression.advice:
+        console.err.print(
+            Panel(
+                Text(ratings.impression.advice),
+                title="[bold]Review suggested[/bold]",
+                border_style="yellow",
+                expand=False,
+            )
+        )
     for warning in progress.warnings:
         console.err.print(
             Panel(Text(warning.text), title="[bold]Review suggested[/bold]", border_style="yellow", expand=False)
@@ -134,6 +151,25 @@ def progress_view(progress: Progress) -> Table:
     grid.add_row(f"Last {SPARK_DAYS} days", spark)
     grid.add_row("", Text(INFORMATION_ONLY, style="dim"))
     return grid
+
+
+def add_ratings_rows(grid: Table, ratings: RatingsView) -> None:
+    """Function (start → now with its verdict) and the latest impression of change, under the pain rows."""
+    f = ratings.function
+    if f.activities:
+        line = Text(
+            f"starting {_number(f.baseline)} → now {_number(f.current)} (mean of {plural(len(f.activities), 'activity', 'activities')}, 0-10, higher is better)"
+        )
+        if f.points is not None and f.rerated:
+            line.append(f" · {signed_points(f.points)}")
+        grid.add_row("Function", line)
+        style = {"meaningful": "green", "worse": "bold red"}.get(f.verdict.name, "")
+        grid.add_row("", Text(f.text, style=style))
+    elif ratings.activities:
+        grid.add_row("Function", "not rated yet: `sij activities rate`")
+    if ratings.impression is not None:
+        i = ratings.impression
+        grid.add_row("Impression", f"{i.value} {i.words} on {i.day} ({i.meaning})")
 
 
 # ---- sij plot -----------------------------------------------------------------------------------
