@@ -82,11 +82,16 @@ def _target(session_id: int | None, check_in: int | None, command: str, rating: 
     from tracker.services.corrections import CHECK_IN, RATING, SESSION, Entry
 
     given = [v for v in (session_id, check_in, rating) if v is not None]
+    if session_id is not None and check_in is not None:
+        raise typer.BadParameter(
+            f"give either a SESSION_ID or --check-in ID, not both (e.g. `sij {command} 12` or "
+            f"`sij {command} --check-in 5`).",
+            param_hint="'--check-in'",
+        )
     if len(given) > 1:
         raise typer.BadParameter(
-            f"give one of SESSION_ID, --check-in ID or --rating ID, not several (e.g. `sij {command} 12` or "
-            f"`sij {command} --check-in 5`).",
-            param_hint="'--check-in'" if rating is None else "'--rating'",
+            f"give --rating ID alone, not with a SESSION_ID or --check-in ID (e.g. `sij {command} --rating 7`).",
+            param_hint="'--rating'",
         )
     if not given:
         raise typer.BadParameter(

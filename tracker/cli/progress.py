@@ -80,9 +80,7 @@ def progress_command(
             f"Nothing recorded {period}. Record a session with `sij run` or `sij log`, or pain with `sij pain N`."
         )
         return
-    view = progress_view(progress)
-    add_ratings_rows(view, ratings)
-    console.out.print(view)
+    console.out.print(progress_view(progress, ratings))
     if ratings.impression is not None and ratings.impression.advice:
         console.err.print(
             Panel(
@@ -106,7 +104,7 @@ def _days(count: int) -> str:
     return plural(count, "day")
 
 
-def progress_view(progress: Progress) -> Table:
+def progress_view(progress: Progress, ratings: RatingsView | None = None) -> Table:
     from tracker.safety import INFORMATION_ONLY
     from tracker.stats import SPARK_DAYS, sparkline
 
@@ -149,6 +147,8 @@ def progress_view(progress: Progress) -> Table:
     else:
         spark = Text("no pain scores recorded in these days")
     grid.add_row(f"Last {SPARK_DAYS} days", spark)
+    if ratings is not None:
+        add_ratings_rows(grid, ratings)
     grid.add_row("", Text(INFORMATION_ONLY, style="dim"))
     return grid
 
@@ -157,8 +157,9 @@ def add_ratings_rows(grid: Table, ratings: RatingsView) -> None:
     """Function (start → now with its verdict) and the latest impression of change, under the pain rows."""
     f = ratings.function
     if f.activities:
+        count = plural(len(f.activities), "activity", "activities")
         line = Text(
-            f"starting {_number(f.baseline)} → now {_number(f.current)} (mean of {plural(len(f.activities), 'activity', 'activities')}, 0-10, higher is better)"
+            f"starting {_number(f.baseline)} → now {_number(f.current)} (mean of {count}, 0-10, higher is better)"
         )
         if f.points is not None and f.rerated:
             line.append(f" · {signed_points(f.points)}")
