@@ -186,6 +186,12 @@ def _activity_rating(data: ExportData, rating: RatingItem) -> dict[str, Any]:
     }
 
 
+def _score(value: float) -> dict[str, Any]:
+    quantity: dict[str, Any] = {"value": round(value, 2)}
+    quantity.update(SCORE_UNIT)
+    return quantity
+
+
 def _function_scores(data: ExportData, ratings: list[RatingItem]) -> list[dict[str, Any]]:
     """One Observation per rating occasion (ratings given together): their mean, derived from them."""
     occasions: dict[tuple[datetime, int], list[RatingItem]] = defaultdict(list)
@@ -204,7 +210,7 @@ def _function_scores(data: ExportData, ratings: list[RatingItem]) -> list[dict[s
                 "code": {"coding": [FUNCTION_CODE], "text": "Function score (mean of the activities rated)"},
                 "subject": _ref(data.patient_id),
                 "effectiveDateTime": _iso(group[0].local_time),
-                "valueQuantity": {**SCORE_UNIT, "value": round(mean, 2)},
+                "valueQuantity": _score(mean),
                 "derivedFrom": [_ref(r.uuid) for r in sorted(group, key=lambda r: r.uuid)],
                 "note": _notes(
                     f"Mean of {len(group)} activity rating{'s' if len(group) != 1 else ''}; {FUNCTION_SCALE}; "
