@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tracker import safety
-from tracker.records import DatedScore, DayTotals, ProgressData, RatingRecord
+from tracker.records import ActivityRecord, DatedScore, DayTotals, ProgressData, RatingRecord
 
 DEFAULT_TARGET_PER_WEEK = 7
 SPARK_DAYS = 30
@@ -472,3 +472,21 @@ def latest_impression(ratings: Sequence[RatingRecord]) -> ImpressionSummary | No
         return None
     last = max(found, key=lambda r: (r.recorded_at, r.id))
     return ImpressionSummary(value=last.value, day=last.day)
+
+
+@dataclass(frozen=True)
+class RatingsView:
+    """Everything the reports show about ratings: the activities, the ratings of a period, and the summaries.
+
+    The function summary and the latest impression always run from the person's first rating ("since the start"),
+    whatever period the ratings list covers.
+    """
+
+    activities: tuple[ActivityRecord, ...]
+    ratings: tuple[RatingRecord, ...]
+    function: FunctionSummary
+    impression: ImpressionSummary | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.activities and not self.ratings and self.impression is None

@@ -21,8 +21,7 @@ from tracker.errors import NothingToDo
 from tracker.text import plural, signed_points
 
 if TYPE_CHECKING:
-    from tracker.services.ratings import RatingsView
-    from tracker.stats import Progress
+    from tracker.stats import Progress, RatingsView
 
 PLOT_FORMATS = ("png", "svg", "pdf")
 
@@ -181,6 +180,7 @@ class PlotKind(str, enum.Enum):
     pain = "pain"
     adherence = "adherence"
     stretches = "stretches"
+    function = "function"
 
 
 def _plot_target(output: str | None, today: str, force: bool) -> tuple[Path, str]:
@@ -204,9 +204,9 @@ def plot_command(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    kind: Annotated[PlotKind, typer.Option("--kind", help="Which chart: all, pain, adherence or stretches.")] = (
-        PlotKind.all
-    ),
+    kind: Annotated[
+        PlotKind, typer.Option("--kind", help="Which chart: all, pain, adherence, stretches or function.")
+    ] = (PlotKind.all),
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Draw pain, adherence and stretches as a chart image and print where it was written.
@@ -218,6 +218,7 @@ def plot_command(
     path, fmt = _plot_target(output, app.clock.now().date().isoformat(), force)
     from tracker import charts
     from tracker.services.progress import holds_per_stretch, progress_data
+    from tracker.services.ratings import ratings_view
     from tracker.stats import summarize
 
     with app.work(readonly=True) as session:
@@ -225,14 +226,15 @@ def plot_command(
         holds = []
         if kind in (PlotKind.all, PlotKind.stretches):
             holds = holds_per_stretch(session=session, start=data.start, end=data.end)
+        ratings = ratings_view(session=session, since=data.start, until=data.end)
     progress = summarize(data)
-    if not progress.has_records and start is None and end is None:
+    if not progress.has_records and start is None and end is None and kind is not PlotKind.function:
         raise NothingToDo(
             "Nothing recorded yet, so there is nothing to plot; record sessions with `sij run` or `sij log`."
         )
     chart_kind = charts.Kind(kind.value)
-    charts.check_enough(progress, holds, chart_kind)
-    figure = charts.build_figure(progress, holds, chart_kind)
+    charts.check_enough(progress, holds, chart_kind, ratings)
+    figure = charts.build_figure(progress, holds, chart_kind, ratings)
     write_new_file(path, charts.render(figure, fmt), force=force)
     _line(str(path))
 

@@ -16,8 +16,7 @@ from tracker.clock import as_recorded, local_day
 from tracker.records import HoldCounts
 
 if TYPE_CHECKING:
-    from tracker.services.ratings import RatingsView
-    from tracker.stats import Progress
+    from tracker.stats import Progress, RatingsView
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from tracker.errors import InvalidInput, NotFound
 from tracker.models import Activity, Practice, Rating, RatingKind
 from tracker.records import ActivityRecord, RatingRecord
 from tracker.services.settings import day_start_minutes, get_setting, put_setting
-from tracker.stats import FunctionSummary, ImpressionSummary, function_summary, latest_impression
+from tracker.stats import RatingsView, function_summary, latest_impression
 
 ACTIVITIES_OFFERED = "activities_offered"  # the first-use offer to name activities was made
 IMPRESSION_ASKED_ON = "impression_asked_on"  # the local day `sij` last asked for the impression
@@ -137,24 +137,6 @@ def list_ratings(
     query = query.order_by(col(Rating.recorded_at), col(Rating.id))
     records = [_rating_record(r, activities, day_start) for r in session.exec(query)]
     return [r for r in records if (since is None or r.day >= since) and (until is None or r.day <= until)]
-
-
-@dataclass(frozen=True)
-class RatingsView:
-    """Everything the reports show about ratings: the activities, the ratings of a period, and the summaries.
-
-    The function summary and the latest impression always run from the person's first rating ("since the start"),
-    whatever period the ratings list covers.
-    """
-
-    activities: tuple[ActivityRecord, ...]
-    ratings: tuple[RatingRecord, ...]
-    function: FunctionSummary
-    impression: ImpressionSummary | None
-
-    @property
-    def empty(self) -> bool:
-        return not self.activities and not self.ratings and self.impression is None
 
 
 def ratings_view(*, session: Session, since: date | None = None, until: date | None = None) -> RatingsView:
