@@ -161,7 +161,7 @@ def add_ratings_rows(grid: Table, ratings: RatingsView) -> None:
             f"starting {_number(f.baseline)} → now {_number(f.current)} (mean of {count}, 0-10, higher is better)"
         )
         if f.points is not None and f.rerated:
-            line.append(f" · {signed_points(f.points)}")
+            line.append(f" · {signed_points(round(f.points, 1))}")
         grid.add_row("Function", line)
         style = {"meaningful": "green", "worse": "bold red"}.get(f.verdict.name, "")
         grid.add_row("", Text(f.text, style=style))
