@@ -385,6 +385,17 @@ class FunctionSummary:
     def text(self) -> str:
         return safety.FUNCTION_VERDICT_TEXT[self.verdict]
 
+    @property
+    def headline(self) -> str:
+        """`3.0 → 6.3 (+3.3 points): meaningful improvement`, as reports show it (higher is better)."""
+        if self.baseline is None or self.current is None:
+            return "not rated yet"
+        if self.verdict is safety.FunctionVerdict.not_enough_data:
+            return f"{self.baseline:.1f} at the start: {self.verdict.value}"
+        points = round(self.current - self.baseline, 1)
+        unit = "point" if abs(points) == 1 else "points"
+        return f"{self.baseline:.1f} → {self.current:.1f} ({points:+.1f} {unit}): {self.verdict.value}"
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "baseline": _round(self.baseline),
@@ -422,6 +433,11 @@ class ImpressionSummary:
     @property
     def advice(self) -> str | None:
         return safety.IMPRESSION_REVIEW_ADVICE if safety.impression_needs_review(self.value) else None
+
+    @property
+    def headline(self) -> str:
+        """`2 much better (2026-11-23): a clinically important improvement`."""
+        return f"{self.value} {self.words} ({self.day.isoformat()}): {self.meaning}"
 
     def to_dict(self) -> dict[str, Any]:
         return {
