@@ -165,7 +165,7 @@ def _rating_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
     from tracker import safety
 
     live = [r for r in data.ratings if r.deleted_at is None]
-    for rating in sorted(live, key=lambda r: (r.recorded_at, r.uuid)):
+    for rating in sorted(live, key=lambda r: (r.recorded_at, r.id or 0, r.uuid)):
         local = rating.local_time
         activity = data.activity(rating.activity)
         if rating.kind == "impression":
