@@ -55,7 +55,7 @@ def test_upgrade_from_0001_keeps_records_and_backfills_created_at(db_path: Path,
     database.close()
 
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(db.SCHEMA_HEAD,)]
     # Every old column and value is unchanged; created_at is appended, filled from the recorded instant.
     practices = _dump(db_path, "practice", "*")
     assert [row[:-1] for row in practices] == kept["practice"]
