@@ -76,5 +76,7 @@ def render(reminder: Reminder, *, stamp: datetime) -> bytes:
     event.add_component(alarm)
     cal.add_component(event)
     if reminder.zone is not None:
-        cal.add_missing_timezones()
+        # The zone's rules from this year for twenty years: enough for any calendar, and a short file.
+        first = date(reminder.start.year, 1, 1)
+        cal.add_missing_timezones(first_date=first, last_date=first.replace(year=first.year + 20))
     return bytes(cal.to_ical())
