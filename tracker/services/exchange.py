@@ -282,7 +282,9 @@ def build_export(
         from tracker.services.ratings import ratings_view
         from tracker.stats import summarize
 
-        progress = summarize(progress_data(session=session, now=now, since=since, until=until))
+        progress = summarize(
+            progress_data(session=session, now=now, since=since, until=until), limited=since is not None
+        )
         rating_summary = ratings_view(session=session, since=since, until=until)
     return ExportData(
         exported_at=now,
