@@ -668,10 +668,17 @@ def _ratings_box(page: Page, report: Report, top: float) -> float:
 
 RATING_COLUMNS: tuple[tuple[str, float], ...] = (
     ("Date, time", 100.0),
-    ("Measure", 92.0),
-    ("Activity", 150.0),
-    ("Rating", CONTENT_W - 342.0),
+    ("Measure", 88.0),
+    ("Activity", 130.0),
+    ("Rating", CONTENT_W - 318.0),
 )
+# In the ratings table the impression's words stand alone, with a short note where it counts (1-2 and 6-7).
+IMPRESSION_NOTE = {
+    1: ": clinically important improvement",
+    2: ": clinically important improvement",
+    6: ": ask for a review",
+    7: ": ask for a review",
+}
 
 
 def _rating_blocks(report: Report, fonts: Fonts) -> list[Block]:
@@ -695,7 +702,7 @@ def _rating_blocks(report: Report, fonts: Fonts) -> list[Block]:
                 f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}",
                 "Impression of change",
                 "",
-                safety.impression_label(r.value) + ("" if r.value == 4 else f": {safety.impression_meaning(r.value)}"),
+                safety.impression_label(r.value) + IMPRESSION_NOTE.get(r.value, ""),
             ]
             alert = safety.impression_needs_review(r.value)
         else:
