@@ -26,7 +26,7 @@ def _only_session(sij) -> dict:
 
 
 def test_run_without_terminal_records_a_completed_session(sij) -> None:
-    result = sij("run", "--speed", "1000", "--yes", "--pain-before", "5", "--pain-after", "3")
+    result = sij("run", "--speed", "1000", "--yes", "--no-red-flags", "--pain-before", "5", "--pain-after", "3")
     assert result.exit_code == 0, result.output
     session = _only_session(sij)
     assert session["state"] == "completed"
@@ -38,12 +38,12 @@ def test_run_without_terminal_records_a_completed_session(sij) -> None:
 
 
 def test_hold_override_records_nominal_seconds(sij) -> None:
-    assert sij("run", "--yes", "--hold", "45", "--speed", "50").exit_code == 0
+    assert sij("run", "--yes", "--no-red-flags", "--hold", "45", "--speed", "50").exit_code == 0
     assert {s["seconds"] for s in _only_session(sij)["stretches"]} == {45}
 
 
 def test_severe_pain_does_not_start_the_routine(sij, db_path: Path) -> None:
-    result = sij("run", "--yes", "--pain-before", "8")
+    result = sij("run", "--yes", "--no-red-flags", "--pain-before", "8")
     assert result.exit_code == 0, result.output
     assert "See a doctor or physiotherapist" in result.stderr
     assert "not started" in result.stderr
@@ -53,13 +53,13 @@ def test_severe_pain_does_not_start_the_routine(sij, db_path: Path) -> None:
 
 
 def test_pain_six_still_starts(sij) -> None:
-    assert sij("run", "--yes", "--pain-before", "6", "--speed", "1000").exit_code == 0
+    assert sij("run", "--yes", "--no-red-flags", "--pain-before", "6", "--speed", "1000").exit_code == 0
     assert _only_session(sij)["state"] == "completed"
 
 
 def test_sharp_pain_after_second_stretch_stops_and_keeps_holds(sij) -> None:
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after 1st: no · after 2nd: yes
-    answers = "n\nn\n4\nn\nn\ny\n"
+    answers = "n\nn\n4\nn\nn\ny\n\n"
     result = sij("run", "--speed", "1000", input=answers, interactive=True)
     assert result.exit_code == 0, result.output
     session = _only_session(sij)
@@ -131,7 +131,7 @@ def test_run_needs_a_terminal_or_yes(sij, db_path: Path) -> None:
     sij("history")
     before = snapshot(db_path)
     result = sij("run")
-    assert result.exit_code == 2 and "--yes" in result.stderr
+    assert result.exit_code == 2 and "--yes", "--no-red-flags" in result.stderr
     # --yes was not given: a plain usage error, not "Invalid value for '--yes'".
     assert result.stderr.startswith("Error: sij run asks questions and needs a terminal; add --yes")
     assert "Invalid value" not in result.stderr
@@ -164,14 +164,14 @@ def test_screen_needs_a_terminal_or_answers(sij, db_path: Path) -> None:
 def test_run_bad_input(sij, db_path: Path, args: list[str], needle: str) -> None:
     sij("history")
     before = snapshot(db_path)
-    result = sij("run", "--yes", *args)
+    result = sij("run", "--yes", "--no-red-flags", *args)
     assert result.exit_code == 2, result.output
     assert needle in result.stderr and "Traceback" not in result.output
     assert snapshot(db_path) == before
 
 
 def test_resume_without_stopped_session_is_refused(sij) -> None:
-    result = sij("run", "--yes", "--resume")
+    result = sij("run", "--yes", "--no-red-flags", "--resume")
     assert result.exit_code == 1 and "no routine stopped early today" in result.stderr
 
 
@@ -215,7 +215,7 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
     env = dict(os.environ, SIJ_DB=str(db_path))
     # Each hold takes 30 s / 10 = 3 s, after a 0.5 s get-ready countdown.
     proc = subprocess.Popen(
-        [sij_executable(), "run", "--speed", "10", "--yes", "--pain-before", "3"],
+        [sij_executable(), "run", "--speed", "10", "--yes", "--no-red-flags", "--pain-before", "3"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -236,7 +236,7 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
     assert 1 <= len(holds) < 6 and all(c == 1 for (c,) in holds)
 
     resumed = subprocess.run(
-        [sij_executable(), "run", "--resume", "--yes", "--speed", "1000", "--pain-after", "2"],
+        [sij_executable(), "run", "--resume", "--yes", "--no-red-flags", "--speed", "1000", "--pain-after", "2"],
         env=env,
         capture_output=True,
         text=True,
@@ -257,7 +257,7 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
 
 
 def test_after_a_sharp_stop_the_next_run_reminds_and_waits_for_a_decision(sij, db_path: Path) -> None:
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     # Later the same day: the reminder comes first, and "no" (the default) starts nothing.
     result = sij("run", "--speed", "1000", input="n\n\n", interactive=True)
     assert result.exit_code == 0, result.output
@@ -274,9 +274,9 @@ def test_after_a_sharp_stop_the_next_run_reminds_and_waits_for_a_decision(sij, d
 
 def test_the_reminder_lapses_after_a_day(sij, clock, db_path: Path) -> None:
     assert sij("pain", "8").exit_code == 0
-    assert "In the last 24 hours" in flat(sij("run", "--yes", "--speed", "1000").stderr)
+    assert "In the last 24 hours" in flat(sij("run", "--yes", "--no-red-flags", "--speed", "1000").stderr)
     clock.sleep(24 * 3600 + 60)
-    result = sij("run", "--yes", "--speed", "1000")
+    result = sij("run", "--yes", "--no-red-flags", "--speed", "1000")
     assert "In the last 24 hours" not in flat(result.stderr)
     assert count_rows(db_path, "practice") == 2  # --yes: reminded, then the routine ran both times
 
@@ -317,7 +317,7 @@ def test_resume_asks_the_quick_red_flag_question_again(sij, db_path: Path) -> No
 # ---- a stopped session says how much of the routine it planned ---------------------------------------------------
 
 # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st of 3 stretches: yes
-STOP_AFTER_FIRST = "n\nn\n4\nn\ny\n"
+STOP_AFTER_FIRST = "n\nn\n4\nn\ny\n\n"
 
 
 def test_session_stopped_for_sharp_pain_shows_the_holds_the_routine_planned(sij) -> None:
@@ -342,7 +342,7 @@ def test_session_stopped_for_sharp_pain_shows_the_holds_the_routine_planned(sij)
 
 
 def test_completed_and_hand_picked_sessions_plan_what_they_recorded(sij) -> None:
-    assert sij("run", "--speed", "1000", "--yes").exit_code == 0
+    assert sij("run", "--speed", "1000", "--yes", "--no-red-flags").exit_code == 0
     assert sij("log", "--stretch", "figure-4").exit_code == 0
     sessions = json.loads(sij("history", "--json").stdout)
     assert [(s["holds_done"], s["holds_planned"]) for s in sessions] == [(2, 2), (6, 6)]

@@ -80,7 +80,7 @@ def test_sharp_check_in_is_visible_and_not_linked_to_a_session(sij) -> None:
 
 def test_guided_session_stopped_for_sharp_pain_is_a_stopped_procedure(sij) -> None:
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after 1st stretch: yes
-    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True)
+    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True)
     assert result.exit_code == 0, result.output
     document = _export(sij)
     (procedure,) = _resources(document, "Procedure")

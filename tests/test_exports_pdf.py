@@ -353,7 +353,7 @@ def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, t
     # two severe scores in one session: one event
     assert sij("log", "--at", "2026-11-14T08:00", "--pain-before", "8", "--pain-after", "7").exit_code == 0
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     assert sij("screen", "--answers", SCREEN_E1).exit_code == 0
     assert sij("screen", "--answers", SCREEN_U1).exit_code == 0  # the newest event, and the least serious
     target = tmp_path / "mixed.pdf"

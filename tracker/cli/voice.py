@@ -136,7 +136,9 @@ class Voice:
             item = self._queue.get()
             if item is _STOP:
                 return
-            text, droppable = item  # type: ignore[misc]
+            assert isinstance(item, tuple)
+            text: str = item[0]
+            droppable: bool = item[1]
             if (droppable and not self._queue.empty()) or not text or self.problem:
                 continue
             try:
