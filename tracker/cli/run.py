@@ -223,6 +223,13 @@ def _countdown(
     return True, target
 
 
+def _spoken_name(name: str) -> str:
+    """A stretch's name as said aloud: without a bracketed aside ("Figure 4 (lying piriformis stretch)")."""
+    import re
+
+    return re.sub(r"\s*\([^)]*\)", "", name).strip() or name
+
+
 def _side_words(hold: PlannedHold) -> str:
     return "both sides" if hold.side == "both" else f"{hold.side} side"
 
@@ -328,9 +335,9 @@ def _do_routine(
                 # A resumed routine may start on the second side: the stretch and its steps are shown again.
                 number = stretch_order.index(hold.stretch.id) + 1
                 console.err.print(_stretch_panel(hold, number, len(stretch_order)))
-                cue = f"{hold.stretch.name}, {_side_words(hold)}. Get into position."
-                console.err.print(Text(cue, style="bold"))
-                _say(opts, cue)
+                cue = f"{_side_words(hold)}. Get into position."
+                console.err.print(Text(f"{hold.stretch.name}, {cue}", style="bold"))
+                _say(opts, f"{_spoken_name(hold.stretch.name)}, {cue}")
             elif hold.side != "both":
                 console.err.print(Text(f"Switch sides: now the {hold.side.upper()} side.", style="bold magenta"))
                 _say(opts, f"Switch sides: now the {hold.side} side.")
@@ -516,6 +523,7 @@ def run_command(
     finally:
         # Let the last cue (often "please stop and read the screen") be heard, but never after Ctrl-C.
         opts.voice.close(wait=0 if interrupted else 10)
+        _show_voice_problem(opts)
 
 
 def _start_voice() -> Voice | Silent:
