@@ -180,15 +180,17 @@ def _countdown(
             elapsed += (now - last) * opts.speed
             last = now
             spoken.tick(target - elapsed)
-        if label == "Hold":
-            console.info(f"  {hold.stretch.name}, {_side_words(hold)}: held {round(target)} s")
         return True, target
-    with Live(
+    # Redrawn by this loop, not by a thread of Rich's own; stopped in `finally`, so a Ctrl-C even while it starts
+    # never leaves it drawing under the message that follows.
+    live = Live(
         _hold_view(hold, target, target, paused, label, next_text, keys),
         console=console.err,
-        refresh_per_second=10,
+        auto_refresh=False,
         transient=True,
-    ) as live:
+    )
+    try:
+        live.start(refresh=True)
         while target - elapsed > EPSILON:
             # Never sleep past the end of the hold: the last wait is only what is left.
             wait = TICK if paused else max(EPSILON, min(TICK, (target - elapsed) / opts.speed))
@@ -214,12 +216,12 @@ def _countdown(
                 live.stop()
                 if _confirm_stop(opts, reader):
                     raise QuitRoutine
-                live.start()
+                live.start(refresh=True)
                 last = clock.monotonic()  # the time spent answering is not part of the hold
             spoken.tick(target - elapsed)
-            live.update(_hold_view(hold, target - elapsed, target, paused, label, next_text, keys))
-    if label == "Hold":
-        console.err.print(Text(f"  ✓ {hold.stretch.name}, {_side_words(hold)}: held {round(target)} s", style="green"))
+            live.update(_hold_view(hold, target - elapsed, target, paused, label, next_text, keys), refresh=True)
+    finally:
+        live.stop()
     return True, target
 
 
@@ -366,6 +368,13 @@ def _do_routine(
             progress.done.append(hold)
             if not completed:
                 progress.skipped += 1
+            elif not opts.self_paced:
+                # Said only once it is saved: a hold shown as held is never lost to a Ctrl-C a moment later.
+                held = f"{hold.stretch.name}, {_side_words(hold)}: held {round(seconds)} s"
+                if console.err.is_terminal:
+                    console.err.print(Text(f"  ✓ {held}", style="green"))
+                else:
+                    console.info(f"  {held}")
             _show_voice_problem(opts)
             if _last_side(plan, index):
                 _bell(opts)
