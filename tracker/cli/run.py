@@ -18,6 +18,7 @@ from tracker.cli.context import AppContext, get_app
 from tracker.cli.keys import KeyReader
 from tracker.cli.params import naming, pain_value, slug_value, whole_number
 from tracker.cli.voice import Silent
+from tracker.safety import EMERGENCY_FLAGS
 from tracker.text import plural
 
 if TYPE_CHECKING:
@@ -439,7 +440,13 @@ def run_command(
     ] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Continue today's routine that was stopped early.")] = False,
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Ask nothing: answers not given take their defaults.")
+        bool,
+        typer.Option(
+            "--yes",
+            "-y",
+            help="Ask nothing but the quick safety question (--no-red-flags answers it): "
+            "answers not given take their defaults.",
+        ),
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No terminal bell.")] = False,
     voice: Annotated[
@@ -454,9 +461,9 @@ def run_command(
         bool,
         typer.Option(
             "--no-red-flags",
-            help="You state that none of the emergency warning signs apply now (needed without a terminal): "
-            "numbness between the legs, new trouble peeing, loss of bowel control, pain or weakness in both legs, "
-            "a change in sexual feeling, pain after a serious accident.",
+            help="You state that none of these emergency warning signs apply now (needed without a terminal): "
+            + "; ".join(flag.short for flag in EMERGENCY_FLAGS)
+            + ".",
         ),
     ] = False,
     sharp: Annotated[
