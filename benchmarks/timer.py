@@ -2,8 +2,8 @@
 
 Runs the default routine (6 holds) as a whole process on a pseudo-terminal, the way a person sees it, with
 `--yes --no-red-flags` so that nobody has to answer, while two busy-loop processes keep the CPUs full. Each
-hold is timed from outside: from the moment its countdown first appears on the screen to the moment the
-"held" line appears (which `sij` prints once the hold is saved). The difference from the nominal length is
+hold is timed from outside: from the moment its countdown first appears on the screen to the bell that
+ends it (what a person lying down hears; the hold is saved just after). The difference from the nominal length is
 that hold's error. The floor is the same measurement of a child process that prints a line, sleeps for the
 hold's length and prints another line, under the same load: what the machine's scheduling alone costs.
 
@@ -38,14 +38,14 @@ GOAL = 0.2  # seconds per hold
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 START = re.compile(r"Hold: ")  # the countdown's first frame on a terminal (and the floor's line)
 START_PIPE = re.compile(r"sides?: hold \d+ s")  # without a terminal: "  Figure 4, left side: hold 8 s"
-END = re.compile(r"held")
+END = re.compile("\a")  # the bell that ends the hold, rung before it is saved
 BUSY = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
 FLOOR = (
     "import sys, time\n"
     "for _ in range({holds}):\n"
     "    sys.stdout.write('Hold: start\\n'); sys.stdout.flush()\n"
     "    time.sleep({hold})\n"
-    "    sys.stdout.write('held\\n'); sys.stdout.flush()\n"
+    "    sys.stdout.write('\\a'); sys.stdout.flush()\n"
 )
 
 
@@ -144,7 +144,7 @@ def main() -> int:
             ("floor: sleep in a child", [sys.executable, "-c", FLOOR.format(holds=6, hold=hold)], True)
         ]
         command = [sij_executable(), "run", "--yes", "--no-red-flags", "--get-ready", "0", "--hold", str(hold)]
-        command += ["--pain-before", "3", "--pain-after", "2", "--quiet"]
+        command += ["--pain-before", "3", "--pain-after", "2"]
         modes = [(True, "terminal")] + ([(False, "pipe")] if options.pipe else [])
         for terminal, where in modes:
             runs.append((f"sij run, {where}", [*command, "--no-voice"], terminal))

@@ -334,6 +334,7 @@ def _do_routine(
             if position in done_positions:
                 continue
             first_side = index == 0 or plan[index - 1].stretch.id != hold.stretch.id
+            last_side = _last_side(plan, index)
             if first_side or not shown_first:
                 # A resumed routine may start on the second side: the stretch and its steps are shown again.
                 number = stretch_order.index(hold.stretch.id) + 1
@@ -341,11 +342,11 @@ def _do_routine(
                 cue = f"{_side_words(hold)}. Get into position."
                 console.err.print(Text(f"{hold.stretch.name}, {cue}", style="bold"))
                 _say(opts, f"{_spoken_name(hold.stretch.name)}, {cue}")
+                _bell(opts)
             elif hold.side != "both":
+                # Said and rung when the hold before it ended; shown here, once that hold is saved.
                 console.err.print(Text(f"Switch sides: now the {hold.side.upper()} side.", style="bold magenta"))
-                _say(opts, f"Switch sides: now the {hold.side} side.")
             shown_first = True
-            _bell(opts)
             if opts.self_paced:
                 completed, seconds = _self_paced(opts, reader, hold)
             else:
@@ -356,6 +357,12 @@ def _do_routine(
                 if not console.err.is_terminal:
                     console.info(f"  {hold.stretch.name}, {_side_words(hold)}: hold {hold.seconds} s")
                 completed, seconds = _countdown(app, opts, reader, hold, hold.seconds, "Hold", _next_text(plan, index))
+            # The end of a hold is rung and said at once; saving it comes after, so a slow disk never lengthens it.
+            _bell(opts)
+            if last_side:
+                _say(opts, "Relax.")
+            elif plan[index + 1].side != "both":
+                _say(opts, f"Switch sides: now the {plan[index + 1].side} side.")
             with app.work() as session:
                 save_hold(
                     session=session,
@@ -370,17 +377,15 @@ def _do_routine(
             if not completed:
                 progress.skipped += 1
             elif not opts.self_paced:
-                # Said only once it is saved: a hold shown as held is never lost to a Ctrl-C a moment later.
+                # Shown only once it is saved: a hold shown as held is never lost to a Ctrl-C a moment later.
                 held = f"{hold.stretch.name}, {_side_words(hold)}: held {round(seconds)} s"
                 if console.err.is_terminal:
                     console.err.print(Text(f"  ✓ {held}", style="green"))
                 else:
                     console.info(f"  {held}")
             _show_voice_problem(opts)
-            if _last_side(plan, index):
-                _bell(opts)
+            if last_side:
                 console.err.print(Text("Relax.", style="bold"))
-                _say(opts, "Relax.")
                 if sharp_after(hold, reader):
                     return False
     return True
