@@ -432,7 +432,7 @@ def test_a_same_day_screen_answer_ranks_above_a_sharp_twinge(sij, tmp_path: Path
 
 def test_stretch_table_counts_a_sharp_report_once_and_unreached_holds_as_stopped(sij, tmp_path: Path) -> None:
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "3").exit_code == 0
     target = tmp_path / "table.pdf"
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0

@@ -769,15 +769,11 @@ def _recent_warnings_allow_start(app: AppContext, opts: Options) -> bool:
 
 
 def _save_check_in(app: AppContext, score: int) -> None:
+    from tracker.safety import BLOCKED_RUN_NOTE
     from tracker.services.pain import record_check_in
 
     with app.work() as session:
-        record_check_in(
-            session=session,
-            at=app.clock.now(),
-            score=score,
-            note="Before a guided routine; the routine was not started.",
-        )
+        record_check_in(session=session, at=app.clock.now(), score=score, note=BLOCKED_RUN_NOTE)
 
 
 def _emergency_symptoms(app: AppContext, opts: Options, *, stated_none: bool) -> bool:
