@@ -38,7 +38,7 @@ OUTPUTS = ["no-such-folder/out.png", "a-folder", "", "noext", HUGE + ".png", "nu
 ADD = ("stretches", "add")
 ADD_REST = ("--name", "New", "--step", "Lie down.", "--hold", "30")
 
-RUN = ("run", "--yes", "--speed", "1000", "--get-ready", "0")
+RUN = ("run", "--yes", "--no-red-flags", "--speed", "1000", "--get-ready", "0")
 
 BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     # sij log

@@ -213,6 +213,7 @@ def _register() -> None:
     lazy_command("stretches", "tracker.cli.stretches:stretches_app")
     lazy_command("routines", "tracker.cli.routines:routines_app")
     lazy_command("settings", "tracker.cli.progress:settings_app")
+    lazy_command("voice", "tracker.cli.speech:voice_app")
     lazy_command("db", "tracker.cli.dbcare:db_app")
 
 

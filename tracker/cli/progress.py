@@ -315,12 +315,13 @@ settings_app = typer.Typer(
 
 def _settings(session: Any) -> dict[str, str]:
     from tracker.services.catalog import default_routine_slug
-    from tracker.services.settings import day_start_minutes
+    from tracker.services.settings import day_start_minutes, voice_on
 
     minutes = day_start_minutes(session=session)
     return {
         "day_start": f"{minutes // 60:02d}:{minutes % 60:02d}",
         "default_routine": default_routine_slug(session=session),
+        "voice": "on" if voice_on(session=session) else "off",
     }
 
 
@@ -343,6 +344,7 @@ def settings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     grid.add_column("Meaning")
     grid.add_row("day-start", values["day_start"], "records before this time count for the day before")
     grid.add_row("default-routine", values["default_routine"] or "–", "the routine `sij run` and `sij log` use")
+    grid.add_row("voice", values["voice"], "`sij run` speaks its cues (on) or only shows them (off)")
     console.out.print(grid)
 
 
@@ -375,3 +377,34 @@ def day_start_command(
         _line(f"Day start set to {text}: anything recorded before {text} counts for the day before.")
     else:
         _line("Day start set to 00:00: each record counts for the calendar day it was made.")
+
+
+class OnOff(str, enum.Enum):
+    on = "on"
+    off = "off"
+
+
+@settings_app.command("voice")
+def voice_command(
+    ctx: typer.Context,
+    value: Annotated[
+        OnOff | None, typer.Argument(metavar="on|off", help="on: `sij run` speaks its cues; off: it only shows them.")
+    ] = None,
+) -> None:
+    """Show or set whether `sij run` speaks its cues (as with --voice).
+
+    Example: [bold]sij settings voice on[/bold]
+    """
+    from tracker.services.settings import VOICE, put_setting, voice_on
+
+    app = get_app(ctx)
+    if value is None:
+        with app.work(readonly=True) as session:
+            _line("on" if voice_on(session=session) else "off")
+        return
+    with app.work() as session:
+        put_setting(session=session, key=VOICE, value=value.value)
+    if value is OnOff.on:
+        _line("Voice on: `sij run` speaks its cues (--no-voice for one run). Try it with `sij voice test`.")
+    else:
+        _line("Voice off: `sij run` shows its cues and rings the bell (--voice for one run).")
