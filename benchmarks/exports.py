@@ -52,7 +52,7 @@ def _reference(base: Path) -> Path | None:
     folder = base / "reference"
     folder.mkdir()
     archive = subprocess.run(
-        ["git", "-C", str(HERE.parent), "archive", REFERENCE_COMMIT, "tracker", "migrations", "seed"],
+        ["git", "-C", str(HERE.parent), "archive", REFERENCE_COMMIT, "tracker", "migrations", "seed", "benchmarks"],
         capture_output=True,
     )
     if archive.returncode != 0:
@@ -132,10 +132,19 @@ def main(argv: list[str] | None = None) -> int:
             plan[f"pdf 90 days, {years} y"] = ([sij, *period, "--format", "pdf", "-o", out, "--force"], None)
         source = _reference(base)
         if source is not None:
-            # Its own copy of the same history, made by its own schema (a newer schema would be refused).
+            # Its own copy of the same history, made by its own generate.py and schema (a newer schema would be
+            # refused); it has no ratings, which the reports of today also print, so the comparison is fair to it.
             old_db = base / "reference-20y.db"
             made = subprocess.run(
-                [sys.executable, str(HERE / "generate.py"), str(old_db), "--years", "20", "--end", str(today)],
+                [
+                    sys.executable,
+                    str(source / "benchmarks" / "generate.py"),
+                    str(old_db),
+                    "--years",
+                    "20",
+                    "--end",
+                    str(today),
+                ],
                 env=dict(env, PYTHONPATH=str(source)),
                 capture_output=True,
             )

@@ -136,7 +136,7 @@ def test_a_period_goes_by_local_day_and_day_start_and_reads_no_whole_table(sij) 
     assert records and all(" WHERE " in s for s in records), [s for s in records if " WHERE " not in s]
 
 
-RECORD_TABLES = ("practice", "hold", "pain_score", "screening")
+RECORD_TABLES = ("practice", "hold", "pain_score", "screening", "rating")
 
 
 def test_output_file_is_owner_only_and_reported(sij, tmp_path: Path) -> None:
@@ -194,7 +194,7 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
         ([], 2, "Missing option '--format'"),
         (["--format", "pdf", "--output", "r.pdf"], 1, "no report to make"),
         (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
-        (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions or pain."),
+        (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions, pain or ratings."),
         (["--format", "csv", "--name", "Ann"], 2, "--name applies only to --format fhir or pdf"),
         (["--format", "fhir", "--name", "   "], 2, "not a usable name"),
         (["--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"], 2, "is after --until"),

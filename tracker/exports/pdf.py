@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -539,6 +540,7 @@ def _notes(page: Canvas, report: Report, top: float, notes: Sequence[tuple[datet
 def _page_one(page: Canvas, report: Report, events: Sequence[Event]) -> None:
     y = _header(page, report, first=True)
     y = _verdict_box(page, report, y)
+    y = _ratings_box(page, report, y)
     y = _key_numbers(page, report, y)
     y = _events_box(page, report, y, events)
     # The chart takes the room the tables below leave, so page 1 never runs over.
@@ -569,6 +571,87 @@ def _chart(page: Canvas, report: Report, top: float, bottom: float) -> None:
     height = bottom - top - 14
     figure = charts.report_pain_figure(progress, screens, CONTENT_W, height)
     page.pdf.image(io.BytesIO(charts.render_svg(figure)), x=MARGIN, y=top + 14, w=CONTENT_W, h=height)
+
+
+# ---- function and impression of change (page 1 box, and the ratings pages) -----------------------
+# Kept apart from the pain parts: what they show comes from the read model (ExportData.rating_summary).
+
+
+def _ratings_box(page: Canvas, report: Report, top: float) -> float:
+    """Function start → now with its verdict, and the latest impression of change; nothing when neither exists."""
+    view = report.data.rating_summary
+    if view is None or (not view.function.activities and view.impression is None):
+        return top
+    rows: list[tuple[str, str, str]] = []  # label, text, colour
+    f = view.function
+    if f.activities:
+        colour = {"meaningful": VERDICT_COLOURS.get("meaningful", (INK, ""))[0], "worse": ALERT}.get(
+            f.verdict.name, INK
+        )
+        rows.append(("Function (0-10, higher is better)", f.headline, colour))
+    if view.impression is not None:
+        i = view.impression
+        colour = ALERT if i.advice else INK
+        rows.append(("Impression of change (1-7)", i.headline, colour))
+        if i.advice:
+            rows.append(("", i.advice, ALERT))
+    label_w = page.width("Function (0-10, higher is better)", 7.5, True) + 10
+    page.text(MARGIN, top + 9, "WHAT THE PERSON CAN DO, AND THEIR OWN VIEW OF THE CHANGE", 7, bold=True, colour=MUTED)
+    y = top + 22
+    for label, text, colour in rows:
+        page.text(MARGIN, y, label, 7.5, bold=True)
+        page.text(MARGIN + label_w, y, page.fit(text, CONTENT_W - label_w, 8, True), 8, bold=True, colour=colour)
+        y += 11
+    note = (
+        f"Function: mean of the person's {len(f.activities)} activities, first vs latest rating; "
+        f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful. Impression: 1-2 is a clinically important improvement."
+    )
+    page.text(MARGIN, y, page.fit(note, CONTENT_W, 7), 7, colour=MUTED)
+    return y + 12
+
+
+RATING_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("", 4.0),
+    ("Date, time", 96.0),
+    ("Measure", 88.0),
+    ("Activity", 130.0),
+    ("Rating", CONTENT_W - 318.0),
+)
+# In the ratings table the impression's words stand alone, with a short note where it counts (1-2 and 6-7).
+IMPRESSION_NOTE = {
+    1: ": clinically important improvement",
+    2: ": clinically important improvement",
+    6: ": ask for a review",
+    7: ": ask for a review",
+}
+
+
+def _ratings(page: Canvas, report: Report) -> None:
+    """Every rating in the period on pages of their own, oldest first, in a table like the log's."""
+    from fpdf.fonts import FontFace
+
+    view = report.data.rating_summary
+    if view is None or not view.ratings:
+        return
+    page.pdf.add_page()
+    _heading(page, "Function and impression-of-change ratings", "every rating in the period, oldest first")
+    mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
+    with _table(page, RATING_COLUMNS) as table:
+        for r in view.ratings:
+            moment = r.local_time
+            if r.kind == "impression":
+                cells = [
+                    "Impression of change",
+                    "",
+                    safety.impression_label(r.value) + IMPRESSION_NOTE.get(r.value, ""),
+                ]
+                alert = safety.impression_needs_review(r.value)
+            else:
+                cells, alert = ["Function", r.activity_text or "", f"{r.value}/10"], False
+            line = table.row()
+            line.cell("", style=mark if alert else None)
+            for text in (f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}", *cells):
+                line.cell(page.clean(text), style=red if alert else None)
 
 
 # ---- the pages after the first: every safety event in full, then the log -------------------------------------------
@@ -651,26 +734,35 @@ def _advice_shown(advice: str) -> str:
     return f"See-a-doctor {text[0].lower()}{text[1:]}."
 
 
-def _log(page: Canvas, report: Report) -> None:
+@contextmanager
+def _table(page: Canvas, columns: Sequence[tuple[str, float]]) -> Iterator[Any]:
+    """An fpdf2 table in the log's style, its header row written: the header repeats on every page it reaches, a row
+    is never split, and the page breaks where the table needs it (elsewhere the report chooses its breaks)."""
     from fpdf.fonts import FontFace
 
-    pdf = page.pdf
-    if pdf.get_y() + 22 + 3 * 16 > BODY_BOTTOM:  # the heading stays with the column headers and a first row
-        pdf.add_page()
-    _heading(page, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
     page.font(LOG_SIZE)
-    pdf.set_text_color(INK)
-    pdf.set_fill_color("#FFFFFF")
-    pdf.set_draw_color("#DDDDDD")
-    pdf.set_line_width(0.4)
-    mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
-    pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)
-    with pdf.table(
-        col_widths=[w for _, w in LOG_COLUMNS], width=CONTENT_W, align="LEFT", text_align="LEFT", v_align="TOP",
+    page.pdf.set_text_color(INK)
+    page.pdf.set_fill_color("#FFFFFF")
+    page.pdf.set_draw_color("#DDDDDD")
+    page.pdf.set_line_width(0.4)
+    page.pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)
+    with page.pdf.table(
+        col_widths=[w for _, w in columns], width=CONTENT_W, align="LEFT", text_align="LEFT", v_align="TOP",
         borders_layout="HORIZONTAL_LINES", line_height=LOG_LEADING, padding=(1.5, 2, 1.5, 2), repeat_headings=1,
         headings_style=FontFace(emphasis="BOLD", size_pt=7.5, fill_color=SHADE),
     ) as table:  # fmt: skip
-        table.row([name for name, _ in LOG_COLUMNS])
+        table.row([name for name, _ in columns])
+        yield table
+
+
+def _log(page: Canvas, report: Report) -> None:
+    from fpdf.fonts import FontFace
+
+    if page.pdf.get_y() + 22 + 3 * 16 > BODY_BOTTOM:  # the heading stays with the column headers and a first row
+        page.pdf.add_page()
+    _heading(page, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
+    mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
+    with _table(page, LOG_COLUMNS) as table:
         for row in _log_rows(report):
             cells = row.cells | {1: [f"{row.when:%Y-%m-%d}", f"{row.when:%H:%M} {_offset(row.when)}"]}
             cells[7] = ["Note in full below." if len(row.note) > LONG_NOTE else row.note, *row.after]
@@ -770,6 +862,7 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
     pdf.add_page()
     _events(page, events)
     _log(page, report)
+    _ratings(page, report)
     return bytes(pdf.output())
 
 
