@@ -331,7 +331,7 @@ def test_undo_within_ten_minutes(sij, clock) -> None:
     clock.sleep(600)
     result = sij("undo", "--yes")
     assert result.exit_code == 0, result.output
-    assert "Moved session #1" in result.stdout
+    assert "Undone: moved session #1" in result.stdout
     assert history(sij) == []
 
 
@@ -341,7 +341,7 @@ def test_undo_beyond_ten_minutes_finds_nothing(sij, clock, db_path: Path) -> Non
     before = snapshot(db_path)
     result = sij("undo", "--yes")
     assert result.exit_code == 1
-    assert "Nothing was entered in the last 10 minutes" in result.stderr
+    assert "Nothing was changed in the last 10 minutes" in result.stderr
     assert len(history(sij)) == 1 and snapshot(db_path) == before
 
 

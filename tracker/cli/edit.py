@@ -23,6 +23,7 @@ from tracker.errors import InvalidInput
 if TYPE_CHECKING:
     from tracker.records import PainRecord, PracticeRecord
     from tracker.services.corrections import Change, EditResult, Entry, TrashItem
+    from tracker.services.journal import JournalEntry
 
 CLEAR = -1  # `--pain-before none`: remove the score
 ID_MAX = 2**63 - 1  # the largest id SQLite can hold
@@ -321,11 +322,12 @@ def restore_command(
 
     target = _target(session_id, check_in, "restore")
     record: PracticeRecord | PainRecord
-    with naming(**NAMED), get_app(ctx).work() as session:
+    app = get_app(ctx)
+    with naming(**NAMED), app.work() as session:
         if target.kind == SESSION:
-            record = restore_practice(session=session, practice_id=target.id)
+            record = restore_practice(session=session, practice_id=target.id, now=app.clock.now())
         else:
-            record = restore_check_in(session=session, pain_id=target.id)
+            record = restore_check_in(session=session, pain_id=target.id, now=app.clock.now())
     console.out_line(f"Restored {_describe(record)}.")
 
 
@@ -388,15 +390,71 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         console.out.print(block, overflow="fold")
 
 
-def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
-    """Move the entry you made most recently (in the last 10 minutes) to the trash.
+# What an edit's undo gives back, by `table.column` (columns not named here are bookkeeping that goes along).
+UNDO_FIELDS = {
+    "practice.started_at": "the time",
+    "practice.time_known": "the time",
+    "practice.heat": "heat",
+    "practice.note": "the note",
+    "pain_score.score": "the pain score",
+    "pain_score.recorded_at": "the time",
+    "pain_score.time_known": "the time",
+    "pain_score.sharp": "sharp pain",
+    "pain_score.note": "the note",
+    "pain_score.deleted_at": "a removed pain score",
+    "pain_score.added": "an added pain score goes to the trash",
+}
 
-    Goes by when an entry was made, not the time given with --at. Example: [bold]sij undo[/bold]
+
+def _undo_question(entry: JournalEntry, record: PracticeRecord | PainRecord | None) -> str:
+    """What undo will do, in words: `Undo your edit of session #12 (the note, the pain score)?`."""
+    from tracker.services import journal
+
+    named = _describe(record) if record is not None else f"{entry.kind} #{entry.record_id}"
+    if entry.action == journal.ADD:
+        return f"Undo adding {named}? It goes to the trash"
+    if entry.action == journal.DELETE:
+        return f"Undo the deletion of {named}? It comes back from the trash"
+    if entry.action == journal.RESTORE:
+        return f"Undo the restore of {named}? It goes back to the trash"
+    fields: list[str] = []
+    for key in entry.fields:
+        label = UNDO_FIELDS.get(key)
+        if label and label not in fields:
+            fields.append(label)
+    what = f" ({', '.join(fields)})" if fields else ""
+    return f"Undo your edit of {named}{what}? It gets its previous values back"
+
+
+def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
+    """Undo the last change you made in the last 10 minutes: a new entry, an edit, a delete or a restore.
+
+    Goes by the order changes were made on this machine. Example: [bold]sij undo[/bold]
     """
-    from tracker.services.corrections import latest_entry
+    from tracker.services.corrections import Entry, entry_record
+    from tracker.services.journal import last_change, undo_change
 
     app = get_app(ctx)
     now = app.clock.now()
     with naming(**NAMED), app.work(readonly=True) as session:
-        target = latest_entry(session=session, now=now)
-    _trash(ctx, target, yes, now)
+        entry = last_change(session=session, now=now)
+        record = entry_record(session=session, entry=Entry(entry.kind, entry.record_id))
+    question = _undo_question(entry, record)
+    if not yes:
+        if not app.is_interactive:
+            raise InvalidInput(f"{question}: undo needs confirmation; add --yes to do it without a terminal.")
+        if not prompts.ask_yes_no(f"{question}."):
+            console.info("Nothing was changed.")
+            raise typer.Exit(1)
+    with app.work() as session:
+        done = undo_change(session=session, change_id=entry.id, now=now)
+        record = entry_record(session=session, entry=Entry(done.kind, done.record_id))
+    named = _describe(record) if record is not None else f"{done.kind} #{done.record_id}"
+    from tracker.services import journal
+
+    result = {
+        journal.ADD: f"Undone: moved {named} to the trash.",
+        journal.DELETE: f"Undone: {named} is back from the trash.",
+        journal.RESTORE: f"Undone: moved {named} back to the trash.",
+    }.get(done.action, f"Undone: {named} has its previous values back.")
+    console.out_line(result)

@@ -8,22 +8,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from tracker import safety
 from tracker.clock import as_recorded, offset_minutes
-from tracker.errors import InvalidInput, NotFound, NothingToDo
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, Routine
 from tracker.records import PainRecord, PracticeRecord
-from tracker.services.practices import add_pain, check_note, check_pain, get_practice, pain_record
+from tracker.services import journal
+from tracker.services.practices import add_pain, check_note, check_pain, get_practice, pain_record, records_of
 from tracker.services.settings import day_start_minutes
 
-UNDO_WINDOW = timedelta(minutes=10)
-
-SESSION = "session"
-CHECK_IN = "check-in"
+SESSION = journal.SESSION
+CHECK_IN = journal.CHECK_IN
 
 
 @dataclass(frozen=True)
@@ -163,6 +162,17 @@ def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRe
     return get_check_in(session=session, pain_id=entry.id)
 
 
+def entry_record(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord | None:
+    """A session or check-in as a record, live or in the trash (None: not one of these kinds, or gone)."""
+    if entry.kind == SESSION:
+        practice = session.get(Practice, entry.id)
+        return records_of(session, [practice])[0] if practice is not None else None
+    if entry.kind == CHECK_IN:
+        row = session.get(PainScore, entry.id)
+        return pain_record(row, day_start_minutes(session=session)) if row is not None else None
+    return None
+
+
 # ---- editing -----------------------------------------------------------------------------------
 
 
@@ -182,6 +192,7 @@ def _reflag_score(row: PainScore) -> None:
         new = safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp).as_text()
         row.advice = _keep_advice(row.advice, new)
         row.flagged = True
+        row.advice_score = row.score
 
 
 def _set_pain(
@@ -233,6 +244,7 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
     practice = _practice(session, practice_id)
     assert practice.id is not None
     pains = _live_pains(session, practice.id)
+    previous = journal.snapshot([practice, *pains])
     changes: list[Change] = []
     new_scores: list[int] = []
 
@@ -283,10 +295,22 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
             new = safety.doctor_advice(severe=severe, sharp=sharp).as_text()
             practice.advice = _keep_advice(practice.advice, new)
             practice.flagged = True
+            practice.advice_score = max((s for s in current if s is not None), default=None)
         if any(safety.is_severe(s) for s in new_scores):
             advice = safety.doctor_advice(severe=True, sharp=sharp)
     session.add(practice)
     session.flush()
+    known = {p.id for p in pains}
+    added = [p for p in _live_pains(session, practice.id) if p.id not in known]
+    journal.record_change(
+        session=session,
+        action=journal.EDIT,
+        kind=SESSION,
+        record_id=practice.id,
+        now=now,
+        previous=previous,
+        added=added,
+    )
     return EditResult(SESSION, practice.id, practice.uuid, tuple(changes), advice)
 
 
@@ -297,6 +321,7 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
     note = check_note(edit.note) if edit.note is not None else None
     row = _check_in(session, pain_id)
     assert row.id is not None
+    previous = journal.snapshot([row])
     changes: list[Change] = []
     if edit.at is not None:
         offset = offset_minutes(edit.at)
@@ -319,7 +344,9 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
         if row.flagged and newly:
             advice = safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp)
     session.add(row)
-    session.flush()
+    journal.record_change(
+        session=session, action=journal.EDIT, kind=CHECK_IN, record_id=row.id, now=now, previous=previous
+    )
     return EditResult(CHECK_IN, row.id, row.uuid, tuple(changes), advice)
 
 
@@ -331,43 +358,71 @@ def trash_practice(*, session: Session, practice_id: int, now: datetime) -> Prac
     record = describe_entry(session=session, entry=Entry(SESSION, practice_id))
     assert isinstance(record, PracticeRecord)
     practice = _practice(session, practice_id)
+    previous = journal.snapshot([practice, *_live_pains(session, practice_id)])
+    _trash_practice(session, practice_id, now)
+    journal.record_change(
+        session=session, action=journal.DELETE, kind=SESSION, record_id=practice_id, now=now, previous=previous
+    )
+    return record
+
+
+def _trash_practice(session: Session, practice_id: int, now: datetime) -> None:
+    practice = _practice(session, practice_id)
     for pain in _live_pains(session, practice_id):
         pain.deleted_at = now
         session.add(pain)
     practice.deleted_at = now
     session.add(practice)
     session.flush()
-    return record
 
 
 def trash_check_in(*, session: Session, pain_id: int, now: datetime) -> PainRecord:
     row = _check_in(session, pain_id)
     record = pain_record(row, day_start_minutes(session=session))
-    row.deleted_at = now
-    session.add(row)
-    session.flush()
+    previous = journal.snapshot([row])
+    _trash_check_in(session, pain_id, now)
+    journal.record_change(
+        session=session, action=journal.DELETE, kind=CHECK_IN, record_id=pain_id, now=now, previous=previous
+    )
     return record
 
 
-def restore_practice(*, session: Session, practice_id: int) -> PracticeRecord:
+def _trash_check_in(session: Session, pain_id: int, now: datetime) -> None:
+    row = _check_in(session, pain_id)
+    row.deleted_at = now
+    session.add(row)
+    session.flush()
+
+
+def restore_practice(*, session: Session, practice_id: int, now: datetime) -> PracticeRecord:
     """Bring a session back with the pain scores that went to the trash with it (not ones cleared before)."""
     practice = _practice(session, practice_id, trashed=True)
     when = practice.deleted_at
-    for pain in session.exec(select(PainScore).where(PainScore.practice_id == practice_id)).all():
-        if pain.deleted_at is not None and pain.deleted_at == when:
-            pain.deleted_at = None
-            session.add(pain)
+    pains = [
+        p
+        for p in session.exec(select(PainScore).where(PainScore.practice_id == practice_id)).all()
+        if p.deleted_at is not None and p.deleted_at == when
+    ]
+    previous = journal.snapshot([practice, *pains])
+    for pain in pains:
+        pain.deleted_at = None
+        session.add(pain)
     practice.deleted_at = None
     session.add(practice)
-    session.flush()
+    journal.record_change(
+        session=session, action=journal.RESTORE, kind=SESSION, record_id=practice_id, now=now, previous=previous
+    )
     return get_practice(session=session, practice_id=practice_id)
 
 
-def restore_check_in(*, session: Session, pain_id: int) -> PainRecord:
+def restore_check_in(*, session: Session, pain_id: int, now: datetime) -> PainRecord:
     row = _check_in(session, pain_id, trashed=True)
+    previous = journal.snapshot([row])
     row.deleted_at = None
     session.add(row)
-    session.flush()
+    journal.record_change(
+        session=session, action=journal.RESTORE, kind=CHECK_IN, record_id=pain_id, now=now, previous=previous
+    )
     return pain_record(row, day_start_minutes(session=session))
 
 
@@ -426,39 +481,8 @@ def _order(p: PainScore) -> tuple[datetime, int]:
     return (p.recorded_at, p.id or 0)
 
 
-# ---- undo --------------------------------------------------------------------------------------
+# ---- undo: sessions and check-ins are journaled kinds ----------------------------------------
 
 
-def latest_entry(*, session: Session, now: datetime) -> Entry:
-    """The session or check-in entered most recently, within the last ten minutes (by when it was entered)."""
-    since = now - UNDO_WINDOW
-    practice = session.exec(
-        select(Practice)
-        .where(col(Practice.deleted_at).is_(None), col(Practice.created_at) >= since)
-        .order_by(col(Practice.created_at).desc(), col(Practice.id).desc())
-    ).first()
-    check = session.exec(
-        select(PainScore)
-        .where(
-            col(PainScore.deleted_at).is_(None),
-            col(PainScore.practice_id).is_(None),
-            col(PainScore.created_at) >= since,
-        )
-        .order_by(col(PainScore.created_at).desc(), col(PainScore.id).desc())
-    ).first()
-    minutes = int(UNDO_WINDOW.total_seconds() // 60)
-    if practice is None and check is None:
-        raise NothingToDo(
-            f"Nothing was entered in the last {minutes} minutes, so there is nothing to undo; "
-            "to remove an older entry use `sij delete ID` (ids are in `sij history`)."
-        )
-    if check is not None and (practice is None or _created(check) > _created(practice)):
-        assert check.id is not None
-        return Entry(CHECK_IN, check.id)
-    assert practice is not None and practice.id is not None
-    return Entry(SESSION, practice.id)
-
-
-def _created(row: Practice | PainScore) -> datetime:
-    assert row.created_at is not None
-    return row.created_at
+journal.register_kind(SESSION, trash=_trash_practice, tables=(Practice, PainScore, Hold))
+journal.register_kind(CHECK_IN, trash=_trash_check_in, tables=(PainScore,))
