@@ -134,8 +134,11 @@ def describe_pain(score: int | None) -> str:
 
 
 def when(record: PracticeRecord | PainRecord) -> str:
+    """`2026-11-24 08:15 (UTC+00:00)`, or `2026-11-24 (no time given)` for an entry given a date only."""
     from tracker.clock import format_local
 
+    if not record.time_known:
+        return f"{record.local_time:%Y-%m-%d} (no time given)"
     return format_local(record.local_time)
 
 
@@ -208,6 +211,8 @@ SHORT_STATE = {"completed": "done", "stopped_sharp": "stopped", "aborted": "stop
 
 def short_when(record: PracticeRecord | PainRecord) -> str:
     moment = record.local_time
+    if not record.time_known:
+        return f"{moment:%Y-%m-%d}"
     offset = moment.strftime("%z")
     return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 

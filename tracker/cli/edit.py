@@ -21,6 +21,7 @@ from tracker.cli.params import naming, pain_value, shown, whole_number
 from tracker.errors import InvalidInput
 
 if TYPE_CHECKING:
+    from tracker.dates import When
     from tracker.records import PainRecord, PracticeRecord
     from tracker.services.corrections import Change, EditResult, Entry, TrashItem
     from tracker.services.journal import JournalEntry
@@ -86,13 +87,13 @@ def _target(session_id: int | None, check_in: int | None, command: str) -> Entry
     return Entry(SESSION, session_id) if session_id is not None else Entry(CHECK_IN, check_in or 0)
 
 
-def _when(ctx: typer.Context, at: str | None) -> datetime | None:
+def _when(ctx: typer.Context, at: str | None) -> When | None:
     if at is None:
         return None
-    from tracker.dates import DateInputError, parse_when
+    from tracker.dates import DateInputError, parse_moment
 
     try:
-        return parse_when(at, get_app(ctx).clock)
+        return parse_moment(at, get_app(ctx).clock)
     except DateInputError as err:
         raise prompts.date_error("--at", str(err)) from None
 
@@ -170,7 +171,13 @@ def edit_command(
             result = edit_check_in(
                 session=session,
                 pain_id=target.id,
-                edit=CheckInEdit(score=score, note=note, at=moment, sharp=sharp),
+                edit=CheckInEdit(
+                    score=score,
+                    note=note,
+                    at=moment.moment if moment else None,
+                    sharp=sharp,
+                    time_known=moment.time_known if moment else True,
+                ),
                 now=app.clock.now(),
             )
     else:
@@ -188,8 +195,9 @@ def edit_command(
             clear_pain_before=pain_before == CLEAR,
             clear_pain_after=pain_after == CLEAR,
             note=note,
-            at=moment,
+            at=moment.moment if moment else None,
             heat=heat,
+            time_known=moment.time_known if moment else True,
         )
         with naming(**NAMED), app.work() as session:
             result = edit_practice(session=session, practice_id=target.id, edit=edit, now=app.clock.now())

@@ -23,6 +23,7 @@ def practice_json(r: PracticeRecord) -> dict[str, Any]:
         "id": r.id,
         "uuid": r.uuid,
         "started_at": r.local_time.isoformat(),
+        "time_known": r.time_known,
         "day": r.day.isoformat(),
         "routine": r.routine_slug,
         "stretches": [
@@ -54,6 +55,7 @@ def check_in_json(r: PainRecord) -> dict[str, Any]:
         "id": r.id,
         "uuid": r.uuid,
         "recorded_at": r.local_time.isoformat(),
+        "time_known": r.time_known,
         "day": r.day.isoformat(),
         "score": r.score,
         "sharp": r.sharp,

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import as_recorded, offset_minutes
+from tracker.clock import as_recorded, format_local, offset_minutes
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, Routine
 from tracker.records import PainRecord, PracticeRecord
@@ -55,6 +55,7 @@ class PracticeEdit:
     note: str | None = None
     at: datetime | None = None
     heat: bool | None = None
+    time_known: bool = True  # with `at`: False when only a date was given
 
     def is_empty(self) -> bool:
         return (
@@ -74,6 +75,7 @@ class CheckInEdit:
     note: str | None = None
     at: datetime | None = None
     sharp: bool | None = None
+    time_known: bool = True
 
     def is_empty(self) -> bool:
         return self.score is None and self.note is None and self.at is None and self.sharp is None
@@ -232,6 +234,12 @@ def _set_pain(
     return old, value
 
 
+def _at_text(moment: datetime, offset: int, time_known: bool) -> str:
+    """When a record happened, as a correction shows it: with its offset, or the date alone if no time was given."""
+    local = as_recorded(moment, offset)
+    return format_local(local) if time_known else f"{local:%Y-%m-%d} (no time given)"
+
+
 def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now: datetime) -> EditResult:
     """Change only what `edit` gives; re-check the safety flag when a pain score changes."""
     if edit.is_empty():
@@ -249,18 +257,20 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
     new_scores: list[int] = []
 
     if edit.at is not None:
-        old_local = as_recorded(practice.started_at, practice.offset_minutes)
+        old_local = _at_text(practice.started_at, practice.offset_minutes, practice.time_known)
         delta = edit.at - practice.started_at
         offset = offset_minutes(edit.at)
         practice.started_at = edit.at
         practice.offset_minutes = offset
+        practice.time_known = edit.time_known
         if practice.ended_at is not None:
             practice.ended_at = practice.ended_at + delta
         for pain in pains:  # the session's scores move with it
             pain.recorded_at = pain.recorded_at + delta
             pain.offset_minutes = offset
+            pain.time_known = edit.time_known
             session.add(pain)
-        changes.append(Change("at", old_local, as_recorded(edit.at, offset)))
+        changes.append(Change("at", old_local, _at_text(edit.at, offset, edit.time_known)))
 
     for context, value, clear, key in (
         (PainContext.before, before_value, edit.clear_pain_before, "pain_before"),
@@ -325,9 +335,16 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
     changes: list[Change] = []
     if edit.at is not None:
         offset = offset_minutes(edit.at)
-        changes.append(Change("at", as_recorded(row.recorded_at, row.offset_minutes), as_recorded(edit.at, offset)))
+        changes.append(
+            Change(
+                "at",
+                _at_text(row.recorded_at, row.offset_minutes, row.time_known),
+                _at_text(edit.at, offset, edit.time_known),
+            )
+        )
         row.recorded_at = edit.at
         row.offset_minutes = offset
+        row.time_known = edit.time_known
     if score is not None:
         changes.append(Change("score", row.score, score))
         row.score = score

@@ -122,6 +122,8 @@ def _session_items(
             guided=row.guided,
             deleted_at=row.deleted_at,
             created_at=row.created_at,
+            time_known=row.time_known,
+            advice_score=row.advice_score,
             holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
             id=row.id,
             planned_holds=planned_holds(
@@ -145,6 +147,8 @@ def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
         flagged=row.flagged,
         advice=row.advice,
         deleted_at=row.deleted_at,
+        time_known=row.time_known,
+        advice_score=row.advice_score,
         created_at=row.created_at,
         id=row.id,
     )
@@ -457,6 +461,9 @@ def _merge_sessions(
             guided=item.guided,
             deleted_at=item.deleted_at,
             created_at=item.created_at,
+            time_known=item.time_known,
+            advice_score=item.advice_score,
+            id=_free_id(session, Practice, item.id),
         )
         session.add(practice)
         session.flush()
@@ -481,6 +488,14 @@ def _merge_sessions(
         summary.added["holds"] += len(item.holds)
     session.flush()
     return ids
+
+
+def _free_id(session: Session, model: type[Practice] | type[PainScore], wanted: int | None) -> int | None:
+    """The number the record had where it was exported, when no record here has it (a restore into an empty
+    database keeps every number people quote); otherwise None, and the database gives the next free one."""
+    if wanted is None or wanted < 1 or session.get(model, wanted) is not None:
+        return None
+    return wanted
 
 
 def _day(moment: datetime, offset_minutes: int) -> str:
@@ -529,8 +544,12 @@ def _merge_pains(
                 advice=item.advice,
                 deleted_at=item.deleted_at,
                 created_at=item.created_at,
+                time_known=item.time_known,
+                advice_score=item.advice_score,
+                id=_free_id(session, PainScore, item.id),
             )
         )
+        session.flush()  # the next record's number is then checked against this one
         summary.added["pain_scores"] += 1
 
 

@@ -309,6 +309,8 @@ def records_of(session: Session, rows: Sequence[Practice], day_start: int | None
                 pain_sharp=row.sharp or any(p.sharp for p in mine),
                 pains=tuple(mine),
                 planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
+                time_known=row.time_known,
+                advice_score=row.advice_score,
             )
         )
     return records
@@ -329,4 +331,6 @@ def pain_record(row: PainScore, day_start: int) -> PainRecord:
         flagged=row.flagged,
         advice=row.advice,
         day=local_day(row.recorded_at, row.offset_minutes, day_start),
+        time_known=row.time_known,
+        advice_score=row.advice_score,
     )
