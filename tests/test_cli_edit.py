@@ -163,7 +163,7 @@ def test_edit_check_in(sij, db_path: Path) -> None:
     text = flat(result.stdout)
     assert "Corrected pain check-in #1" in text and "3/10 (mild) → 4/10 (moderate)" in text
     assert rows(db_path, "SELECT uuid, score, note, recorded_at FROM pain_score") == [
-        (uuid, 4, "long drive", "2026-11-23 09:30:00.000000")
+        (uuid, 4, "long drive", "2026-11-23 12:00:00.000000")  # yesterday, no time given: stored at midday
     ]
 
 
