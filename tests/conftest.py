@@ -42,6 +42,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.delenv("SIJ_DB", raising=False)
     monkeypatch.setenv("TZ", "Europe/London")
     monkeypatch.setenv("COLUMNS", "100")
+    # Files written without --output (charts, reports) land in a folder of the test's own, never in the checkout.
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
     yield home
     assert _real_data_dir_state() == before, "a test touched the real user data folder"
 

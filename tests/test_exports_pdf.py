@@ -275,11 +275,18 @@ def test_refuses_to_overwrite_without_force(sij, small, tmp_path: Path) -> None:
     assert target.read_bytes().startswith(b"%PDF-")
 
 
-def test_needs_an_output_file(sij, small) -> None:
-    result = sij("export", "--format", "pdf")
-    assert result.exit_code == 2
-    assert "--format pdf needs --output FILE" in flat(result.stderr)
-    assert result.stdout == ""
+def test_without_output_writes_a_dated_report_here_under_a_free_name(sij, small) -> None:
+    first = sij("export", "--format", "pdf")
+    assert first.exit_code == 0, first.output
+    here = Path.cwd()
+    assert first.stdout == f"{here / 'sij-report-2026-11-24.pdf'}\n"
+    second = sij("export", "--format", "pdf")
+    assert second.exit_code == 0, second.output
+    assert second.stdout == f"{here / 'sij-report-2026-11-24-2.pdf'}\n"
+    assert (here / "sij-report-2026-11-24.pdf").read_bytes().startswith(b"%PDF-")
+    assert (here / "sij-report-2026-11-24-2.pdf").stat().st_mode & 0o777 == 0o600
+    result = sij("export", "--format", "pdf", "--output", "-")
+    assert result.exit_code == 2 and "give --output FILE" in flat(result.stderr)
 
 
 @pytest.mark.parametrize("period", [[], ["--since", "2026-10-01", "--until", "2026-10-31"]])
