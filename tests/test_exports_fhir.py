@@ -128,3 +128,13 @@ def test_a_full_history_validates(sij) -> None:
     assert kinds.count("Procedure") == 2 and kinds.count("Patient") == 1
     quick = [o for o in _resources(document, "Observation") if "quick check" in o["code"]["text"]]
     assert quick and quick[0]["component"][0]["valueBoolean"] is False
+
+
+def test_a_date_without_a_time_is_exported_as_a_date(sij) -> None:
+    assert sij("log", "--at", "2026-11-20", "--pain-before", "5").exit_code == 0
+    assert sij("pain", "3", "--at", "9am").exit_code == 0
+    document = _export(sij)
+    procedure = _resources(document, "Procedure")[0]
+    assert procedure["performedPeriod"] == {"start": "2026-11-20"}
+    times = sorted(o["effectiveDateTime"] for o in _resources(document, "Observation"))
+    assert times == ["2026-11-20", "2026-11-24T09:00:00+00:00"]

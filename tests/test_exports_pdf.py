@@ -385,3 +385,13 @@ def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, t
     assert "1 severe scores" not in page and " 1 points" not in page
     # the stopped session is not a full routine in the log
     assert "2 of 6 holds done" in " ".join(pages[1:])
+
+
+def test_a_date_without_a_time_shows_the_date_alone(sij, tmp_path: Path) -> None:
+    assert sij("pain", "8", "--at", "2026-11-20", "--note", "no time").exit_code == 0
+    assert sij("pain", "8", "--at", "2026-11-21 9:05").exit_code == 0
+    target = tmp_path / "dates.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    text = " ".join(flat(p.extract_text()) for p in PdfReader(target).pages)
+    assert "2026-11-20 12:00" not in text and "no time given" in text
+    assert "2026-11-21 09:05" in text

@@ -42,8 +42,9 @@ def _ref(uuid: str) -> dict[str, str]:
     return {"reference": f"urn:uuid:{uuid}"}
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+def _iso(moment: datetime, time_known: bool = True) -> str:
+    """A FHIR dateTime: the instant with its offset, or the date alone when no time was given (FHIR allows it)."""
+    return moment.isoformat() if time_known else moment.date().isoformat()
 
 
 def _notes(*texts: str) -> list[dict[str, str]]:
@@ -72,8 +73,8 @@ def _holds_text(data: ExportData, session: SessionItem) -> str:
 
 def _procedure(data: ExportData, session: SessionItem) -> dict[str, Any]:
     routine = data.routine(session.routine)
-    period = {"start": _iso(session.local_start)}
-    if session.local_end is not None:
+    period = {"start": _iso(session.local_start, session.time_known)}
+    if session.local_end is not None and session.time_known:
         period["end"] = _iso(session.local_end)
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
@@ -109,7 +110,7 @@ def _pain(data: ExportData, pain: PainItem, sessions: set[str]) -> dict[str, Any
         "category": [SURVEY],
         "code": {"coding": [PAIN_CODE], "text": "Pain severity 0-10"},
         "subject": _ref(data.patient_id),
-        "effectiveDateTime": _iso(pain.local_time),
+        "effectiveDateTime": _iso(pain.local_time, pain.time_known),
         "valueInteger": pain.score,
     }
     if pain.session is not None and pain.session in sessions:

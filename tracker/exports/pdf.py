@@ -246,6 +246,11 @@ class Event:
     what: str
     advice: str
     rank: int  # event_rank
+    time_known: bool = True  # False: only the date was given
+
+    @property
+    def when_text(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M}" if self.time_known else f"{self.at:%Y-%m-%d}"
 
 
 def most_serious(events: Sequence[Event], count: int) -> list[Event]:
@@ -332,7 +337,9 @@ class Report:
                     sharp=s.state == "stopped_sharp" or s.sharp or bool(sharp_holds) or any(p.sharp for p in pains),
                     severe=any(safety.is_severe(p.score) for p in pains),
                 )
-                found.append((s.started_at, Event(s.local_start, "Session: " + "; ".join(parts), advice, rank)))
+                found.append(
+                    (s.started_at, Event(s.local_start, "Session: " + "; ".join(parts), advice, rank, s.time_known))
+                )
         for p in self.check_ins:
             parts = []
             if safety.is_severe(p.score):
@@ -341,7 +348,9 @@ class Report:
                 parts.append("sharp pain or new numbness")
             if parts:
                 rank = event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))
-                found.append((p.recorded_at, Event(p.local_time, "Check-in: " + "; ".join(parts), p.advice, rank)))
+                found.append(
+                    (p.recorded_at, Event(p.local_time, "Check-in: " + "; ".join(parts), p.advice, rank, p.time_known))
+                )
         for screen in self.screenings:
             if screen.level == safety.Level.none.value:
                 continue
@@ -601,7 +610,7 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     what_x = MARGIN + 8 + 84
     room = PAGE_W - MARGIN - 8 - what_x
     for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
-        page.text(MARGIN + 8, y, f"{event.at:%Y-%m-%d %H:%M}", 7.5, bold=True)
+        page.text(MARGIN + 8, y, event.when_text, 7.5, bold=True)
         page.text(what_x, y, page.fonts.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
         page.text(what_x, y + 9, _advice_head(page.fonts, event.advice, room, 7), 7)
         y += EVENT_ROW
@@ -808,12 +817,12 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
     def wrap(column: int, text: str, max_lines: int = 3) -> list[str]:
         return fonts.wrap(text, widths[column], LOG_SIZE, max_lines=max_lines)
 
-    def when(row: Row, moment: datetime) -> None:
-        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}")
+    def when(row: Row, moment: datetime, time_known: bool = True) -> None:
+        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}" if time_known else "no time given")
 
     for s in report.sessions:
         row = Row()
-        when(row, s.local_start)
+        when(row, s.local_start, s.time_known)
         row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
         row.add(1, *wrap(1, f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done", 2))
         if s.heat:
@@ -841,7 +850,7 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         entries.append((s.started_at, 0, row))
     for p in report.check_ins:
         row = Row()
-        when(row, p.local_time)
+        when(row, p.local_time, p.time_known)
         row.add(1, "Check-in")
         row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
         note = [*wrap(6, p.note, MAX_NOTE_LINES)] if p.note else []
@@ -909,7 +918,7 @@ def _event_block(event: Event, text: str, fonts: Fonts) -> Block:
 
     def draw(page: Page, top: float) -> None:
         page.box(MARGIN, top, 3, height - 4, fill=ALERT)
-        page.text(MARGIN + 8, top + 10, _stamp(event.at), 7.5, bold=True)
+        page.text(MARGIN + 8, top + 10, _stamp(event.at) if event.time_known else event.when_text, 7.5, bold=True)
         y = top + 10
         for text in what:
             page.text(MARGIN + indent, y, text, 8, bold=True, colour=ALERT)
@@ -980,7 +989,8 @@ def _pages(report: Report, fonts: Fonts) -> Iterator[Callable[[Page, int, int], 
             if earlier is event or not event.advice.strip():
                 blocks.append(_event_block(event, event.advice, fonts))
             else:
-                same = f"The same advice as for {_stamp(earlier.at)}, shown in full above."
+                stamp = _stamp(earlier.at) if earlier.time_known else earlier.when_text
+                same = f"The same advice as for {stamp}, shown in full above."
                 blocks.append(_event_block(event, same, fonts))
     blocks.append(_heading("Chronological log", "times are local, with their UTC offset; L = left, R = right"))
     blocks += [_row_block(row) for row in _log_rows(report, fonts)]
