@@ -19,6 +19,7 @@ from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
 from tracker.cli.params import naming, pain_value, shown, whole_number
 from tracker.errors import InvalidInput
+from tracker.text import HAND_PICKED
 
 if TYPE_CHECKING:
     from tracker.dates import When
@@ -259,7 +260,7 @@ def _describe(record: PracticeRecord | PainRecord) -> str:
 
     if isinstance(record, PracticeRecord):
         pain = f"pain {_score(record.pain_before)} → {_score(record.pain_after)}"
-        return f"session #{record.id} of {console.when(record)} ({record.routine_slug or 'hand-picked'}, {pain})"
+        return f"session #{record.id} of {console.when(record)} ({record.routine_name or HAND_PICKED}, {pain})"
     return f"pain check-in #{record.id} of {console.when(record)} ({record.score}/10)"
 
 
@@ -380,7 +381,7 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     blocks: list[Text] = [Text("In the trash, most recently deleted first:", style="bold")]
     for item in items:
         if item.kind == "session":
-            what = f"{item.routine or 'hand-picked'}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
+            what = f"{item.routine or HAND_PICKED}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
             how = f"sij restore {item.id}"
         else:
             what = f"pain {item.score}/10"

@@ -13,8 +13,6 @@ from tracker.cli.params import positive_int
 if TYPE_CHECKING:
     from datetime import date
 
-    from rich.table import Table
-
     from tracker.records import PainRecord, PracticeRecord
 
 
@@ -62,25 +60,6 @@ def check_in_json(r: PainRecord) -> dict[str, Any]:
         "note": r.note,
         "flagged": r.flagged,
     }
-
-
-def check_in_table(records: list[PainRecord]) -> Table:
-    from rich.text import Text
-
-    table = console.list_table("Pain check-ins, newest first")
-    table.add_column("ID", justify="right", no_wrap=True)
-    table.add_column("When (local)", no_wrap=True)
-    table.add_column("Pain", no_wrap=True)
-    table.add_column("Flags", no_wrap=True)
-    table.add_column("Note", overflow="fold", min_width=12)
-    for r in records:
-        flags = Text()
-        if r.sharp:
-            flags.append("sharp ", style="bold red")
-        if r.flagged and not r.sharp:
-            flags.append("severe", style="bold red")
-        table.add_row(str(r.id), console.short_when(r), console.describe_pain(r.score), flags, Text(r.note))
-    return table
 
 
 def day_option(ctx: typer.Context, value: str | None, option: str) -> date | None:
@@ -147,7 +126,7 @@ def history_command(
     elif not records:
         console.info("No sessions recorded yet in this period. Record one with `sij run` or `sij log`.")
     else:
-        console.render(console.history_table(records))
+        console.render_records(console.history_table, records)
 
 
 def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, limit: int | None, as_json: bool) -> None:
@@ -160,4 +139,4 @@ def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, li
     elif not records:
         console.info("No pain check-ins recorded in this period. Record one with `sij pain SCORE`.")
     else:
-        console.render(check_in_table(records))
+        console.render_records(console.check_in_table, records)

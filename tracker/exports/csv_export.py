@@ -18,6 +18,7 @@ from datetime import datetime
 
 from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, SessionItem
 from tracker.safety import band
+from tracker.text import HAND_PICKED
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -124,7 +125,7 @@ def _session_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
         yield (
             session.id,
             *_when(local, session.time_known),
-            routine.name if routine else "hand-picked stretches",
+            routine.name if routine else HAND_PICKED,
             _stretches(data, session),
             session.holds_done,
             session.holds_planned,

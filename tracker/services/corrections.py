@@ -447,7 +447,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
     """Everything in the trash, most recently deleted first."""
     items: list[TrashItem] = []
     practices = session.exec(select(Practice).where(col(Practice.deleted_at).is_not(None))).all()
-    routines = {r.id: r.slug for r in session.exec(select(Routine)).all()}
+    routines = {r.id: r.name for r in session.exec(select(Routine)).all()}
     for p in practices:
         assert p.id is not None and p.deleted_at is not None
         pains = [
