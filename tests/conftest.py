@@ -78,11 +78,14 @@ class Result:
 
 @pytest.fixture
 def sij(db_path: Path, clock: ManualClock) -> Callable[..., Result]:
-    """Run `sij` in-process through Typer's CliRunner with the test database and clock."""
+    """Run `sij` in-process through Typer's CliRunner with the test database and clock.
+
+    The test database counts as the default place (a read may create it), unless the test passes `--db` itself.
+    """
 
     def run(*args: str, input: str | None = None, interactive: bool = False, db: Path | None = None) -> Result:
         runner = CliRunner()
-        obj = AppContext(db_option=str(db or db_path), clock=clock, interactive=interactive)
+        obj = AppContext(db_option=str(db or db_path), clock=clock, interactive=interactive, db_chosen=False)
         result = runner.invoke(app, list(args), input=input, obj=obj)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception

@@ -260,6 +260,7 @@ def root(
     if isinstance(ctx.obj, AppContext):
         if db is not None:
             ctx.obj.db_option = db
+            ctx.obj.db_chosen = True
     else:
         ctx.obj = AppContext(db_option=db)
     if ctx.invoked_subcommand is None:

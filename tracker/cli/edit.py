@@ -235,7 +235,7 @@ def _show_value(change: Change, value: object) -> Text:
 def show_edit(result: EditResult) -> None:
     what = "session" if result.kind == "session" else "pain check-in"
     table = Table(
-        title=f"Corrected {what} #{result.id} (same uuid {result.uuid})",
+        title=f"Corrected {what} #{result.id}",
         title_justify="left",
         header_style="bold",
         box=box.SIMPLE_HEAD,
