@@ -132,3 +132,33 @@ def test_at_refuses_what_it_cannot_read_listing_the_forms(sij, db_path: Path, ty
         assert "9am" in text and "yesterday 9am" in text and "monday" in text
     else:
         assert "later today" in text and "yesterday 10am" in text
+
+
+def test_stretch_and_routine_names_read_plainly(sij) -> None:
+    shown = sij("stretches", "show", "figure-4")
+    assert shown.exit_code == 0
+    assert ") (figure-4)" not in shown.stdout and "· figure-4" in shown.stdout
+    listed = sij("stretches").stdout
+    assert "Short name" in listed and "Slug" not in listed
+    assert "Short name" in sij("routines").stdout
+
+
+def test_wrapped_steps_indent_under_their_text(sij, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "50")
+    lines = sij("stretches", "show", "figure-4").stdout.splitlines()
+    first = next(i for i, line in enumerate(lines) if "2. Cross one ankle" in line)
+    indent = lines[first].index("Cross")
+    follow = lines[first + 1]
+    assert follow[indent - 3 : indent].strip("│ ") == "" and follow[indent] != " "  # under "Cross", not under "2."
+
+
+def test_a_saved_session_explains_its_side_marks(sij) -> None:
+    result = sij("log", "--stretch", "figure-4", "--pain-before", "2")
+    assert "figure-4 L R" in result.stdout and "L = left side, R = right side" in flat(result.stdout)
+
+
+def test_a_hand_picked_session_is_named_the_same_everywhere(sij) -> None:
+    assert sij("log", "--stretch", "figure-4", "--pain-before", "2").exit_code == 0
+    assert "hand-picked stretches" in flat(sij("history").stdout)
+    assert "hand-picked stretches" in flat(sij("delete", "1", "--yes").stdout)
+    assert "hand-picked stretches" in flat(sij("trash").stdout)

@@ -160,6 +160,16 @@ def holds_summary(record: PracticeRecord) -> str:
     return " · ".join(parts) if parts else "no holds"
 
 
+def sides_key(record: PracticeRecord) -> Text:
+    """What the marks of `holds_summary` mean, said where they are shown."""
+    from rich.text import Text
+
+    key = "L = left side, R = right side"
+    if any(not h.completed for h in record.holds):
+        key += ", (L) = not completed"
+    return Text(key, style="dim")
+
+
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
 STOP_TEXT = {"stopped_sharp": "stopped for sharp pain", "aborted": "stopped early"}
 
@@ -184,7 +194,7 @@ def show_practice_saved(record: PracticeRecord) -> None:
     from tracker.text import HAND_PICKED
 
     table.add_row("Routine", record.routine_name or HAND_PICKED)
-    table.add_row("Holds", f"{holds_done_text(record)}\n{holds_summary(record)}")
+    table.add_row("Holds", f"{holds_done_text(record)}\n{holds_summary(record)}\n{sides_key(record)}")
     pain = f"{describe_pain(record.pain_before)} → {describe_pain(record.pain_after)}"
     if record.change is not None:
         pain += f" (change {record.change:+d})"
@@ -364,7 +374,7 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
     from rich.text import Text
 
     table = Table(header_style="bold")
-    table.add_column("Slug")
+    table.add_column("Short name", no_wrap=True)
     table.add_column("Name")
     table.add_column("Hold", justify="right")
     table.add_column("Sides")
@@ -374,23 +384,41 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
     return table
 
 
+def numbered(items: Sequence[str], marks: Sequence[str] | None = None, style: str = "") -> Table:
+    """Items with a number (or mark) each, a wrapped line indented under its text, not under the number."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for index, item in enumerate(items):
+        mark = marks[index] if marks is not None else f"{index + 1}."
+        grid.add_row(mark, Text(item, style=style))
+    return grid
+
+
+def named(name: str, slug: str) -> str:
+    """A stretch or routine with the short name people type: `Figure 4 (lying piriformis stretch) · figure-4`."""
+    return f"{name} · {slug}"
+
+
 def stretch_panel(stretch: StretchInfo) -> Panel:
+    from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    body = Text()
     side = "on each side" if stretch.per_side else "with both sides together"
-    body.append(f"Hold about {stretch.hold_seconds} seconds {side}.\n\n", style="bold")
-    for number, step in enumerate(stretch.steps, start=1):
-        body.append(f"{number}. {step}\n")
+    parts: list[Any] = [Text(f"Hold about {stretch.hold_seconds} seconds {side}.\n", style="bold")]
+    parts.append(numbered(stretch.steps))
     if stretch.cautions:
-        body.append("\nTake care\n", style="bold yellow")
-        for caution in stretch.cautions:
-            body.append(f"  • {caution}\n")
-    body.append("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
+        parts.append(Text("\nTake care", style="bold yellow"))
+        parts.append(numbered(stretch.cautions, ["  •"] * len(stretch.cautions)))
+    tail = Text("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
     if stretch.source:
-        body.append(f"\nSource: {stretch.source}", style="dim")
-    return Panel(body, title=f"[bold]{stretch.name}[/bold] ({stretch.slug})", expand=False)
+        tail.append(f"\nSource: {stretch.source}", style="dim")
+    parts.append(tail)
+    return Panel(Group(*parts), title=f"[bold]{named(stretch.name, stretch.slug)}[/bold]", expand=False)
 
 
 def render(*items: Any, to_err: bool = False) -> None:
