@@ -50,6 +50,6 @@ def test_a_corrected_score_says_why_the_advice_is_there(sij, diary) -> None:
     row = next(line for line in out.splitlines() if line.strip().startswith("2 "))
     assert "advice shown at 8, corrected" in row and "severe" not in row
     assert sij("pain", "9", "--at", "2026-11-23").exit_code == 0
-    assert sij("edit", "--check-in", "4", "--score", "2").exit_code == 0
+    assert sij("edit", "--check-in", "1", "--score", "2").exit_code == 0
     out = sij("history", "--check-ins").stdout
     assert "advice shown at 9, corrected" in out

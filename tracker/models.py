@@ -150,7 +150,10 @@ class Hold(SQLModel, table=True):
 
 class PainScore(SQLModel, table=True):
     __tablename__ = "pain_score"
-    __table_args__ = (Index("ix_pain_score_recorded_at", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_pain_score_recorded_at", "recorded_at"),
+        Index("ix_pain_score_check_in_number", "check_in_number", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
@@ -168,6 +171,8 @@ class PainScore(SQLModel, table=True):
     time_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
     # The highest pain score when the see-a-doctor advice was last recorded (None: sharp pain only, or not known).
     advice_score: int | None = None
+    # A check-in's number among check-ins, the one people type (None for a session's scores).
+    check_in_number: int | None = None
 
 
 class Screening(SQLModel, table=True):

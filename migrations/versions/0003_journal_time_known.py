@@ -12,6 +12,11 @@ Why `time_known`: `sij log --at 2026-11-29` used to store 12:00 and print it as 
 A date without a time now keeps an instant for ordering (midday) and records that the time of day
 was not given, so every output shows the date alone. Existing rows keep their times (true).
 
+Why `check_in_number`: check-ins share the id sequence of every pain score, so a person's first check-in
+could be "#3" (after a session's before and after scores). A check-in now has its own number among
+check-ins, the one people type (`sij edit --check-in 1`); existing check-ins are numbered in the order
+they were made.
+
 Why `advice_score`: a see-a-doctor panel shown for a score that was later corrected (a typo) stays on
 the record, but the entry must say why it carries advice its current scores no longer explain. The
 score the panel was shown for is kept beside the advice ("advice shown at 8, corrected"). Old rows
@@ -51,9 +56,18 @@ def upgrade() -> None:
     for table in ("practice", "pain_score"):
         op.add_column(table, sa.Column("time_known", sa.Boolean(), nullable=False, server_default=sa.text("1")))
         op.add_column(table, sa.Column("advice_score", sa.Integer(), nullable=True))
+    op.add_column("pain_score", sa.Column("check_in_number", sa.Integer(), nullable=True))
+    op.execute(
+        "UPDATE pain_score SET check_in_number = (SELECT COUNT(*) FROM pain_score AS earlier "
+        "WHERE earlier.practice_id IS NULL AND earlier.id <= pain_score.id) WHERE practice_id IS NULL"
+    )
+    op.create_index("ix_pain_score_check_in_number", "pain_score", ["check_in_number"], unique=True)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_pain_score_check_in_number", table_name="pain_score")
+    with op.batch_alter_table("pain_score") as batch:
+        batch.drop_column("check_in_number")
     for table in ("pain_score", "practice"):
         with op.batch_alter_table(table) as batch:
             batch.drop_column("advice_score")

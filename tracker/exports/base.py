@@ -113,6 +113,7 @@ class PainItem:
     advice_score: int | None = field(default=None, compare=False)
     created_at: datetime | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)
+    number: int | None = field(default=None, compare=False)  # a check-in's number among check-ins
 
     @property
     def local_time(self) -> datetime:

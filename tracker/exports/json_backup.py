@@ -138,6 +138,7 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "advice": s.advice,
                 "note": s.note,
                 "id": s.id,
+                "number": s.number,
                 "time_known": s.time_known,
                 "advice_score": s.advice_score,
                 "created_at": _utc(s.created_at),
@@ -409,7 +410,7 @@ def _pain(raw: Any, path: str) -> PainItem:
             "note",
             "deleted_at",
         ),
-        optional=("created_at", "id", "time_known", "advice_score"),
+        optional=("created_at", "id", "number", "time_known", "advice_score"),
     )
     offset = _offset(r)
     return PainItem(
@@ -426,6 +427,7 @@ def _pain(raw: Any, path: str) -> PainItem:
         deleted_at=r.moment("deleted_at", nullable=True),
         created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
         id=_optional_int(r, "id", 1, ID_MAX),
+        number=_optional_int(r, "number", 1, ID_MAX),
         time_known=r.boolean("time_known") if "time_known" in r.value else True,
         advice_score=_optional_int(r, "advice_score", safety.PAIN_MIN, safety.PAIN_MAX),
     )

@@ -123,13 +123,11 @@ def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> P
 
 
 def _check_in(session: Session, pain_id: int, *, trashed: bool = False) -> PainScore:
-    row = session.get(PainScore, pain_id)
+    """A check-in by its number among check-ins (the id `sij history --check-ins` shows)."""
+    row = session.exec(select(PainScore).where(PainScore.check_in_number == pain_id)).first()
     if row is None:
-        raise NotFound(f"No pain check-in with id {pain_id}; its id was shown when it was saved.", subject="check_in")
-    if row.practice_id is not None:
-        raise InvalidInput(
-            f"Pain score #{pain_id} belongs to session #{row.practice_id}, not a check-in; change it with "
-            f"`sij edit {row.practice_id} --pain-before N` or `--pain-after N`.",
+        raise NotFound(
+            f"No pain check-in with id {pain_id}; `sij history --check-ins` lists them with their ids.",
             subject="check_in",
         )
     if trashed and row.deleted_at is None:
@@ -170,7 +168,7 @@ def entry_record(*, session: Session, entry: Entry) -> PracticeRecord | PainReco
         practice = session.get(Practice, entry.id)
         return records_of(session, [practice])[0] if practice is not None else None
     if entry.kind == CHECK_IN:
-        row = session.get(PainScore, entry.id)
+        row = session.exec(select(PainScore).where(PainScore.check_in_number == entry.id)).first()
         return pain_record(row, day_start_minutes(session=session)) if row is not None else None
     return None
 
@@ -362,9 +360,9 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
             advice = safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp)
     session.add(row)
     journal.record_change(
-        session=session, action=journal.EDIT, kind=CHECK_IN, record_id=row.id, now=now, previous=previous
+        session=session, action=journal.EDIT, kind=CHECK_IN, record_id=pain_id, now=now, previous=previous
     )
-    return EditResult(CHECK_IN, row.id, row.uuid, tuple(changes), advice)
+    return EditResult(CHECK_IN, pain_id, row.uuid, tuple(changes), advice)
 
 
 # ---- trash -------------------------------------------------------------------------------------
@@ -479,7 +477,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
         items.append(
             TrashItem(
                 kind=CHECK_IN,
-                id=c.id,
+                id=c.check_in_number or c.id,
                 uuid=c.uuid,
                 when=as_recorded(c.recorded_at, c.offset_minutes),
                 deleted_at=c.deleted_at,

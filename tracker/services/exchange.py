@@ -29,7 +29,6 @@ from tracker.exports.base import (
 )
 from tracker.models import (
     Hold,
-    PainContext,
     PainScore,
     Practice,
     Routine,
@@ -38,7 +37,7 @@ from tracker.models import (
     Setting,
     Stretch,
 )
-from tracker.services.practices import check_note, planned_holds, routine_hold_counts
+from tracker.services.practices import check_note, next_check_in_number, planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data
 from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
 
@@ -151,6 +150,7 @@ def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
         advice_score=row.advice_score,
         created_at=row.created_at,
         id=row.id,
+        number=row.check_in_number,
     )
 
 
@@ -498,6 +498,15 @@ def _free_id(session: Session, model: type[Practice] | type[PainScore], wanted: 
     return wanted
 
 
+def _free_number(session: Session, wanted: int | None) -> int:
+    """A check-in keeps its number when no check-in here has it; otherwise it gets the next one."""
+    if wanted is not None and wanted >= 1:
+        taken = session.exec(select(PainScore.id).where(PainScore.check_in_number == wanted)).first()
+        if taken is None:
+            return wanted
+    return next_check_in_number(session)
+
+
 def _day(moment: datetime, offset_minutes: int) -> str:
     """A record's local date and time as people read it in `sij history`."""
     return f"{as_recorded(moment, offset_minutes):%Y-%m-%d %H:%M}"
@@ -516,8 +525,8 @@ def _merge_pains(
                 summary.unchanged["pain_scores"] += 1
             else:
                 day = _day(row.recorded_at, row.offset_minutes)
-                if row.context == PainContext.check_in:
-                    what = f"check-in #{row.id} of {day}"
+                if row.practice_id is None:
+                    what = f"check-in #{row.check_in_number} of {day}"
                 else:
                     what = f"pain score #{row.id} of session #{row.practice_id} ({day})"
                 summary.conflict(
@@ -547,6 +556,7 @@ def _merge_pains(
                 time_known=item.time_known,
                 advice_score=item.advice_score,
                 id=_free_id(session, PainScore, item.id),
+                check_in_number=_free_number(session, item.number) if item.session is None else None,
             )
         )
         session.flush()  # the next record's number is then checked against this one

@@ -38,8 +38,10 @@ def record_check_in(
         time_known=time_known,
     )
     session.flush()
-    assert row.id is not None
-    journal.record_change(session=session, action=journal.ADD, kind=journal.CHECK_IN, record_id=row.id, now=now or at)
+    assert row.check_in_number is not None
+    journal.record_change(
+        session=session, action=journal.ADD, kind=journal.CHECK_IN, record_id=row.check_in_number, now=now or at
+    )
     return pain_record(row, day_start_minutes(session=session))
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker import safety
 from tracker.clock import local_day, offset_minutes, utc_window_end, utc_window_start
@@ -124,9 +124,16 @@ def add_pain(
         advice_score=score if flagged else None,
         created_at=created_at or at,
         time_known=time_known,
+        check_in_number=next_check_in_number(session) if practice_id is None else None,
     )
     session.add(row)
     return row
+
+
+def next_check_in_number(session: Session) -> int:
+    """The number the next check-in gets: one more than the highest so far (numbers are never reused)."""
+    highest = session.exec(select(func.max(PainScore.check_in_number))).one()
+    return (highest or 0) + 1
 
 
 def record_practice(
@@ -319,7 +326,8 @@ def records_of(session: Session, rows: Sequence[Practice], day_start: int | None
 def pain_record(row: PainScore, day_start: int) -> PainRecord:
     assert row.id is not None
     return PainRecord(
-        id=row.id,
+        # A check-in is known by its number among check-ins; a session's score by its row id.
+        id=row.check_in_number if row.practice_id is None and row.check_in_number is not None else row.id,
         uuid=row.uuid,
         recorded_at=row.recorded_at,
         offset_minutes=row.offset_minutes,
