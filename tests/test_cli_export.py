@@ -163,7 +163,7 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
     ("args", "code", "message"),
     [
         (["--format", "xml"], 2, "'xml' is not an export format; choose csv, json, fhir or pdf."),
-        ([], 2, "Missing option '--format'"),
+        ([], 2, "`sij export` needs --format"),
         (["--format", "pdf", "--output", "r.pdf"], 1, "no report to make"),
         (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
         (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions or pain."),

@@ -395,3 +395,12 @@ def test_a_date_without_a_time_shows_the_date_alone(sij, tmp_path: Path) -> None
     text = " ".join(flat(p.extract_text()) for p in PdfReader(target).pages)
     assert "2026-11-20 12:00" not in text and "no time given" in text
     assert "2026-11-21 09:05" in text
+
+
+def test_a_corrected_score_keeps_the_advice_and_says_why(sij, tmp_path: Path) -> None:
+    assert sij("pain", "8", "--at", "2026-11-20 9:00").exit_code == 0
+    assert sij("edit", "--check-in", "1", "--score", "3").exit_code == 0
+    target = tmp_path / "corrected.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    text = " ".join(flat(p.extract_text()) for p in PdfReader(target).pages)
+    assert "advice shown at 8; the score was corrected since" in text

@@ -139,7 +139,11 @@ def edit_command(
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="WHEN", help="Correct when it happened: ISO date or date-time, today, yesterday."),
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="Correct when it happened: 9am, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone.",
+        ),
     ] = None,
     heat: Annotated[
         bool | None, typer.Option("--heat/--no-heat", help="Whether heat was used first.", show_default=False)
@@ -260,8 +264,8 @@ def _describe(record: PracticeRecord | PainRecord) -> str:
 
     if isinstance(record, PracticeRecord):
         pain = f"pain {_score(record.pain_before)} → {_score(record.pain_after)}"
-        return f"session #{record.id} of {console.when(record)} ({record.routine_name or HAND_PICKED}, {pain})"
-    return f"pain check-in #{record.id} of {console.when(record)} ({record.score}/10)"
+        return f"session #{record.id} of {console.when_short(record)} ({record.routine_name or HAND_PICKED}, {pain})"
+    return f"pain check-in #{record.id} of {console.when_short(record)} ({record.score}/10)"
 
 
 def _score(value: int | None) -> str:
@@ -455,11 +459,15 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
         if not prompts.ask_yes_no(f"{question}."):
             console.info("Nothing was changed.")
             raise typer.Exit(1)
+    from tracker.services import journal
+
+    before = record
     with app.work() as session:
         done = undo_change(session=session, change_id=entry.id, now=now)
         record = entry_record(session=session, entry=Entry(done.kind, done.record_id))
-    named = _describe(record) if record is not None else f"{done.kind} #{done.record_id}"
-    from tracker.services import journal
+    # Named as it is after the undo, except an entry going to the trash: as it was (its scores go with it).
+    shown_record = before if done.action in (journal.ADD, journal.RESTORE) else record
+    named = _describe(shown_record) if shown_record is not None else f"{done.kind} #{done.record_id}"
 
     result = {
         journal.ADD: f"Undone: moved {named} to the trash.",

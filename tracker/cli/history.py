@@ -84,10 +84,16 @@ def date_range(ctx: typer.Context, since: str | None, until: str | None) -> tupl
 
 
 SinceOption = Annotated[
-    str | None, typer.Option("--since", metavar="DATE", help="First day (ISO date, today, yesterday).")
+    str | None,
+    typer.Option(
+        "--since", metavar="DATE", help="First day (2026-11-01, today, yesterday, monday; not later than today)."
+    ),
 ]
 UntilOption = Annotated[
-    str | None, typer.Option("--until", metavar="DATE", help="Last day (ISO date, today, yesterday).")
+    str | None,
+    typer.Option(
+        "--until", metavar="DATE", help="Last day (2026-11-30, today, yesterday, monday; not later than today)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 

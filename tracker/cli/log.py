@@ -73,7 +73,11 @@ def log_command(
     note: Annotated[str | None, typer.Option("--note", "-n", help="A note (up to 2,000 characters).")] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="WHEN", help="When: ISO date or date-time, today, yesterday (default: now)."),
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now).",
+        ),
     ] = None,
 ) -> None:
     """Record a session done without the guided timer.
@@ -134,7 +138,11 @@ def pain_command(
     note: Annotated[str | None, typer.Option("--note", "-n", help="A note (up to 2,000 characters).")] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="WHEN", help="When: ISO date or date-time, today, yesterday (default: now)."),
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now).",
+        ),
     ] = None,
 ) -> None:
     """Record a pain check-in without stretching.

@@ -206,6 +206,14 @@ def _offset(moment: datetime) -> str:
     return f"{raw[:3]}:{raw[3:]}" if raw else ""
 
 
+def _advice_note(scores: Sequence[int | None], sharp: bool, advice_score: int | None) -> str:
+    """The log's word on a flagged entry; when its scores were corrected since, what the advice was shown for."""
+    if safety.needs_doctor(list(scores), sharp):
+        return "See-a-doctor advice shown."
+    at = f" at {advice_score}" if advice_score is not None else ""
+    return f"See-a-doctor advice shown{at}; the score was corrected since."
+
+
 def _stamp(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}"
 
@@ -844,7 +852,12 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
             row.alert = row.alert or p.sharp or safety.is_severe(p.score)
         note = [*wrap(6, s.note, MAX_NOTE_LINES)] if s.note else []
         if s.flagged:
-            note.append("See-a-doctor advice shown.")
+            mine = report.by_session.get(s.uuid, [])
+            before = [p.score for p in mine if p.context == "before"]
+            after = [p.score for p in mine if p.context == "after"]
+            scores = [before[0] if before else None, after[-1] if after else None]
+            sharp = s.sharp or any(h.sharp for h in s.holds) or any(p.sharp for p in mine)
+            note.extend(wrap(6, _advice_note(scores, sharp, s.advice_score), 2))
             row.alert = True
         row.add(6, *note)
         entries.append((s.started_at, 0, row))
@@ -855,7 +868,7 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
         note = [*wrap(6, p.note, MAX_NOTE_LINES)] if p.note else []
         if p.flagged:
-            note.append("See-a-doctor advice shown.")
+            note.extend(wrap(6, _advice_note([p.score], p.sharp, p.advice_score), 2))
         row.add(6, *note)
         row.alert = p.sharp or safety.is_severe(p.score)
         entries.append((p.recorded_at, 1, row))
