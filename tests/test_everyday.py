@@ -146,10 +146,10 @@ def test_stretch_and_routine_names_read_plainly(sij) -> None:
 def test_wrapped_steps_indent_under_their_text(sij, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COLUMNS", "50")
     lines = sij("stretches", "show", "figure-4").stdout.splitlines()
-    first = next(i for i, line in enumerate(lines) if "2. Cross one ankle" in line)
-    indent = lines[first].index("Cross")
+    first = next(i for i, line in enumerate(lines) if "│ 2. " in line)
+    indent = lines[first].index("2. ") + 3
     follow = lines[first + 1]
-    assert follow[indent - 3 : indent].strip("│ ") == "" and follow[indent] != " "  # under "Cross", not under "2."
+    assert follow[indent - 3 : indent].strip("│ ") == "" and follow[indent] != " "  # under the text, not under "2."
 
 
 def test_a_saved_session_explains_its_side_marks(sij) -> None:

@@ -431,7 +431,7 @@ def test_a_corrected_entry_keeps_its_event_with_both_values(sij, tmp_path: Path)
     assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "8", "--pain-after", "6").exit_code == 0
     assert sij("edit", "1", "--pain-before", "5").exit_code == 0
     assert sij("pain", "9", "--at", "2026-11-21T08:00").exit_code == 0
-    assert sij("edit", "--check-in", "3", "--score", "4").exit_code == 0  # pain scores 1 and 2 are the session's
+    assert sij("edit", "--check-in", "1", "--score", "4").exit_code == 0  # check-ins are numbered among check-ins
     assert sij("log", "--at", "2026-11-22T08:00", "--pain-before", "3", "--pain-after", "2").exit_code == 0
     target = tmp_path / "corrected.pdf"
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
