@@ -15,14 +15,15 @@ from sqlmodel import Session, col, select
 from tracker import safety
 from tracker.clock import as_recorded, format_local, offset_minutes
 from tracker.errors import InvalidInput, NotFound
-from tracker.models import Hold, PainContext, PainScore, Practice, Routine
-from tracker.records import PainRecord, PracticeRecord
+from tracker.models import Hold, PainContext, PainScore, Practice, Rating, Routine
+from tracker.records import PainRecord, PracticeRecord, RatingRecord
 from tracker.services import journal
 from tracker.services.practices import add_pain, check_note, check_pain, get_practice, pain_record, records_of
 from tracker.services.settings import day_start_minutes
 
 SESSION = journal.SESSION
 CHECK_IN = journal.CHECK_IN
+RATING = journal.RATING
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,9 @@ class TrashItem:
     routine: str | None
     pain_before: int | None
     pain_after: int | None
-    score: int | None  # a check-in's score
+    score: int | None  # a check-in's score, a rating's value
     note: str
+    what: str = ""  # a rating: the activity, or "impression of change"
 
 
 @dataclass(frozen=True)
@@ -154,16 +156,24 @@ def get_check_in(*, session: Session, pain_id: int) -> PainRecord:
     return pain_record(_check_in(session, pain_id), day_start_minutes(session=session))
 
 
-def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord:
-    """A live session or check-in as a record, for a confirmation question."""
+def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord | RatingRecord:
+    """A live session, check-in or rating as a record, for a confirmation question."""
+    if entry.kind == RATING:
+        from tracker.services.ratings import get_rating
+
+        return get_rating(session=session, rating_id=entry.id)
     if entry.kind == SESSION:
         _practice(session, entry.id)
         return get_practice(session=session, practice_id=entry.id)
     return get_check_in(session=session, pain_id=entry.id)
 
 
-def entry_record(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord | None:
-    """A session or check-in as a record, live or in the trash (None: not one of these kinds, or gone)."""
+def entry_record(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord | RatingRecord | None:
+    """A session, check-in or rating as a record, live or in the trash (None: another kind, or gone)."""
+    if entry.kind == RATING:
+        from tracker.services.ratings import rating_record_any
+
+        return rating_record_any(session=session, rating_id=entry.id)
     if entry.kind == SESSION:
         practice = session.get(Practice, entry.id)
         return records_of(session, [practice])[0] if practice is not None else None
@@ -505,6 +515,31 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 pain_after=None,
                 score=c.score,
                 note=c.note,
+            )
+        )
+    from tracker import safety
+    from tracker.services.ratings import list_ratings
+
+    trashed = session.exec(select(Rating).where(col(Rating.deleted_at).is_not(None))).all()
+    deleted = {r.id: r.deleted_at for r in trashed}
+    for r in list_ratings(session=session, trashed=True):
+        when_deleted = deleted[r.id]
+        assert when_deleted is not None
+        what = r.activity_text or "" if r.kind == "function" else "impression of change"
+        shown = f"{r.value}/10" if r.kind == "function" else safety.impression_label(r.value)
+        items.append(
+            TrashItem(
+                kind=RATING,
+                id=r.id,
+                uuid=r.uuid,
+                when=r.local_time,
+                deleted_at=when_deleted,
+                routine=None,
+                pain_before=None,
+                pain_after=None,
+                score=r.value,
+                note="",
+                what=f"{what}: {shown}",
             )
         )
     items.sort(key=lambda i: (i.deleted_at, i.kind == SESSION, i.id), reverse=True)

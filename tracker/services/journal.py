@@ -27,6 +27,7 @@ KEPT = frozenset({"flagged", "advice", "advice_score", "created_at"})
 # The record kinds sij itself journals (their handlers live in services.corrections).
 SESSION = "session"
 CHECK_IN = "check-in"
+RATING = "rating"  # handlers in services.ratings
 
 ADD = "add"
 EDIT = "edit"
@@ -45,7 +46,7 @@ class KindHandlers:
 _KINDS: dict[str, KindHandlers] = {}
 _TABLES: dict[str, type[SQLModel]] = {}
 # The modules that register undoable kinds when imported; a new kind adds its module here.
-KIND_MODULES = ("tracker.services.corrections",)
+KIND_MODULES = ("tracker.services.corrections", "tracker.services.ratings")
 
 
 def _load_kinds() -> None:

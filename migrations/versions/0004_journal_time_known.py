@@ -22,8 +22,8 @@ the record, but the entry must say why it carries advice its current scores no l
 score the panel was shown for is kept beside the advice ("advice shown at 8, corrected"). Old rows
 never recorded it (null: "advice shown, corrected").
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-01
 """
 
@@ -32,8 +32,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision = "0002"
+revision = "0004"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
