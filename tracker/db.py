@@ -26,7 +26,7 @@ from tracker.errors import DataError
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
 BUSY_TIMEOUT_MS = 30_000

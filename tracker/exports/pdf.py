@@ -454,7 +454,7 @@ def _events_box(page: Canvas, report: Report, top: float, events: Sequence[Event
     what_x = MARGIN + 8 + 84
     room = PAGE_W - MARGIN - 8 - what_x
     for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
-        page.text(MARGIN + 8, y, f"{event.at:%Y-%m-%d %H:%M}", 7.5, bold=True)
+        page.text(MARGIN + 8, y, event.when_text, 7.5, bold=True)
         page.text(what_x, y, page.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
         page.text(what_x, y + 9, _advice_head(page, event.advice, room, 7), 7)
         y += EVENT_ROW
@@ -675,6 +675,7 @@ class Row:
     """One entry of the log: cells by column (lines), the person's note, and whether it reports a safety event."""
 
     when: datetime
+    time_known: bool  # False: only the date was given
     cells: dict[int, list[str]]
     note: str = ""  # the person's own words, in full (a long one gets a row of its own)
     after: list[str] = field(default_factory=list)  # what sij adds below the note: advice shown, a screen's answers
@@ -689,7 +690,7 @@ def _log_rows(report: Report) -> list[Row]:
             STATE_TEXT.get(s.state, s.state),
             f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done",
         ]
-        row = Row(s.local_start, {2: what + (["heat before"] if s.heat else [])}, s.note, alert=s.flagged)
+        row = Row(s.local_start, s.time_known, {2: what + (["heat before"] if s.heat else [])}, s.note, alert=s.flagged)
         for name, holds in _holds_by_stretch(report.data, s):
             seconds = ", ".join(str(h.seconds) + ("" if h.completed else " stopped") for h in holds)
             if any(h.sharp for h in holds):
@@ -706,7 +707,9 @@ def _log_rows(report: Report) -> list[Row]:
         rows.append((s.started_at, 0, row))
     for p in report.check_ins:
         own = person_note(p.note)
-        row = Row(p.local_time, {2: ["Check-in"], 6: [f"{p.score}" + (", sharp" if p.sharp else "")]}, own)
+        row = Row(
+            p.local_time, p.time_known, {2: ["Check-in"], 6: [f"{p.score}" + (", sharp" if p.sharp else "")]}, own
+        )
         row.alert = p.sharp or safety.is_severe(p.score)
         if p.note and not own:
             row.after.append("Before a guided run; not started.")
@@ -714,7 +717,9 @@ def _log_rows(report: Report) -> list[Row]:
             row.after.append(_advice_shown(p.advice))
         rows.append((p.recorded_at, 1, row))
     for screen in report.screenings:
-        row = Row(screen.local_time, {2: ["Red-flag screen" if screen.kind == "full" else "Quick red-flag check"]})
+        row = Row(
+            screen.local_time, True, {2: ["Red-flag screen" if screen.kind == "full" else "Quick red-flag check"]}
+        )
         row.alert = screen.level != "none"
         found = [screen_words(screen).split(": ", 1)[-1], "Advice shown (see above)."]
         row.after = found if row.alert else ["No warning signs reported."]
@@ -764,7 +769,8 @@ def _log(page: Canvas, report: Report) -> None:
     mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
     with _table(page, LOG_COLUMNS) as table:
         for row in _log_rows(report):
-            cells = row.cells | {1: [f"{row.when:%Y-%m-%d}", f"{row.when:%H:%M} {_offset(row.when)}"]}
+            time = f"{row.when:%H:%M} {_offset(row.when)}" if row.time_known else "no time given"
+            cells = row.cells | {1: [f"{row.when:%Y-%m-%d}", time]}
             cells[7] = ["Note in full below." if len(row.note) > LONG_NOTE else row.note, *row.after]
             line = table.row()
             line.cell("", style=mark if row.alert else None)
@@ -793,7 +799,8 @@ def _events(page: Canvas, events: Sequence[Event]) -> None:
         earlier = first_shown.setdefault(event.advice.strip(), event)
         text = event.advice or "No advice text was recorded."
         if earlier is not event and event.advice.strip():
-            text = f"The same advice as for {_stamp(earlier.at)}, shown in full above."
+            stamp = _stamp(earlier.at) if earlier.time_known else earlier.when_text
+            text = f"The same advice as for {stamp}, shown in full above."
         what = page.wrap(event.what, CONTENT_W - indent, 8, True)
         advice = page.wrap(text, CONTENT_W - indent, 7.5)
         height = 11 * len(what) + 9.5 * len(advice) + 8
@@ -803,7 +810,7 @@ def _events(page: Canvas, events: Sequence[Event]) -> None:
             _heading(page, "Safety events and the advice shown", "every event in the period, in full")
         top = page.pdf.get_y()
         page.box(MARGIN, top, 3, height - 4, fill=ALERT)
-        page.text(MARGIN + 8, top + 10, _stamp(event.at), 7.5, bold=True)
+        page.text(MARGIN + 8, top + 10, _stamp(event.at) if event.time_known else event.when_text, 7.5, bold=True)
         y = top + 10
         for line in what:
             page.text(MARGIN + indent, y, line, 8, bold=True, colour=ALERT)

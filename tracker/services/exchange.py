@@ -35,7 +35,6 @@ from tracker.exports.base import (
 from tracker.models import (
     Activity,
     Hold,
-    PainContext,
     PainScore,
     Practice,
     Rating,
@@ -145,6 +144,8 @@ def _session_items(
             guided=row.guided,
             deleted_at=row.deleted_at,
             created_at=row.created_at,
+            time_known=row.time_known,
+            advice_score=row.advice_score,
             holds=tuple(holds[row.id]),
             id=row.id,
             planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
@@ -166,8 +167,11 @@ def _pain_item(row: Any, practice_uuids: dict[int, str]) -> PainItem:
         flagged=row.flagged,
         advice=row.advice,
         deleted_at=row.deleted_at,
+        time_known=row.time_known,
+        advice_score=row.advice_score,
         created_at=row.created_at,
         id=row.id,
+        number=row.check_in_number,
     )
 
 
@@ -547,11 +551,13 @@ def _merge_sessions(
             )
             continue
         new_sessions.append(item)
+    numbers = _NumberKeeper(_rows(session, select(Practice.id)), (item.id for item in new_sessions))
     _insert(
         session,
         Practice,
         [
             {
+                "id": numbers.keep(item.id),
                 "uuid": item.uuid,
                 "started_at": item.started_at,
                 "offset_minutes": item.offset_minutes,
@@ -566,6 +572,8 @@ def _merge_sessions(
                 "guided": item.guided,
                 "deleted_at": item.deleted_at,
                 "created_at": item.created_at,
+                "time_known": item.time_known,
+                "advice_score": item.advice_score,
             }
             for item in new_sessions
         ],
@@ -596,6 +604,21 @@ def _merge_sessions(
     return ids
 
 
+class _NumberKeeper:
+    """Numbers for new records: the one a record had where it was exported when no record here (nor an earlier one
+    of this import) has it, else the next number above every number here and in the file, so none collide."""
+
+    def __init__(self, here: Iterable[Any], wanted: Iterable[int | None]) -> None:
+        self.taken = {row[0] for row in here if row[0] is not None}
+        self.next = max([0, *self.taken, *(n for n in wanted if n is not None)]) + 1
+
+    def keep(self, wanted: int | None) -> int:
+        if wanted is None or wanted < 1 or wanted in self.taken:
+            wanted, self.next = self.next, self.next + 1
+        self.taken.add(wanted)
+        return wanted
+
+
 def _day(moment: datetime, offset_minutes: int) -> str:
     """A record's local date and time as people read it in `sij history`."""
     return f"{as_recorded(moment, offset_minutes):%Y-%m-%d %H:%M}"
@@ -615,8 +638,8 @@ def _merge_pains(
                 summary.unchanged["pain_scores"] += 1
             else:
                 day = _day(row.recorded_at, row.offset_minutes)
-                if row.context == PainContext.check_in:
-                    what = f"check-in #{row.id} of {day}"
+                if row.practice_id is None:
+                    what = f"check-in #{row.check_in_number} of {day}"
                 else:
                     what = f"pain score #{row.id} of session #{row.practice_id} ({day})"
                 summary.conflict(
@@ -631,6 +654,7 @@ def _merge_pains(
             continue
         new.append(
             {
+                "id": item.id,
                 "uuid": item.uuid,
                 "recorded_at": item.recorded_at,
                 "offset_minutes": item.offset_minutes,
@@ -643,8 +667,20 @@ def _merge_pains(
                 "advice": item.advice,
                 "deleted_at": item.deleted_at,
                 "created_at": item.created_at,
+                "time_known": item.time_known,
+                "advice_score": item.advice_score,
+                "number": item.number if item.session is None else None,
             }
         )
+    # Records keep the numbers people quote (session #12, check-in #4) when no record here has them.
+    ids = _NumberKeeper(_rows(session, select(PainScore.id)), (row["id"] for row in new))
+    check_ins = [row for row in new if row["practice_id"] is None]
+    taken = _rows(session, select(PainScore.check_in_number).where(col(PainScore.check_in_number).is_not(None)))
+    numbers = _NumberKeeper(taken, (row["number"] for row in check_ins))
+    for row in new:
+        row["id"] = ids.keep(row["id"])
+        number = row.pop("number")
+        row["check_in_number"] = numbers.keep(number) if row["practice_id"] is None else None
     _insert(session, PainScore, new)
     summary.added["pain_scores"] += len(new)
 
