@@ -397,6 +397,13 @@ def damaged(path: Path) -> DataError:
     )
 
 
+def damaged_reading(path: Path) -> str:
+    return (
+        f"The database {_describe(path)} is damaged (SQLite's quick check fails), so it could not be read; "
+        f"nothing was changed. Run `sij db check` for details, then {_restore_hint(path)}."
+    )
+
+
 def ensure_sound(db: Database) -> None:
     """Refuse a damaged file before the first write of this process, leaving it exactly as it is."""
     if db.sound:

@@ -26,11 +26,34 @@ err: Console
 def __getattr__(name: str) -> Console:
     if name not in ("out", "err"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from rich.console import Console
-
-    made = Console(highlight=False, soft_wrap=False) if name == "out" else Console(stderr=True, highlight=False)
+    made = (
+        _safe_console_class()(highlight=False, soft_wrap=False)
+        if name == "out"
+        else _safe_console_class()(stderr=True, highlight=False)
+    )
     globals()[name] = made
     return made
+
+
+def _safe_console_class() -> type[Console]:
+    """A Rich Console whose text reaches the terminal only through `visible`: defence in depth.
+
+    Renderers already pass stored text through `visible`; this catches any text that slipped past them
+    (control segments, such as cursor moves of a live display, are Rich's own and pass unchanged).
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from tracker.text import visible
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer: Any) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(visible(segment.text), segment.style, segment.control)
+                for segment in buffer
+            )
+
+    return SafeConsole
 
 
 def _console(name: str) -> Console:
@@ -51,15 +74,22 @@ def out_line(text: str) -> None:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from tracker.text import is_control
+
+    # JSON escapes C0 controls itself; C1 controls and bidirectional overrides can only stand inside strings,
+    # where \uXXXX means the same character: the data are unchanged, the terminal sees no control.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write("".join(f"\\u{ord(c):04x}" if is_control(c, keep="\n") else c for c in text) + "\n")
 
 
 def error(message: str) -> None:
     # Control characters a person typed are shown escaped, never sent to the terminal.
     from rich.text import Text
 
+    from tracker.text import visible
+
     text = Text("Error: ", style="bold red")
-    text.append("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
+    text.append(visible(message, keep=""))
     _console("err").print(text, soft_wrap=True)
 
 
