@@ -153,7 +153,7 @@ def test_pain_check_in(sij, db_path: Path) -> None:
         (["log", "--at", "next tuesday"], "--at"),
         (["log", "--at", "2026-02-30"], "not a real date"),
         (["log", "--at", "2026-10-25T01:30"], "ambiguous"),
-        (["log", "--at", "2026-03-29T01:30"], "ambiguous"),
+        (["log", "--at", "2026-03-29T01:30"], "does not exist"),
         (["log", "--at", ""], "--at"),
         (["log", "--note", "x" * 2001], "2000"),
         (["log", "--note", "bell\x07"], "control character"),
