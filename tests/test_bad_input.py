@@ -27,7 +27,9 @@ TARGETS = ["0", "8", "abc", "", "-1", "1.5", "٣", "99999999999999999999"]
 IDS = ["999", "abc", "0", "1.5", "", "99999999999999999999", CONTROL, "٣"]
 # "-1" as an option's value reaches the check; as SESSION_ID, Click takes it for an option ("No such option: -1").
 OPTION_IDS = [*IDS, "-1"]
-NOTES = [LONG, CONTROL, "nul\x00"]
+BIDI = "look \u202eevil.exe\u202c"  # a bidirectional override reorders what a terminal shows
+C1 = "csi \x9b31m"  # a C1 control: some terminals act on it as on ESC [
+NOTES = [LONG, CONTROL, "nul\x00", BIDI, C1]
 TEXTS = ["", "  ", CONTROL, "t" * 1001]  # empty, blank, control characters, longer than any text field allows
 HOLDS = ["4", "601", "abc", "", "-5", "1.5", "99999999999999999999"]
 BAD_SLUGS = ["Bad Slug", "", CONTROL, HUGE, "x-", "é"]  # "-x" would be taken for an option
@@ -48,11 +50,11 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     *[(("log", "--stretch", v), "--stretch") for v in ("pigeon", "", CONTROL, HUGE)],
     (("log", "--stretch", "figure-4", "--stretch", "pigeon"), "--stretch"),
     *[(("log", "--routine", v), "--routine") for v in ("nope", "", CONTROL, HUGE)],
-    *[(("log", "--note", v), "--note") for v in (LONG, CONTROL, "tab\tok but nul\x00 not")],
+    *[(("log", "--note", v), "--note") for v in (LONG, CONTROL, "tab\tok but nul\x00 not", BIDI, C1, "del\x7f")],
     # sij pain N
     *[(("pain", v), "N") for v in PAINS],
     *[(("pain", "3", "--at", v), "--at") for v in DATES],
-    *[(("pain", "3", "--note", v), "--note") for v in (LONG, CONTROL)],
+    *[(("pain", "3", "--note", v), "--note") for v in (LONG, CONTROL, BIDI, C1)],
     # sij history
     *[(("history", "--since", v), "--since") for v in DAYS],
     *[(("history", "--until", v), "--until") for v in DAYS],
@@ -314,7 +316,7 @@ UNICODE_NOTES = [
     "e\u0301 n\u0303 a\u030a",  # combining marks, not precomposed
     "👩🏽‍⚕️ said: 🧘‍♀️ ×3",  # emoji with skin tone and zero-width joiners
     "日本語のメモ\tタブ\n二行目",
-    "\u200fmixed \u202eRTL override\u202c end",
+    "\u200fmixed \u200eRTL marks\u061c end",  # direction marks are text; overrides are refused (NOTES)
     "x" * 2000,
 ]
 

@@ -14,12 +14,16 @@ def signed_points(value: float) -> str:
 
 
 # Characters that a terminal acts on instead of showing: C0 controls (but new line and tab), DEL, C1 controls,
-# and the bidirectional overrides and isolates that reorder what is shown around them.
-_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# and the bidirectional embeddings, overrides and isolates that reorder what is shown around them. The plain
+# direction marks (U+200E, U+200F, U+061C) stay: right-to-left writing needs them and they move nothing else.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 def is_control(char: str, *, keep: str = "") -> bool:
-    """A character a terminal would act on rather than show (`keep` lists ones allowed here, e.g. "\\n\\t")."""
+    """A character a terminal would act on rather than show (`keep` lists ones allowed here, e.g. "\\n\\t").
+
+    Lone surrogates count too: they are not text at all (bytes that were not UTF-8).
+    """
     if char in keep:
         return False
     code = ord(char)
@@ -40,3 +44,14 @@ def visible(text: str, *, keep: str = "\n\t") -> str:
 def _escape(char: str) -> str:
     code = ord(char)
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def first_control(text: str, *, keep: str = "") -> str | None:
+    """The first control character in `text` (see `is_control`), or None."""
+    return next((c for c in text if is_control(c, keep=keep)), None)
+
+
+def describe_char(char: str) -> str:
+    """`0x1b`, `U+202E`: a character named by its code, for messages."""
+    code = ord(char)
+    return f"{code:#04x}" if code <= 0xFF else f"U+{code:04X}"
