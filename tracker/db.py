@@ -25,6 +25,7 @@ from sqlalchemy.pool import NullPool
 from sqlmodel import Session, create_engine
 
 from tracker.errors import DataError
+from tracker.files import clean_leftovers, partial_path, remove_partial
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
@@ -477,50 +478,6 @@ def backup_to(source: sqlite3.Connection, target: Path) -> None:
     finally:
         dest.close()
     os.chmod(target, 0o600)
-
-
-# --- Files being written: a partial copy never stays under a name that looks complete ------------------
-
-PARTIAL = ".partial-"
-
-
-def partial_path(target: Path) -> Path:
-    """Where a copy of `target` is written before it is renamed into place: hidden, and named by this process."""
-    return target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
-
-
-def remove_partial(partial: Path) -> None:
-    for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-journal", "-wal", "-shm"))):
-        with contextlib.suppress(FileNotFoundError):
-            leftover.unlink()
-
-
-def clean_leftovers(folder: Path) -> None:
-    """Remove the partial copies that killed sij processes left in `folder` (their process is gone).
-
-    A copy still being written by a live sij is left alone; so is anything not named like sij's own.
-    """
-    try:
-        names = [p for p in folder.iterdir() if p.name.startswith(".") and PARTIAL in p.name]
-    except OSError:
-        return
-    for found in names:
-        pid_text = found.name.rpartition(PARTIAL)[2].split("-")[0]
-        if pid_text.isdigit() and not _alive(int(pid_text)):
-            with contextlib.suppress(OSError):
-                found.unlink()
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # it exists but belongs to someone else
-    return True
 
 
 def refuse_special(target: Path, what: str) -> None:

@@ -1,4 +1,5 @@
-"""Reading a file a person names (a backup, a stretch file) without trusting what it is. Stdlib only.
+"""Files a person names: reading one without trusting what it is, and writing copies that are never left
+half-done under a name that looks complete. Stdlib only.
 
 A name can point at a pipe that never ends or waits forever, a device such as /dev/zero, or a file far larger
 than any sij file: only regular files are read, and only up to a stated size.
@@ -6,6 +7,7 @@ than any sij file: only regular files are read, and only up to a stated size.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -49,3 +51,47 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     finally:
         os.close(fd)
+
+
+# --- Files being written: a partial copy never stays under a name that looks complete ------------------
+
+PARTIAL = ".partial-"
+
+
+def partial_path(target: Path) -> Path:
+    """Where a copy of `target` is written before it is renamed into place: hidden, and named by this process."""
+    return target.with_name(f".{target.name}{PARTIAL}{os.getpid()}")
+
+
+def remove_partial(partial: Path) -> None:
+    for leftover in (partial, *(partial.with_name(partial.name + s) for s in ("-journal", "-wal", "-shm"))):
+        with contextlib.suppress(FileNotFoundError):
+            leftover.unlink()
+
+
+def clean_leftovers(folder: Path) -> None:
+    """Remove the partial copies that killed sij processes left in `folder` (their process is gone).
+
+    A copy still being written by a live sij is left alone; so is anything not named like sij's own.
+    """
+    try:
+        names = [p for p in folder.iterdir() if p.name.startswith(".") and PARTIAL in p.name]
+    except OSError:
+        return
+    for found in names:
+        pid_text = found.name.rpartition(PARTIAL)[2].split("-")[0]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            with contextlib.suppress(OSError):
+                found.unlink()
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists but belongs to someone else
+    return True
