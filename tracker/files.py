@@ -33,6 +33,8 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     The file is opened without blocking, so that naming a pipe (a FIFO) cannot make sij wait forever; its type is
     checked on the open file, so it cannot be swapped between the check and the read.
     """
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise NotRegularFile(str(path))  # a socket cannot even be opened; say what it is
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     try:
         info = os.fstat(fd)
