@@ -114,7 +114,10 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         wal = _sidecars(path)[0]
         if "unable to open" not in str(err).lower() or os.access(path.parent, os.W_OK) or wal.exists():
             raise _data_error(path, err) from None
-        conn = sqlite3.connect(_readonly_uri(path) + "&immutable=1", uri=True)
+        try:
+            conn = sqlite3.connect(_readonly_uri(path) + "&immutable=1", uri=True)
+        except sqlite3.Error as again:
+            raise _data_error(path, again) from None
         try:
             conn.execute("PRAGMA schema_version").fetchone()
         except sqlite3.Error as again:
@@ -276,10 +279,8 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-    if str(mode).lower() != "wal":
-        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+    # The switch to write-ahead logging is itself a write: it waits for `ensure_sound`, before the first write.
 
 
 def _on_begin(conn: Any) -> None:
@@ -413,16 +414,29 @@ def ensure_sound(db: Database) -> None:
         conn.execution_options(sij_readonly=True)
         problems = quick_check(conn)
         conn.rollback()
+        if not problems:
+            _use_wal(conn)
     if problems:
         raise damaged(db.path)
     db.sound = True
+
+
+def _use_wal(conn: Any) -> None:
+    """Write-ahead logging, so readers never wait for a writer; it stays set in the file once made.
+
+    Outside any transaction (SQLite cannot change the journal mode inside one), on the driver's connection.
+    """
+    raw = conn.connection.dbapi_connection
+    mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raw.execute("PRAGMA journal_mode = WAL")
 
 
 def is_damaged(path: Path) -> bool:
     """For an unexpected failure while reading: does the file fail SQLite's quick check? Read-only, never raises."""
     try:
         conn = _connect_readonly(path)
-    except DataError:
+    except (DataError, sqlite3.Error, OSError):
         return False  # cannot even be opened: that failure speaks for itself
     try:
         return [str(r[0]) for r in conn.execute("PRAGMA quick_check")] != ["ok"]
