@@ -563,3 +563,50 @@ def test_stored_control_characters_reach_the_terminal_only_as_visible_text(sij, 
         assert raw not in result.output, (raw, result.output[:400])
     if command and command[0] not in ("trash",):
         assert "\\x1b" in result.output or "\\u001b" in result.output or "\\u202e" in result.output
+
+
+def test_on_a_real_terminal_stored_text_never_becomes_escapes_or_markup(
+    sij, db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tracker.cli import console
+
+    assert sij("log", "--note", "x").exit_code == 0
+    _inject_directly(db_path)
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE stretch SET name = '[link=https://example.com]click[/link]' WHERE slug = 'figure-4'")
+    # Consoles made afresh, as on a colour terminal, so that Rich writes its own escape sequences.
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delattr(console, "out", raising=False)
+    monkeypatch.delattr(console, "err", raising=False)
+    shown = "".join(sij(*c).output for c in (("stretches",), ("stretches", "show", "figure-4"), ("history",)))
+    assert "\x1b[1m" in shown or "\x1b[" in shown  # Rich's own styling is there: this really is "a terminal"
+    for injected in ("\x1b]0;owned", "\x1b[2J", "\x9b", "\u202e", "\x1b]8;"):
+        assert injected not in shown, injected
+    assert "\\x1b]0;owned" in shown and "[link=https://example.com]click[/link]" in shown
+
+
+def test_a_csv_export_to_a_terminal_shows_control_characters_and_to_a_file_keeps_them(db_path: Path) -> None:
+    import pty
+
+    assert _run(db_path, "log", "--note", "x").returncode == 0
+    _inject_directly(db_path)
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [sij_executable(), "export", "--format", "csv"],
+            env=_env(db_path),
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            timeout=PROCESS_TIMEOUT,
+        )
+        os.close(follower)
+        received = b""
+        with contextlib.suppress(OSError):
+            while chunk := os.read(leader, 65536):
+                received += chunk
+    finally:
+        os.close(leader)
+    assert done.returncode == 0
+    assert b"\x1b]0;owned" not in received and b"\\x1b]0;owned" in received
+    exact = _run(db_path, "export", "--format", "csv")
+    assert "\x1b]0;owned" in exact.stdout  # redirected, the data are exact

@@ -62,6 +62,19 @@ def _console(name: str) -> Console:
     return made if made is not None else __getattr__(name)
 
 
+def stored(text: str) -> str:
+    """Text from the database for a place that reads Rich markup (titles, plain table cells).
+
+    Control characters are made visible and square brackets escaped, so a name such as
+    `[link=https://…]` is shown as typed and never becomes markup (a hyperlink, a style).
+    """
+    from rich.markup import escape
+
+    from tracker.text import visible
+
+    return escape(visible(text))
+
+
 def write_line(text: str) -> None:
     """One plain line to stdout without loading Rich (for `sij --version`)."""
     sys.stdout.write(text + "\n")
@@ -283,7 +296,7 @@ def history_table(records: Sequence[PracticeRecord]) -> Table:
         table.add_row(
             str(r.id),
             short_when(r),
-            r.routine_slug or "custom",
+            stored(r.routine_slug or "custom"),
             f"{r.holds_done}/{r.holds_planned}",
             f"{before} → {after}",
             flags,
@@ -304,7 +317,7 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
     table.add_column("Sides")
     for s in stretches:
         name = Text(s.name) if s.active else Text(f"{s.name} (retired)", style="dim")
-        table.add_row(s.slug, name, f"{s.hold_seconds} s", "each side" if s.per_side else "both together")
+        table.add_row(stored(s.slug), name, f"{s.hold_seconds} s", "each side" if s.per_side else "both together")
     return table
 
 
@@ -324,7 +337,7 @@ def stretch_panel(stretch: StretchInfo) -> Panel:
     body.append("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
     if stretch.source:
         body.append(f"\nSource: {stretch.source}", style="dim")
-    return Panel(body, title=f"[bold]{stretch.name}[/bold] ({stretch.slug})", expand=False)
+    return Panel(body, title=f"[bold]{stored(stretch.name)}[/bold] ({stored(stretch.slug)})", expand=False)
 
 
 def render(*items: Any, to_err: bool = False) -> None:

@@ -147,6 +147,11 @@ def export_command(
     pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
     what = f"{sessions} session{'s' * (sessions != 1)} and {pains} pain score{'s' * (pains != 1)}"
     if target is None:
+        if not exporter.binary and sys.stdout.isatty():
+            # On a terminal, stored text is shown, never obeyed; redirected to a file or a pipe, the bytes are exact.
+            from tracker.text import visible
+
+            payload = visible(payload.decode("utf-8")).encode("utf-8")
         _write_stdout(payload)
         console.info(f"Exported {what} as {exporter.title}.")
     else:
