@@ -6,6 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -33,15 +34,17 @@ class AppContext:
     # Set by commands asked to print nothing (`sij due --quiet`): the one-time notice then waits for the next
     # command, so it is still shown once, to a person rather than to a cron job.
     quiet: bool = False
+    saved: bool = False  # a writing unit of work of this command committed: its data are safe
     # Whether the person named the database (--db, SIJ_DB); None: decide from db_option and the environment.
     db_chosen: bool | None = None
     _db: Database | None = field(default=None, repr=False)
+    _path: Path | None = field(default=None, repr=False)
 
     @property
     def is_interactive(self) -> bool:
         if self.interactive is not None:
             return self.interactive
-        return sys.stdin.isatty()
+        return sys.stdin is not None and sys.stdin.isatty()
 
     def database(self, *, readonly: bool = False) -> Database:
         if self._db is None:
@@ -49,6 +52,7 @@ class AppContext:
             from tracker.db import open_database
 
             path = resolve_db_path(self.db_option)
+            self._path = path
             new = not path.exists()
             if new:
                 self._may_start_diary(path, readonly=readonly)
@@ -97,6 +101,20 @@ class AppContext:
 
         with unit_of_work(self.database(readonly=readonly), readonly=readonly) as session:
             yield session
+        if not readonly:
+            self.saved = True
+
+    def database_is_damaged(self) -> bool:
+        """After an unexpected failure: was it the database file that is damaged? (Read-only, never raises.)"""
+        from tracker.db import is_damaged
+
+        return self._path is not None and self._path.is_file() and is_damaged(self._path)
+
+    def damaged_message(self) -> str:
+        from tracker.db import damaged_reading
+
+        assert self._path is not None
+        return damaged_reading(self._path)
 
     def close(self) -> None:
         if self._db is not None:

@@ -245,7 +245,9 @@ def _stretch_panel(hold: PlannedHold, number: int, total: int) -> Panel:
     parts.append(console.numbered(stretch.steps))
     if stretch.cautions:
         parts.append(console.numbered(stretch.cautions, ["Take care:"] * len(stretch.cautions), style="yellow"))
-    return Panel(Group(*parts), title=f"[bold]{stretch.name}[/bold]", border_style="green", expand=False)
+    return Panel(
+        Group(*parts), title=f"[bold]{console.stored(stretch.name)}[/bold]", border_style="green", expand=False
+    )
 
 
 def _ask_sharp(opts: Options, reader: KeyReader, about: PlannedHold) -> bool:

@@ -20,7 +20,6 @@ from sqlmodel import Session, col, select
 from tracker import __version__
 from tracker.clock import as_recorded
 from tracker.db import local_day_sql
-from tracker.errors import InvalidInput
 from tracker.exports.base import (
     ActivityItem,
     ExportData,
@@ -44,9 +43,9 @@ from tracker.models import (
     Setting,
     Stretch,
 )
-from tracker.services.practices import check_note, planned_holds, routine_hold_counts
+from tracker.services.practices import planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data, within_days
-from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
+from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, day_start_minutes, get_setting, put_setting
 
 FHIR_PATIENT_ID = "fhir_patient_id"
 # Bookkeeping about this database file rather than the person's data: never exported, never imported.
@@ -372,28 +371,6 @@ class ImportSummary:
         return sum(self.added.values())
 
 
-def _check_texts(data: ExportData) -> None:
-    for i, p in enumerate(data.sessions):
-        _note(p.note, f"sessions[{i}].note")
-    for i, s in enumerate(data.pain_scores):
-        _note(s.note, f"pain_scores[{i}].note")
-    from tracker.services.ratings import check_activity_text
-
-    for i, a in enumerate(data.activities):
-        try:
-            if check_activity_text(a.text) != a.text:
-                raise InvalidInput("The activity has spaces at its ends or several spaces in a row.")
-        except InvalidInput as err:
-            raise InvalidInput(f"activities[{i}].text: {err}") from None
-
-
-def _note(text: str, where: str) -> None:
-    try:
-        check_note(text)
-    except InvalidInput as err:
-        raise InvalidInput(f"{where}: {err}") from None
-
-
 def _has_records(session: Session) -> bool:
     return any(
         session.exec(select(model.id).limit(1)).first() is not None
@@ -402,8 +379,10 @@ def _has_records(session: Session) -> bool:
 
 
 def check_importable(data: ExportData) -> None:
-    """Rules beyond the document's shape (note length and characters); raises InvalidInput."""
-    _check_texts(data)
+    """The rules the commands apply, for every value in the file (tracker.services.import_checks); InvalidInput."""
+    from tracker.services.import_checks import check_backup
+
+    check_backup(data)
 
 
 def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
@@ -773,6 +752,10 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
 def _merge_settings(session: Session, settings: dict[str, str], restoring: bool, summary: ImportSummary) -> None:
     for key, value in sorted(settings.items()):
         if key in INTERNAL_SETTINGS:
+            continue
+        if key == DEFAULT_ROUTINE and session.exec(select(Routine.id).where(Routine.slug == value)).first() is None:
+            text = f"setting {key}: kept as it is here (the file names a routine '{value}' that is not here)"
+            summary.conflict(text, text)
             continue
         row = session.get(Setting, key)
         if row is None or (restoring and row.value != value):
