@@ -41,10 +41,10 @@ class AppContext:
 
     def database(self) -> Database:
         if self._db is None:
-            from tracker.config import resolve_db_path
+            from tracker.config import resolve_database
             from tracker.db import open_database
 
-            self._db = open_database(resolve_db_path(self.db_option))
+            self._db = open_database(resolve_database(self.db_option))
             if not self._db.notice_shown and not self.quiet:
                 self._show_first_use_notice(self._db)
         return self._db
