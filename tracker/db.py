@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import String, event, exc
@@ -32,6 +32,8 @@ from tracker.errors import DataError, InvalidInput
 # A test checks that this list matches the Alembic scripts in migrations/versions.
 SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+
+_Row = TypeVar("_Row")
 
 BUSY_TIMEOUT_MS = 30_000
 SEED_FILE = "stretches.json"
@@ -409,6 +411,18 @@ def seed(db: Database) -> None:
 
     with unit_of_work(db) as session:
         apply_seed(session, seed_document())
+
+
+# Record ids are INTEGER columns: 64-bit on SQLite, 32-bit on PostgreSQL, where asking for a larger id is an
+# error rather than "not found". No diary holds two billion records, so a larger id is simply not there.
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(session: Session, model: type[_Row], record_id: int) -> _Row | None:
+    """`session.get` for an id a person typed: None for an id no record can have, on either engine."""
+    if not 0 < record_id <= MAX_ID:
+        return None
+    return session.get(model, record_id)
 
 
 class _LocalDay(FunctionElement[str]):

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from tracker import safety
 from tracker.clock import as_recorded, offset_minutes
+from tracker.db import get_by_id
 from tracker.errors import InvalidInput, NotFound, NothingToDo
 from tracker.models import Hold, PainContext, PainScore, Practice, Routine
 from tracker.records import PainRecord, PracticeRecord
@@ -106,7 +107,7 @@ class Entry:
 
 
 def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> Practice:
-    row = session.get(Practice, practice_id)
+    row = get_by_id(session, Practice, practice_id)
     if row is None:
         raise NotFound(
             f"No session with id {practice_id}; `sij history` lists sessions with their ids.", subject="session"
@@ -122,7 +123,7 @@ def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> P
 
 
 def _check_in(session: Session, pain_id: int, *, trashed: bool = False) -> PainScore:
-    row = session.get(PainScore, pain_id)
+    row = get_by_id(session, PainScore, pain_id)
     if row is None:
         raise NotFound(f"No pain check-in with id {pain_id}; its id was shown when it was saved.", subject="check_in")
     if row.practice_id is not None:
