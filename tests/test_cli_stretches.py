@@ -220,13 +220,14 @@ def test_edit_rejections(sij, db_path: Path, args: list[str], needle: str) -> No
 
 def test_reseeding_never_undoes_edits(sij, db_path: Path) -> None:
     from tracker import db
+    from tracker.config import resolve_database
     from tracker.services.seeding import apply_seed
 
     assert sij("stretches", "edit", "knee-to-chest", "--hold", "20", "--name", "My knee hug").exit_code == 0
     document = db.seed_document()
     document["version"] += 1  # a newer seed, so apply_seed really runs
     document["stretches"].append(_stretch("new-in-seed", hold_seconds=30, per_side=True))
-    database = db.open_database(db_path)
+    database = db.open_database(resolve_database(str(db_path)))  # a file or a test server's schema
     with db.unit_of_work(database) as session:
         apply_seed(session, document)
     database.close()
