@@ -57,7 +57,8 @@ def test_db_option_beats_environment(tmp_path: Path, db_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert count_rows(other, "pain_score") == 1
-    assert not db_path.exists()
+    assert count_rows(db_path, "pain_score") == 0
+    assert not isinstance(db_path, Path) or not db_path.exists()
 
 
 def test_twenty_processes_at_once_all_succeed(db_path: Path) -> None:
