@@ -9,7 +9,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, unquote, urlencode, urlsplit
 
 from tracker.errors import InvalidInput
 
@@ -42,9 +42,9 @@ class ServerUrl:
     def secrets(self) -> tuple[str, ...]:
         """Every secret in the URL, raw and URL-encoded, so that messages can be scrubbed of them."""
         parts = urlsplit(self.url)
-        found = [parts.password or ""]
+        found = [unquote(parts.password or "")]
         found += [value for key, value in parse_qsl(parts.query) if key.lower() in _SECRET_PARAMS]
-        found += [v for s in found for v in (quote(s, safe=""), quote(s))]
+        found += [v for s in found for v in (quote(s, safe=""), quote(s), quote_plus(s))]
         return tuple(sorted({s for s in found if s}, key=len, reverse=True))
 
     def scrub(self, text: str) -> str:
@@ -73,7 +73,7 @@ def parse_server_url(value: str) -> ServerUrl | None:
         host = f"[{host}]"  # an IPv6 address
     netloc = (f"{parts.username}@" if parts.username else "") + host + (f":{port}" if port is not None else "")
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _SECRET_PARAMS])
-    shown = urlunsplit(("postgresql", netloc, parts.path, query, ""))
+    shown = f"postgresql://{netloc}{parts.path}" + (f"?{query}" if query else "")
     return ServerUrl(url=value, shown=shown)
 
 
