@@ -226,7 +226,7 @@ def test_a_hundred_simultaneous_logs_are_all_saved(db_path: PgDiary) -> None:
     ]
     results = [(p.wait(timeout=600), *p.communicate()) for p in procs]
     failed = [(code, err) for code, _out, err in results if code != 0]
-    assert not failed, failed[:3]
+    assert not failed, (len(failed), failed[:3])
     assert query(db_path, "SELECT count(*), count(DISTINCT note), count(DISTINCT id) FROM practice") == [
         (100, 100, 100)
     ]

@@ -23,7 +23,10 @@ if TYPE_CHECKING:
     from tracker.db import Database, StoredState
 
 CONNECT_TIMEOUT_S = 10
-BUSY_TIMEOUT_MS = 30_000
+# How long a writer waits for the diary's write lock. The wait is a fair queue (first come, first served),
+# so a long wait means many writers ahead, not a stuck one; longer than SQLite's busy timeout because
+# many devices may share one server diary and a command should rather wait than fail.
+BUSY_TIMEOUT_MS = 120_000
 # Connection failures that pass by themselves: a server that is full ("too many clients") or starting.
 _TRANSIENT_CONNECT = ("too many clients", "remaining connection slots", "starting up", "shutting down")
 # Writers take one lock per schema for their whole transaction, so that writes to one diary follow each
@@ -64,8 +67,8 @@ def make_engine(server: ServerUrl) -> Engine:
 
 
 def _connect_patiently(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
-    """Connect, waiting (up to the busy timeout) while the server is full or starting, as SQLite waits for a lock."""
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    """Connect, waiting (up to 30 s) while the server is full or starting, as SQLite waits for a lock."""
+    deadline = time.monotonic() + 30
     pause = 0.02
     while True:
         try:
