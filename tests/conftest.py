@@ -23,11 +23,17 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from tracker.cli import app
 from tracker.cli.context import AppContext
 from tracker.clock import ManualClock
+
+# No timings in tests: Hypothesis's default 200 ms deadline per example can fail a correct property on a machine
+# loaded by other work (another copy of this suite, other processes); the properties are about values, not speed.
+settings.register_profile("sij", deadline=None)
+settings.load_profile("sij")
 
 REAL_HOME = Path(os.path.expanduser("~"))
 ZONE = ZoneInfo("Europe/London")
@@ -187,7 +193,8 @@ def sij_executable() -> str:
 def sij_process(db_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed `sij` as a separate process against the test database."""
 
-    def run(*args: str, input: str | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    # The timeout only stops a hung test; it is generous because a loaded machine can take long to start a process.
+    def run(*args: str, input: str | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
         env = dict(os.environ, SIJ_DB=str(db_path))
         return subprocess.run(
             [sij_executable(), *args], input=input, capture_output=True, text=True, timeout=timeout, env=env

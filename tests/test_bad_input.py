@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -27,7 +28,9 @@ TARGETS = ["0", "8", "abc", "", "-1", "1.5", "٣", "99999999999999999999"]
 IDS = ["999", "abc", "0", "1.5", "", "99999999999999999999", CONTROL, "٣"]
 # "-1" as an option's value reaches the check; as SESSION_ID, Click takes it for an option ("No such option: -1").
 OPTION_IDS = [*IDS, "-1"]
-NOTES = [LONG, CONTROL, "nul\x00"]
+BIDI = "look \u202eevil.exe\u202c"  # a bidirectional override reorders what a terminal shows
+C1 = "csi \x9b31m"  # a C1 control: some terminals act on it as on ESC [
+NOTES = [LONG, CONTROL, "nul\x00", BIDI, C1]
 TEXTS = ["", "  ", CONTROL, "t" * 1001]  # empty, blank, control characters, longer than any text field allows
 HOLDS = ["4", "601", "abc", "", "-5", "1.5", "99999999999999999999"]
 BAD_SLUGS = ["Bad Slug", "", CONTROL, HUGE, "x-", "é"]  # "-x" would be taken for an option
@@ -48,11 +51,11 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     *[(("log", "--stretch", v), "--stretch") for v in ("pigeon", "", CONTROL, HUGE)],
     (("log", "--stretch", "figure-4", "--stretch", "pigeon"), "--stretch"),
     *[(("log", "--routine", v), "--routine") for v in ("nope", "", CONTROL, HUGE)],
-    *[(("log", "--note", v), "--note") for v in (LONG, CONTROL, "tab\tok but nul\x00 not")],
+    *[(("log", "--note", v), "--note") for v in (LONG, CONTROL, "tab\tok but nul\x00 not", BIDI, C1, "del\x7f")],
     # sij pain N
     *[(("pain", v), "N") for v in PAINS],
     *[(("pain", "3", "--at", v), "--at") for v in DATES],
-    *[(("pain", "3", "--note", v), "--note") for v in (LONG, CONTROL)],
+    *[(("pain", "3", "--note", v), "--note") for v in (LONG, CONTROL, BIDI, C1)],
     # sij history
     *[(("history", "--since", v), "--since") for v in DAYS],
     *[(("history", "--until", v), "--until") for v in DAYS],
@@ -318,7 +321,7 @@ UNICODE_NOTES = [
     "e\u0301 n\u0303 a\u030a",  # combining marks, not precomposed
     "👩🏽‍⚕️ said: 🧘‍♀️ ×3",  # emoji with skin tone and zero-width joiners
     "日本語のメモ\tタブ\n二行目",
-    "\u200fmixed \u202eRTL override\u202c end",
+    "\u200fmixed \u200eRTL marks\u061c end",  # direction marks are text; overrides are refused (NOTES)
     "x" * 2000,
 ]
 
@@ -368,3 +371,161 @@ def test_custom_stretch_texts_keep_any_unicode_exactly(sij, text: str) -> None:
     assert shown["steps"] == [text, f"2: {text}"] and shown["cautions"] == [text]
     assert sij("stretches", "edit", "my-stretch", "--name", f"{text}!").exit_code == 0
     assert json.loads(sij("stretches", "--json").stdout)[-1]["name"] == f"{text}!"
+
+
+# ---- hostile files: a backup from anywhere is held to the commands' rules; nothing is written -------------
+
+ESC = "\x1b]0;owned\x07\x1b[2J"  # set the window title, clear the screen
+
+
+def _backup(sij) -> dict:
+    result = sij("export", "--format", "json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def _custom(document: dict) -> dict:
+    return next(s for s in document["stretches"] if s["slug"] == "my-stretch")
+
+
+def _routine(document: dict) -> dict:
+    return next(r for r in document["routines"] if r["slug"] == "my-routine")
+
+
+# (what to change in an exported backup, a phrase the one-line message must hold)
+HOSTILE_IMPORTS: list[tuple[str, object, str]] = [
+    ("stretch slug formula", lambda d: _custom(d).update(slug="=cmd|' /C calc'!A0"), "is not a valid slug"),
+    ("stretch slug upper", lambda d: _custom(d).update(slug="My-Stretch"), "is not a valid slug"),
+    ("routine slug formula", lambda d: _routine(d).update(slug="@SUM(1+1)"), "is not a valid slug"),
+    ("stretch name escape", lambda d: _custom(d).update(name=f"Nice{ESC}"), "control character (0x1b)"),
+    ("stretch step escape", lambda d: _custom(d).update(steps=[f"Lie{ESC}"]), "steps[0] contains a control"),
+    ("caution C1", lambda d: _custom(d).update(cautions=["csi \x9b2J"]), "control character (0x9b)"),
+    ("source DEL", lambda d: _custom(d).update(source="del\x7f"), "control character (0x7f)"),
+    ("routine name bidi", lambda d: _routine(d).update(name="a\u202eb"), "control character (U+202E)"),
+    ("routine description", lambda d: _routine(d).update(description="x\x1b[2J"), "description contains a control"),
+    ("note escape", lambda d: d["sessions"][0].update(note=ESC), "sessions[0].note contains a control"),
+    ("advice escape", lambda d: d["sessions"][0].update(advice=f"Rest{ESC}"), "advice contains a control"),
+    ("pain note C1", lambda d: d["pain_scores"][0].update(note="\x85"), "note contains a control"),
+    ("lone surrogate", lambda d: d["sessions"][0].update(note="\ud800"), "control character (U+D800)"),
+    ("advice 3 MB", lambda d: d["sessions"][0].update(advice="a" * 3_000_000), "the limit is 4000"),
+    ("note too long", lambda d: d["sessions"][0].update(note="n" * 2001), "the limit is 2000"),
+    ("name too long", lambda d: _custom(d).update(name="n" * 201), "the limit is 200"),
+    ("too many steps", lambda d: _custom(d).update(steps=["Lie down."] * 31), "the limit is 30"),
+    ("hold too short", lambda d: _custom(d).update(hold_seconds=1), "from 5 to 600"),
+    ("day start banana", lambda d: d["settings"].update(day_start="banana"), "settings.day_start 'banana'"),
+    ("patient id html", lambda d: d["settings"].update(fhir_patient_id="<b>x</b>"), "settings.fhir_patient_id"),
+    ("default routine formula", lambda d: d["settings"].update(default_routine="=1+1"), "not a routine slug"),
+    ("unknown setting", lambda d: d["settings"].update(theme="dark"), "unknown key 'theme'"),
+    ("year 0001", lambda d: d["sessions"][0].update(started_at="0001-01-01T12:00:00+00:00"), "from 1970-01-01"),
+    ("year 9999", lambda d: d["pain_scores"][0].update(recorded_at="9999-12-31T12:00:00+00:00"), "to 2100-12-31"),
+    ("year 1969", lambda d: d.update(exported_at="1969-12-31T23:00:00+00:00"), "from 1970-01-01"),
+    ("period 9999", lambda d: d["period"].update(since="9999-01-01"), "from 1970-01-01 to 2100-12-31"),
+    ("deleted 2101", lambda d: d["sessions"][0].update(deleted_at="2101-01-01T00:00:00+00:00"), "to 2100-12-31"),
+    ("huge number", lambda d: d["pain_scores"][0].update(score=10**200), "should be a whole number from 0 to 10"),
+    ("nested lists", lambda d: d["sessions"][0].update(note=[[[[["deep"]]]]]), "should be text"),
+]
+
+RAW_IMPORTS: list[tuple[str, bytes, str]] = [
+    ("4300 digits", b'{"format": "sij-export", "version": 1, "x": ' + b"9" * 4400 + b"}", "a number far too long"),
+    ("100k brackets", b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ("100k objects", b'{"a":' * 100_000 + b"1" + b"}" * 100_000, "nested too deeply"),
+]
+
+
+@pytest.mark.parametrize(("name", "change", "message"), HOSTILE_IMPORTS, ids=[c[0] for c in HOSTILE_IMPORTS])
+def test_hostile_backup_is_refused_and_changes_nothing(sij, ready: Path, tmp_path: Path, name, change, message) -> None:
+    document = _backup(sij)
+    change(document)
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps(document), encoding="ascii")  # \ud800 stays an escape, as an attacker writes it
+    before = contents(ready)
+    result = sij("import", str(hostile))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr, result.stderr
+    assert "not a usable sij backup" in result.stderr and "Nothing was imported" in result.stderr
+    assert result.stderr.count("Error") == 1 and "Traceback" not in result.output
+    assert "\x1b" not in result.output and "\x9b" not in result.output
+    assert contents(ready) == before
+
+
+@pytest.mark.parametrize(("name", "raw", "message"), RAW_IMPORTS, ids=[c[0] for c in RAW_IMPORTS])
+def test_hostile_json_is_refused_and_changes_nothing(sij, ready: Path, tmp_path: Path, name, raw, message) -> None:
+    hostile = tmp_path / "hostile.json"
+    hostile.write_bytes(raw)
+    before = contents(ready)
+    result = sij("import", str(hostile))
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr, result.stderr
+    assert contents(ready) == before
+
+
+# ---- hostile paths: only regular files are read, and --force never replaces anything else ------------------
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "pipe.json"
+    os.mkfifo(path)
+    return path
+
+
+def _socket(folder: Path) -> Path:
+    import socket
+
+    path = folder / "s.sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(path))
+    server.close()
+    return path
+
+
+def _big(folder: Path) -> Path:
+    path = folder / "big.json"
+    with path.open("wb") as handle:
+        handle.truncate(100_000_001)  # sparse: no disk used
+    return path
+
+
+HOSTILE_READS = [
+    ("import FIFO", ("import",), _fifo, "is not a regular file"),
+    ("import /dev/zero", ("import",), lambda _f: Path("/dev/zero"), "is not a regular file"),
+    ("import /dev/null", ("import",), lambda _f: Path("/dev/null"), "is not a regular file"),
+    ("import socket", ("import",), _socket, "is not a regular file"),
+    ("import 100 MB", ("import",), _big, "larger than 100 MB"),
+    ("--from FIFO", ("stretches", "add", "--from"), _fifo, "is not a regular file"),
+    ("--from /dev/zero", ("stretches", "add", "--from"), lambda _f: Path("/dev/zero"), "is not a regular file"),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "make", "message"), HOSTILE_READS, ids=[c[0] for c in HOSTILE_READS])
+def test_only_regular_files_of_a_stated_size_are_read(sij, ready: Path, tmp_path: Path, name, args, make, message):
+    target = make(tmp_path)
+    before = contents(ready)
+    result = sij(*args, str(target))  # a FIFO that were opened for reading would wait here forever
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and result.stderr.count("Error") == 1
+    assert "Traceback" not in result.output
+    assert contents(ready) == before
+
+
+HOSTILE_TARGETS = [
+    ("export FIFO", ("export", "--format", "csv", "--force", "-o"), _fifo),
+    ("export socket", ("export", "--format", "csv", "--force", "-o"), _socket),
+    ("plot FIFO", ("plot", "--force", "-o"), lambda f: _fifo(f).rename(f / "p.png") or f / "p.png"),
+    ("backup FIFO", ("db", "backup", "--force"), _fifo),
+    ("backup socket", ("db", "backup", "--force"), _socket),
+]
+
+
+@pytest.mark.parametrize(("name", "args", "make"), HOSTILE_TARGETS, ids=[c[0] for c in HOSTILE_TARGETS])
+def test_force_never_replaces_what_is_not_a_regular_file(sij, ready: Path, tmp_path: Path, name, args, make) -> None:
+    import stat
+
+    target = make(tmp_path)
+    kind = stat.S_IFMT(target.stat().st_mode)
+    before = contents(ready)
+    result = sij(*args, str(target))
+    assert result.exit_code in (1, 2), result.output
+    assert "not a regular file" in result.stderr and "Traceback" not in result.output
+    assert stat.S_IFMT(target.stat().st_mode) == kind, "the special file was replaced"
+    assert contents(ready) == before
+    assert not [p for p in tmp_path.iterdir() if ".partial-" in p.name]

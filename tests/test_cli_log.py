@@ -153,7 +153,7 @@ def test_pain_check_in(sij, db_path: Path) -> None:
         (["log", "--at", "next tuesday"], "--at"),
         (["log", "--at", "2026-02-30"], "not a real date"),
         (["log", "--at", "2026-10-25T01:30"], "ambiguous"),
-        (["log", "--at", "2026-03-29T01:30"], "ambiguous"),
+        (["log", "--at", "2026-03-29T01:30"], "does not exist"),
         (["log", "--at", ""], "--at"),
         (["log", "--note", "x" * 2001], "2000"),
         (["log", "--note", "bell\x07"], "control character"),
@@ -276,7 +276,18 @@ def test_moments_before_1970_are_too_long_ago(sij, db_path: Path, command: list[
 
 def test_the_first_day_of_1970_is_accepted(sij) -> None:
     assert sij("pain", "3", "--at", "1970-01-01").exit_code == 0
-    assert sij("history", "--since", "1900-01-01", "--json").exit_code == 0  # ranges have no lower bound
+    assert sij("history", "--since", "1970-01-01", "--until", "2100-12-31", "--json").exit_code == 0
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("day", ["1969-12-31", "0001-01-01", "2101-01-01", "9999-12-31"])
+@pytest.mark.parametrize("command", ["history", "progress", "plot", "export"])
+def test_days_outside_1970_to_2100_are_refused_everywhere(sij, db_path, command: str, option: str, day: str) -> None:
+    extra = ("--format", "csv") if command == "export" else ()
+    result = sij(command, *extra, option, day)
+    assert result.exit_code == 2, result.output
+    assert f"'{day}' is out of range; give a day from 1970-01-01 to 2100-12-31" in result.stderr
+    assert "Traceback" not in result.output and not db_path.exists()
 
 
 def test_log_for_an_earlier_time_asks_about_pain_at_that_time(sij) -> None:

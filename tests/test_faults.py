@@ -46,7 +46,10 @@ def _folder(path: Path) -> list[str]:
     return sorted(p.name for p in path.parent.iterdir())
 
 
-def test_fifty_writers_at_once_all_succeed(db_path: Path) -> None:
+WRITERS = 100  # on two cores; each process must still succeed (a busy write lock is waited for, then retried)
+
+
+def test_a_hundred_writers_at_once_all_succeed(db_path: Path) -> None:
     assert _sij(db_path, "pain", "1").returncode == 0  # the schema exists; the race is about writing
     procs = [
         subprocess.Popen(
@@ -56,15 +59,15 @@ def test_fifty_writers_at_once_all_succeed(db_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for i in range(50)
+        for i in range(WRITERS)
     ]
-    results = [p.communicate(timeout=PROCESS_TIMEOUT) for p in procs]
+    results = [p.communicate(timeout=PROCESS_TIMEOUT * 3) for p in procs]
     errors = [err for _, err in results]
-    assert [p.returncode for p in procs] == [0] * 50, errors
+    assert [p.returncode for p in procs] == [0] * WRITERS, [e for e in errors if e]
     assert not any("locked" in text.lower() or "busy" in text.lower() for text in errors)
-    assert count_rows(db_path, "practice") == 50
+    assert count_rows(db_path, "practice") == WRITERS
     notes = {row for row in _query(db_path, "SELECT note FROM practice")}
-    assert notes == {(f"writer {i}",) for i in range(50)}
+    assert notes == {(f"writer {i}",) for i in range(WRITERS)}
     assert _sij(db_path, "db", "check").returncode == 0
 
 
@@ -329,7 +332,7 @@ def test_read_only_database_is_refused_untouched(
         before, files = _sha(path), _folder(path)
         done = run(*command)
         _assert_refused(done, str(path))
-        assert "read-only" in done.stderr
+        assert ("lack of permission" if method == "other-user" else "read-only") in done.stderr
         assert _sha(path) == before
         assert _folder(path) == files
 

@@ -28,10 +28,20 @@ class Clock(Protocol):
     def sleep(self, seconds: float) -> None: ...
 
 
-def _check_unambiguous(candidates: list[datetime]) -> datetime:
-    offsets = {c.utcoffset() for c in candidates}
-    if len(offsets) != 1:
-        raise ValueError("ambiguous or skipped local time (a daylight-saving change)")
+class SkippedTime(ValueError):
+    """A wall-clock time that never happens here: the clocks jumped over it (spring forward)."""
+
+
+class AmbiguousTime(ValueError):
+    """A wall-clock time that happens twice here: the clocks went back over it (autumn)."""
+
+
+def _check_unambiguous(candidates: list[datetime], walls: list[datetime], naive: datetime) -> datetime:
+    """`walls` are the candidates read back as wall-clock times: a skipped time does not come back as itself."""
+    if any(wall != naive for wall in walls):
+        raise SkippedTime("skipped local time (a daylight-saving change)")
+    if len({c.utcoffset() for c in candidates}) != 1:
+        raise AmbiguousTime("ambiguous local time (a daylight-saving change)")
     return candidates[0]
 
 
@@ -43,7 +53,8 @@ class SystemClock:
 
     def localize(self, naive: datetime) -> datetime:
         candidates = [naive.replace(fold=f).astimezone() for f in (0, 1)]
-        return _check_unambiguous(candidates)
+        walls = [datetime.fromtimestamp(c.timestamp()) for c in candidates]
+        return _check_unambiguous(candidates, walls, naive.replace(fold=0))
 
     def monotonic(self) -> float:
         return time.monotonic()
@@ -72,11 +83,9 @@ class ManualClock:
 
     def localize(self, naive: datetime) -> datetime:
         candidates = [naive.replace(tzinfo=self.zone, fold=f) for f in (0, 1)]
-        chosen = _check_unambiguous(candidates)
         # A skipped wall time (spring forward) does not round-trip through UTC.
-        if chosen.astimezone(timezone.utc).astimezone(self.zone).replace(tzinfo=None) != naive:
-            raise ValueError("skipped local time (a daylight-saving change)")
-        return chosen
+        walls = [c.astimezone(timezone.utc).astimezone(self.zone).replace(tzinfo=None, fold=0) for c in candidates]
+        return _check_unambiguous(candidates, walls, naive.replace(fold=0))
 
     def monotonic(self) -> float:
         return self._mono

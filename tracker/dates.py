@@ -8,10 +8,11 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
-from tracker.clock import Clock
+from tracker.clock import AmbiguousTime, Clock
 
 FUTURE_TOLERANCE = timedelta(minutes=1)
 EARLIEST = date(1970, 1, 1)  # no moment a person types for their own pain is before this
+LATEST = date(2100, 12, 31)  # nor after this; both bounds also keep dates far from datetime's own limits
 ACCEPTED = "an ISO date (2026-11-24), an ISO date-time (2026-11-24T08:30 or 2026-11-24 08:30+01:00), today or yesterday"
 
 
@@ -73,15 +74,27 @@ def _not_too_early(day: date, raw: str) -> None:
     # Also keeps year-1 dates away from time-zone arithmetic, which cannot go below year 1.
     if day < EARLIEST:
         raise DateInputError(f"'{raw}' is too long ago; give a date from {EARLIEST.isoformat()} on")
+    if day > LATEST:
+        raise DateInputError(f"'{raw}' is too far ahead; give a date up to {LATEST.isoformat()}")
+
+
+def in_range(day: date) -> bool:
+    """The dates sij accepts anywhere: typed, imported or stored."""
+    return EARLIEST <= day <= LATEST
 
 
 def _localize(wall: datetime, clock: Clock, raw: str) -> datetime:
     try:
         return clock.localize(wall)
+    except AmbiguousTime:
+        raise DateInputError(
+            f"'{raw}' happens twice when the clocks go back (a daylight-saving change), so it is ambiguous; "
+            "add the offset, for example 2026-10-25T01:30+01:00"
+        ) from None
     except ValueError:
         raise DateInputError(
-            f"'{raw}' falls in a daylight-saving change and is ambiguous; add the offset, "
-            "for example 2026-10-25T01:30+01:00"
+            f"'{raw}' does not exist here: the clocks jump over it (a daylight-saving change); "
+            "give a time before or after the jump, or add the offset"
         ) from None
 
 
@@ -103,4 +116,6 @@ def parse_day(text: str, clock: Clock) -> date:
     day = _parse_date(raw)
     if day is None:
         raise DateInputError(f"'{raw}' is not a real day; use an ISO date (2026-11-24), today or yesterday")
+    if not in_range(day):
+        raise DateInputError(f"'{raw}' is out of range; give a day from {EARLIEST.isoformat()} to {LATEST.isoformat()}")
     return day

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import sqlite3
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -19,7 +21,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 from sqlalchemy import String, event, exc
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
 from sqlalchemy.sql.functions import FunctionElement
@@ -27,6 +29,7 @@ from sqlmodel import Session, create_engine
 
 from tracker.config import ServerUrl
 from tracker.errors import DataError, InvalidInput
+from tracker.files import clean_leftovers, partial_path, remove_partial
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
@@ -36,6 +39,11 @@ SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 _Row = TypeVar("_Row")
 
 BUSY_TIMEOUT_MS = 30_000
+# A write that still finds the database busy after BUSY_TIMEOUT_MS is tried again, with a random pause so that
+# many waiting processes do not retry in step, until this many seconds have passed in all. SQLite's own wait
+# polls without any order, so under a flood of writers on a busy machine one unlucky process can keep missing
+# the lock; the retries give it more turns instead of an error.
+WRITE_PATIENCE_S = 300
 SEED_FILE = "stretches.json"
 _OUR_TABLES = {"alembic_version", "setting", "stretch", "practice"}
 
@@ -86,6 +94,8 @@ def _prepare_file(path: Path) -> None:
         ) from None
     if path.is_dir():
         raise DataError(f"The database path {_describe(path)} is a folder; give a file name.")
+    if not path.is_file():
+        raise DataError(f"The database path {_describe(path)} is not a regular file (a device, pipe or socket).")
 
 
 def _readonly_uri(path: Path) -> str:
@@ -111,7 +121,10 @@ def _connect_readonly(path: Path) -> sqlite3.Connection:
         wal = _sidecars(path)[0]
         if "unable to open" not in str(err).lower() or os.access(path.parent, os.W_OK) or wal.exists():
             raise _data_error(path, err) from None
-        conn = sqlite3.connect(_readonly_uri(path) + "&immutable=1", uri=True)
+        try:
+            conn = sqlite3.connect(_readonly_uri(path) + "&immutable=1", uri=True)
+        except sqlite3.Error as again:
+            raise _data_error(path, again) from None
         try:
             conn.execute("PRAGMA schema_version").fetchone()
         except sqlite3.Error as again:
@@ -197,14 +210,21 @@ def _data_error(path: Path, err: BaseException) -> DataError:
     if "not a database" in text or "malformed" in text or "disk image" in text:
         return DataError(
             f"{_describe(path)} is not a readable sij database (damaged or another kind of file); "
-            "restore a backup or point --db at another file."
+            f"run `sij db check` for details, then {_restore_hint(path)}."
         )
+    if "disk is full" in text or "database or disk is full" in text:
+        return DataError(f"The disk is full; nothing was saved to {_describe(path)}. Free some space and try again.")
     if "readonly" in text or "read-only" in text:
         return DataError(
             f"The database {_describe(path)} is read-only; nothing was saved. "
             "Check the file's permissions or copy it somewhere writable."
         )
     if "unable to open" in text:
+        if _not_permitted(path):
+            return DataError(
+                f"The database {_describe(path)} belongs to another user and cannot be read or written for lack of "
+                "permission; nothing was saved. Use --db with a file of your own, or ask its owner for access."
+            )
         if path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
             return DataError(
                 f"The database {_describe(path)} is on a read-only path (sij must write to the file and its "
@@ -213,7 +233,51 @@ def _data_error(path: Path, err: BaseException) -> DataError:
         return DataError(f"Cannot open the database at {_describe(path)}; check the path and permissions.")
     if "locked" in text or "busy" in text:
         return DataError(f"The database {_describe(path)} stayed busy too long; try again in a moment.")
-    return DataError(f"The database {_describe(path)} could not be used: {err}.")
+    # Never the library's own text: it can hold SQL, a person's data as parameters, or a link.
+    return DataError(f"The database {_describe(path)} could not be used ({_reason(err)}); nothing was saved.")
+
+
+def _reason(err: BaseException) -> str:
+    """A short cause for a message: the SQLite error code's name, never the statement or its parameters."""
+    original = getattr(err, "orig", None) or err
+    name = getattr(original, "sqlite_errorname", None)
+    return str(name) if name else type(original).__name__
+
+
+def _not_permitted(path: Path) -> bool:
+    """The database (or its folder) belongs to another user who has not let this one read and write it."""
+    for item, wanted in ((path, os.R_OK | os.W_OK), (path.parent, os.W_OK | os.X_OK)):
+        try:
+            owner = item.stat().st_uid
+        except OSError:
+            continue
+        if owner != os.geteuid() and not os.access(item, wanted):
+            return True
+    return False
+
+
+def _restore_hint(path: Path) -> str:
+    """Where the last backup is, if sij made one beside the database (before an upgrade), else how to restore one."""
+    backups = sorted(
+        (p for p in path.parent.glob(f"{glob_escape(path.name)}.before-*.bak") if _complete_backup(p)),
+        key=lambda p: p.stat().st_mtime,
+    )
+    if backups:
+        return f"copy your last backup over it: {backups[-1]}"
+    return "restore your last backup (a copy made by `sij db backup`, or a JSON export imported into a new --db)"
+
+
+def glob_escape(text: str) -> str:
+    import glob
+
+    return glob.escape(text)
+
+
+def _complete_backup(path: Path) -> bool:
+    try:
+        return path.is_file() and path.stat().st_size > 0
+    except OSError:
+        return False
 
 
 def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
@@ -222,21 +286,45 @@ def _on_connect(dbapi_conn: sqlite3.Connection, _record: Any) -> None:
     cursor = dbapi_conn.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys = ON")
-    mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-    if str(mode).lower() != "wal":
-        cursor.execute("PRAGMA journal_mode = WAL")
     cursor.close()
+    # The switch to write-ahead logging is itself a write: it waits for `ensure_sound`, before the first write.
 
 
 def _on_begin(conn: Any) -> None:
     # Writers take the write lock up front: a deferred transaction that later wants to write can
     # fail with "database is locked" without waiting, which is what many sij processes at once hit.
     readonly = conn.get_execution_options().get("sij_readonly", False)
-    conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
+    if readonly:
+        conn.exec_driver_sql("BEGIN")
+        return
+    _begin_write(conn.connection.dbapi_connection)
+
+
+def _begin_write(dbapi_conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, tried again while the database stays busy (SQLite-only: its single writer lock)."""
+    deadline = time.monotonic() + WRITE_PATIENCE_S
+    while True:
+        try:
+            dbapi_conn.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as err:
+            busy = "locked" in str(err).lower() or "busy" in str(err).lower()
+            if not busy or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(0.05, 0.5))
+
+
+def database_url(path: Path) -> URL:
+    """The engine URL for a database file, built from its parts and never parsed from text.
+
+    So no character of a path a person typed ('?', '#', '%20') is read as URL syntax: `weekly?1.db` is
+    that file, not `weekly` with a query.
+    """
+    return URL.create("sqlite", database=str(path))
 
 
 def make_engine(path: Path) -> Engine:
-    engine = create_engine(f"sqlite:///{path}", poolclass=NullPool)
+    engine = create_engine(database_url(path), poolclass=NullPool)
     event.listen(engine, "connect", _on_connect)
     event.listen(engine, "begin", _on_begin)
     return engine
@@ -248,6 +336,7 @@ class Database:
     engine: Engine
     notice_shown: bool = True
     server: ServerUrl | None = None
+    sound: bool = False  # SQLite's quick check passed in this process; checked before the first write
 
     def close(self) -> None:
         self.engine.dispose()
@@ -307,9 +396,92 @@ def _guard(path: Path) -> contextlib.AbstractContextManager[None]:
     return translating()
 
 
+# --- SQLite-only: is the file sound before anything is written to it ----------------------------------
+
+
+def quick_check(conn: Any) -> list[str]:
+    """SQLite's quick check (b-tree structure, not index contents): the problems found, empty when sound.
+
+    It reads every page, about 2 ms for a year of daily records, so a writing command can afford it.
+    """
+    try:
+        rows = [str(row[0]) for row in conn.exec_driver_sql("PRAGMA quick_check")]
+    except (exc.DatabaseError, sqlite3.DatabaseError) as err:
+        text = str(getattr(err, "orig", None) or err).lower()
+        if "malformed" in text or "not a database" in text or "disk image" in text:
+            return ["the file is malformed"]
+        raise
+    return [] if rows == ["ok"] else rows
+
+
+def damaged(path: Path) -> DataError:
+    return DataError(
+        f"The database {_describe(path)} is damaged (SQLite's quick check failed), so sij refused to write to it; "
+        f"nothing was changed. Run `sij db check` for details, then {_restore_hint(path)}."
+    )
+
+
+def damaged_reading(path: Path) -> str:
+    return (
+        f"The database {_describe(path)} is damaged (SQLite's quick check fails), so it could not be read; "
+        f"nothing was changed. Run `sij db check` for details, then {_restore_hint(path)}."
+    )
+
+
+def ensure_sound(db: Database) -> None:
+    """Refuse a damaged file before the first write of this process, leaving it exactly as it is.
+
+    SQLite only: a PostgreSQL server checks its own pages (and there is no file to refuse).
+    """
+    if db.sound or db.path is None:
+        return
+    with _guard(db.path), db.engine.connect() as conn:
+        conn.execution_options(sij_readonly=True)
+        problems = quick_check(conn)
+        conn.rollback()
+        if not problems:
+            _use_wal(conn)
+    if problems:
+        raise damaged(db.path)
+    db.sound = True
+
+
+def _use_wal(conn: Any) -> None:
+    """Write-ahead logging, so readers never wait for a writer; it stays set in the file once made.
+
+    Outside any transaction (SQLite cannot change the journal mode inside one), on the driver's connection.
+    """
+    raw = conn.connection.dbapi_connection
+    mode = raw.execute("PRAGMA journal_mode").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raw.execute("PRAGMA journal_mode = WAL")
+
+
+def is_damaged(path: Path) -> bool:
+    """For an unexpected failure while reading: does the file fail SQLite's quick check? Read-only, never raises."""
+    try:
+        conn = _connect_readonly(path)
+    except (DataError, sqlite3.Error, OSError):
+        return False  # cannot even be opened: that failure speaks for itself
+    try:
+        return [str(r[0]) for r in conn.execute("PRAGMA quick_check")] != ["ok"]
+    except sqlite3.Error:
+        return True
+    finally:
+        conn.close()
+
+
+# --- the unit of work (engine-neutral) ----------------------------------------------------------------
+
+
 @contextlib.contextmanager
 def unit_of_work(db: Database, *, readonly: bool = False) -> Iterator[Session]:
-    """One transaction: commit once at the end, roll back on any error. Services never commit."""
+    """One transaction: commit once at the end, roll back on any error. Services never commit.
+
+    A writing unit first makes sure a SQLite file is sound (once per process), outside the write lock.
+    """
+    if not readonly:
+        ensure_sound(db)
     with db.guard(), Session(db.engine, expire_on_commit=False) as session:
         session.connection(execution_options={"sij_readonly": readonly})
         try:
@@ -334,8 +506,8 @@ def database_has_data(conn: Any) -> bool:
 
 
 def backup_to(source: sqlite3.Connection, target: Path) -> None:
-    """A consistent copy with SQLite's online backup API, owner-only."""
-    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    """A consistent copy with SQLite's online backup API, owner-only, written to a new file `target`."""
+    fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
     dest = sqlite3.connect(target)
     try:
@@ -345,6 +517,17 @@ def backup_to(source: sqlite3.Connection, target: Path) -> None:
     finally:
         dest.close()
     os.chmod(target, 0o600)
+
+
+def refuse_special(target: Path, what: str) -> None:
+    """`--force` replaces a regular file only: never a device node, a pipe, a socket or a folder."""
+    if target.is_dir():
+        raise DataError(f"The {what} path {_describe(target)} is a folder; give a file name.")
+    if target.exists() and not target.is_file():
+        raise DataError(
+            f"The {what} path {_describe(target)} is not a regular file (a device, pipe or socket); "
+            "sij never replaces one. Choose another name."
+        )
 
 
 def migrate(db: Database) -> str | None:
@@ -358,6 +541,7 @@ def migrate(db: Database) -> str | None:
 
     assert db.path is not None
     backup_path: str | None = None
+    ensure_sound(db)
     with _guard(db.path), db.engine.connect() as conn:
         conn.begin()
         row = None
@@ -371,23 +555,52 @@ def migrate(db: Database) -> str | None:
             conn.rollback()
             raise DataError(f"The database {_describe(db.path)} is newer than this sij; upgrade sij.")
         if current is not None and database_has_data(conn):
-            stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
-            target = db.path.with_name(f"{db.path.name}.before-{SCHEMA_HEAD}-{stamp}.bak")
-            # SQLite's backup cannot read through a connection that holds the write lock (it waits
-            # forever), so a second, read-only connection copies the file while this one keeps
-            # every other writer out: the copy is exactly the state about to be migrated.
-            reader = _connect_readonly(db.path)
-            try:
-                backup_to(reader, target)
-            finally:
-                reader.close()
-            backup_path = str(target)
+            backup_path = str(_backup_before_migrating(db.path))
         config = Config()
         config.set_main_option("script_location", str(resource_dir("migrations")))
         config.attributes["connection"] = conn
         command.upgrade(config, SCHEMA_HEAD)
         conn.commit()
     return backup_path
+
+
+def _backup_before_migrating(path: Path) -> Path:
+    """A copy of the database as it is before a migration, beside it, complete or not there at all."""
+    clean_leftovers(path.parent)
+    _remove_empty_backups(path)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.before-{SCHEMA_HEAD}-{stamp}.bak")
+    partial = partial_path(target)
+    # SQLite's backup cannot read through a connection that holds the write lock (it waits
+    # forever), so a second, read-only connection copies the file while the caller keeps
+    # every other writer out: the copy is exactly the state about to be migrated.
+    reader = _connect_readonly(path)
+    try:
+        backup_to(reader, partial)
+        os.replace(partial, target)
+    except OSError as err:
+        raise _file_error(err, target, "Nothing was changed; the database is as it was.") from None
+    finally:
+        reader.close()
+        remove_partial(partial)
+    return target
+
+
+def _remove_empty_backups(path: Path) -> None:
+    # Left by an upgrade killed while copying, before copies were written under a temporary name.
+    for found in path.parent.glob(f"{glob_escape(path.name)}.before-*.bak"):
+        with contextlib.suppress(OSError):
+            if found.is_file() and found.stat().st_size == 0:
+                found.unlink()
+
+
+def _file_error(err: OSError, target: Path, outcome: str) -> DataError:
+    """An OS error writing `target` in plain words, naming that file (a full disk says so)."""
+    import errno
+
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DataError(f"The disk is full; nothing was saved at {_describe(target)}. {outcome}")
+    return DataError(f"Cannot write {_describe(target)}: {err.strerror}. {outcome}")
 
 
 def seed_document() -> dict[str, Any]:
@@ -561,15 +774,15 @@ def backup_database(database: Path | ServerUrl, target: Path, *, force: bool = F
     """
     source = _file_only(database, "sij db backup", SERVER_BACKUP)
     _require_existing(source)
-    if target.is_dir():
-        raise DataError(f"The backup path {_describe(target)} is a folder; give a file name.")
+    refuse_special(target, "backup")
     if target.exists() and target.resolve() == source.resolve():
         raise DataError("The backup path is the database itself; give another file name.")
     if target.exists() and not force:
         raise DataError(f"{_describe(target)} already exists; add --force to replace it, or choose another name.")
     if not target.parent.is_dir():
         raise DataError(f"The folder {_describe(target.parent)} does not exist; create it first or choose another.")
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    clean_leftovers(target.parent)
+    partial = partial_path(target)
     try:
         try:
             # A read-only connection: the backup reads one consistent snapshot while other sij
@@ -582,18 +795,35 @@ def backup_database(database: Path | ServerUrl, target: Path, *, force: bool = F
                 finally:
                     conn.close()
         except sqlite3.Error as err:
-            raise _data_error(source, err) from None
+            raise _copy_error(source, target, err) from None
         except OSError as err:
-            raise DataError(f"Cannot write the backup at {_describe(target)}: {err.strerror}.") from None
-        report = check_database(partial)
+            raise _file_error(err, target, "The database is unchanged.") from None
+        report = _check_copy(partial, source)
         if not report.ok:
             raise DataError(f"The copy did not check clean ({report.problems[0]}); nothing was saved at {target}.")
+        refuse_special(target, "backup")
         os.replace(partial, target)
     finally:
-        for leftover in (partial, *_sidecars(partial)):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
+        remove_partial(partial)
     return CheckReport(target, report.integrity, report.foreign_keys, report.revision, report.head, report.counts)
+
+
+def _copy_error(source: Path, target: Path, err: sqlite3.Error) -> DataError:
+    """A failed copy blames the right file: a full disk is the target's, a damaged database is the source's."""
+    text = str(err).lower()
+    if "full" in text:
+        return DataError(f"The disk is full; nothing was saved at {_describe(target)}. The database is unchanged.")
+    if "malformed" in text or "not a database" in text:
+        return _data_error(source, err)
+    return DataError(f"Cannot write the backup at {_describe(target)} ({_reason(err)}). The database is unchanged.")
+
+
+def _check_copy(partial: Path, source: Path) -> CheckReport:
+    """Check the copy; a damaged copy means a damaged source, and is reported under the source's name."""
+    try:
+        return check_database(partial)
+    except DataError:
+        raise _data_error(source, sqlite3.DatabaseError("database disk image is malformed")) from None
 
 
 @dataclass(frozen=True)

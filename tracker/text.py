@@ -11,3 +11,47 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 def signed_points(value: float) -> str:
     """A signed change in pain points: `+1 point`, `-2.5 points`, `+0 points`."""
     return f"{value:+g} {'point' if abs(value) == 1 else 'points'}"
+
+
+# Characters that a terminal acts on instead of showing: C0 controls (but new line and tab), DEL, C1 controls,
+# and the bidirectional embeddings, overrides and isolates that reorder what is shown around them. The plain
+# direction marks (U+200E, U+200F, U+061C) stay: right-to-left writing needs them and they move nothing else.
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_control(char: str, *, keep: str = "") -> bool:
+    """A character a terminal would act on rather than show (`keep` lists ones allowed here, e.g. "\\n\\t").
+
+    Lone surrogates count too: they are not text at all (bytes that were not UTF-8).
+    """
+    if char in keep:
+        return False
+    code = ord(char)
+    return code < 0x20 or 0x7F <= code <= 0x9F or char in _BIDI or 0xD800 <= code <= 0xDFFF
+
+
+def visible(text: str, *, keep: str = "\n\t") -> str:
+    """`text` with every control character shown as an escape (`\\x1b`, `\\u202e`), so a terminal only displays it.
+
+    Everything read from the database passes through this on its way to a terminal, whatever its origin:
+    a backup from elsewhere, an older version of sij, or a file edited by hand.
+    """
+    if not any(is_control(c, keep=keep) for c in text):
+        return text
+    return "".join(_escape(c) if is_control(c, keep=keep) else c for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def first_control(text: str, *, keep: str = "") -> str | None:
+    """The first control character in `text` (see `is_control`), or None."""
+    return next((c for c in text if is_control(c, keep=keep)), None)
+
+
+def describe_char(char: str) -> str:
+    """`0x1b`, `U+202E`: a character named by its code, for messages."""
+    code = ord(char)
+    return f"{code:#04x}" if code <= 0xFF else f"U+{code:04X}"

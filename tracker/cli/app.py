@@ -87,13 +87,32 @@ class SijGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        from tracker.cli import streams
+
+        streams.make_safe()
         code = self._run(args, prog_name, complete_var, extra)
+        code = streams.finish(code, saved=self._saved())
         if not standalone_mode:
             return code
         sys.exit(code)
 
+    def make_context(self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any) -> Any:
+        self._context = super().make_context(info_name, args, parent, **extra)
+        return self._context
+
+    def _app_context(self) -> AppContext | None:
+        obj = getattr(getattr(self, "_context", None), "obj", None)
+        return obj if isinstance(obj, AppContext) else None
+
+    def _saved(self) -> bool:
+        app_context = self._app_context()
+        return bool(app_context and app_context.saved)
+
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, extra: dict[str, Any]) -> int:
+        from tracker.cli import streams
+
         try:
+            streams.refuse_undecodable(sys.argv[1:] if args is None else list(args))
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except TrackerError as err:
             console.error(str(err))
@@ -112,6 +131,17 @@ class SijGroup(TyperGroup):
         except (Abort, KeyboardInterrupt, EOFError):
             console.error("Interrupted; nothing more was saved.")
             return EXIT_INTERRUPTED
+        except OSError as err:
+            if not streams.is_output_failure(err):
+                raise
+            return streams.output_failed(err, saved=self._saved())
+        except Exception:
+            # Something unexpected while reading: if the database is damaged, say that (exit 1) rather than crash.
+            app_context = self._app_context()
+            if app_context is None or not app_context.database_is_damaged():
+                raise
+            console.error(app_context.damaged_message())
+            return 1
         finally:
             obj = extra.get("obj")
             if isinstance(obj, AppContext):

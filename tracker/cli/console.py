@@ -26,17 +26,53 @@ err: Console
 def __getattr__(name: str) -> Console:
     if name not in ("out", "err"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from rich.console import Console
-
-    made = Console(highlight=False, soft_wrap=False) if name == "out" else Console(stderr=True, highlight=False)
+    made = (
+        _safe_console_class()(highlight=False, soft_wrap=False)
+        if name == "out"
+        else _safe_console_class()(stderr=True, highlight=False)
+    )
     globals()[name] = made
     return made
+
+
+def _safe_console_class() -> type[Console]:
+    """A Rich Console whose text reaches the terminal only through `visible`: defence in depth.
+
+    Renderers already pass stored text through `visible`; this catches any text that slipped past them
+    (control segments, such as cursor moves of a live display, are Rich's own and pass unchanged).
+    """
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from tracker.text import visible
+
+    class SafeConsole(Console):
+        def _render_buffer(self, buffer: Any) -> str:
+            return super()._render_buffer(
+                segment if segment.control else Segment(visible(segment.text), segment.style, segment.control)
+                for segment in buffer
+            )
+
+    return SafeConsole
 
 
 def _console(name: str) -> Console:
     # Inside this module a bare `out` is a global lookup that skips the module __getattr__.
     made = globals().get(name)
     return made if made is not None else __getattr__(name)
+
+
+def stored(text: str) -> str:
+    """Text from the database for a place that reads Rich markup (titles, plain table cells).
+
+    Control characters are made visible and square brackets escaped, so a name such as
+    `[link=https://…]` is shown as typed and never becomes markup (a hyperlink, a style).
+    """
+    from rich.markup import escape
+
+    from tracker.text import visible
+
+    return escape(visible(text))
 
 
 def write_line(text: str) -> None:
@@ -51,15 +87,22 @@ def out_line(text: str) -> None:
 def print_json(data: Any) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    from tracker.text import is_control
+
+    # JSON escapes C0 controls itself; C1 controls and bidirectional overrides can only stand inside strings,
+    # where \uXXXX means the same character: the data are unchanged, the terminal sees no control.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write("".join(f"\\u{ord(c):04x}" if is_control(c, keep="\n") else c for c in text) + "\n")
 
 
 def error(message: str) -> None:
     # Control characters a person typed are shown escaped, never sent to the terminal.
     from rich.text import Text
 
+    from tracker.text import visible
+
     text = Text("Error: ", style="bold red")
-    text.append("".join(c if c.isprintable() else repr(c)[1:-1] for c in message))
+    text.append(visible(message, keep=""))
     _console("err").print(text, soft_wrap=True)
 
 
@@ -253,7 +296,7 @@ def history_table(records: Sequence[PracticeRecord]) -> Table:
         table.add_row(
             str(r.id),
             short_when(r),
-            r.routine_slug or "custom",
+            stored(r.routine_slug or "custom"),
             f"{r.holds_done}/{r.holds_planned}",
             f"{before} → {after}",
             flags,
@@ -274,7 +317,7 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
     table.add_column("Sides")
     for s in stretches:
         name = Text(s.name) if s.active else Text(f"{s.name} (retired)", style="dim")
-        table.add_row(s.slug, name, f"{s.hold_seconds} s", "each side" if s.per_side else "both together")
+        table.add_row(stored(s.slug), name, f"{s.hold_seconds} s", "each side" if s.per_side else "both together")
     return table
 
 
@@ -294,7 +337,7 @@ def stretch_panel(stretch: StretchInfo) -> Panel:
     body.append("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
     if stretch.source:
         body.append(f"\nSource: {stretch.source}", style="dim")
-    return Panel(body, title=f"[bold]{stretch.name}[/bold] ({stretch.slug})", expand=False)
+    return Panel(body, title=f"[bold]{stored(stretch.name)}[/bold] ({stored(stretch.slug)})", expand=False)
 
 
 def render(*items: Any, to_err: bool = False) -> None:

@@ -6,6 +6,7 @@ import contextlib
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
@@ -31,20 +32,25 @@ class AppContext:
     # Set by commands asked to print nothing (`sij due --quiet`): the one-time notice then waits for the next
     # command, so it is still shown once, to a person rather than to a cron job.
     quiet: bool = False
+    saved: bool = False  # a writing unit of work of this command committed: its data are safe
     _db: Database | None = field(default=None, repr=False)
+    _path: Path | None = field(default=None, repr=False)
 
     @property
     def is_interactive(self) -> bool:
         if self.interactive is not None:
             return self.interactive
-        return sys.stdin.isatty()
+        return sys.stdin is not None and sys.stdin.isatty()
 
     def database(self) -> Database:
         if self._db is None:
             from tracker.config import resolve_database
             from tracker.db import open_database
 
-            self._db = open_database(resolve_database(self.db_option))
+            target = resolve_database(self.db_option)
+            # A damaged-file diagnosis only makes sense for a SQLite file; a server reports its own errors.
+            self._path = target if isinstance(target, Path) else None
+            self._db = open_database(target)
             if not self._db.notice_shown and not self.quiet:
                 self._show_first_use_notice(self._db)
         return self._db
@@ -67,6 +73,20 @@ class AppContext:
 
         with unit_of_work(self.database(), readonly=readonly) as session:
             yield session
+        if not readonly:
+            self.saved = True
+
+    def database_is_damaged(self) -> bool:
+        """After an unexpected failure: was it the database file that is damaged? (Read-only, never raises.)"""
+        from tracker.db import is_damaged
+
+        return self._path is not None and self._path.is_file() and is_damaged(self._path)
+
+    def damaged_message(self) -> str:
+        from tracker.db import damaged_reading
+
+        assert self._path is not None
+        return damaged_reading(self._path)
 
     def close(self) -> None:
         if self._db is not None:

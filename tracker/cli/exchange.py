@@ -147,6 +147,11 @@ def export_command(
     pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
     what = f"{sessions} session{'s' * (sessions != 1)} and {pains} pain score{'s' * (pains != 1)}"
     if target is None:
+        if not exporter.binary and sys.stdout.isatty():
+            # On a terminal, stored text is shown, never obeyed; redirected to a file or a pipe, the bytes are exact.
+            from tracker.text import visible
+
+            payload = visible(payload.decode("utf-8")).encode("utf-8")
         _write_stdout(payload)
         console.info(f"Exported {what} as {exporter.title}.")
     else:
@@ -161,7 +166,12 @@ PATH_SHOWN = 300  # a path is echoed whole unless absurdly long
 MADE_BY = "give the path of a file made by `sij export --format json`"
 
 
+IMPORT_MAX_BYTES = 100_000_000  # twenty years of daily records make about 20 MB
+
+
 def _read_backup(file: str) -> str:
+    from tracker.files import NotRegularFile, TooLarge, megabytes, read_regular_file
+
     name = shown(file, limit=PATH_SHOWN)
     path = Path(file).expanduser()
     try:
@@ -171,7 +181,17 @@ def _read_backup(file: str) -> str:
             raise typer.BadParameter(f"There is no file '{name}'; {MADE_BY}.", param_hint=FILE_HINT)
         if path.is_dir():
             raise typer.BadParameter(f"'{name}' is a folder; {MADE_BY}.", param_hint=FILE_HINT)
-        raw = path.read_bytes()
+        raw = read_regular_file(path, IMPORT_MAX_BYTES)
+    except NotRegularFile:
+        raise typer.BadParameter(
+            f"'{name}' is not a regular file (a pipe, device or socket); {MADE_BY}.", param_hint=FILE_HINT
+        ) from None
+    except TooLarge:
+        raise typer.BadParameter(
+            f"'{name}' is larger than {megabytes(IMPORT_MAX_BYTES)}, too large to be a sij backup. "
+            "Nothing was imported.",
+            param_hint=FILE_HINT,
+        ) from None
     except OSError as err:
         if err.errno == errno.ENAMETOOLONG:
             raise typer.BadParameter(
@@ -216,7 +236,8 @@ def import_command(
 ) -> None:
     """Merge a JSON backup into this database; records already here are never overwritten.
 
-    The whole file is checked before anything is written; importing it twice changes nothing the second time.
+    The whole file (a regular file of up to 100 MB) is checked before anything is written; importing it twice
+    changes nothing the second time.
 
     Exit status: 0 imported; 1 the file could not be read; 2 no such file, or not a valid sij backup.
 

@@ -1,6 +1,6 @@
 """Files that commands write (charts, exports): where they may go, and writing them so that none is ever half-written.
 
-Stdlib, Typer, tracker.errors and tracker.cli.params only.
+Stdlib, Typer, tracker.errors, tracker.files and tracker.cli.params only.
 Files are owner-only (0600), written to a temporary file beside the target and
 renamed into place; an existing file is replaced only with --force.
 """
@@ -51,6 +51,11 @@ def _checked_path(output: str, *, force: bool, suffixes: Sequence[str]) -> Path:
         )
     if path.is_dir():
         raise typer.BadParameter(f"'{output}' is a folder; give a file name.", param_hint=OUTPUT_HINT)
+    if path.exists() and not path.is_file():
+        raise InvalidInput(
+            f"'{path}' is not a regular file (a device, pipe or socket); sij never replaces one, even with --force. "
+            "Choose another --output."
+        )
     if not path.parent.is_dir():
         raise typer.BadParameter(
             f"the folder '{path.parent}' does not exist; create it or choose another place.", param_hint=OUTPUT_HINT
@@ -65,10 +70,14 @@ def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
 
     Without `force` an existing file is never replaced, even one that appeared a moment ago.
     """
+    from tracker.files import PARTIAL, clean_leftovers
+
+    clean_leftovers(path.parent)  # the temporary files of exports that were killed before they finished
     try:
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+        # Named by this process, so that a later run can tell a killed writer's leftover from a live one's. Mode 0600.
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}{PARTIAL}{os.getpid()}-", suffix=".tmp")
     except OSError as err:
-        raise DataError(f"Cannot write in '{path.parent}': {err.strerror}; choose another --output.") from None
+        raise _write_error(err, path.parent, f"Cannot write in '{path.parent}'") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(content)
@@ -76,6 +85,8 @@ def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
             os.fsync(handle.fileno())
         os.chmod(temp, 0o600)
         if force:
+            if path.exists() and not path.is_file():
+                raise InvalidInput(f"'{path}' is not a regular file; sij never replaces one, even with --force.")
             os.replace(temp, path)
         else:
             try:
@@ -87,7 +98,13 @@ def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
                     raise InvalidInput(_exists_message(path)) from None
                 os.replace(temp, path)  # a file system without hard links
     except OSError as err:
-        raise DataError(f"Cannot write '{path}': {err.strerror}.") from None
+        raise _write_error(err, path, f"Cannot write '{path}'") from None
     finally:
         if os.path.exists(temp):
             os.unlink(temp)
+
+
+def _write_error(err: OSError, path: Path, lead: str) -> DataError:
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DataError(f"The disk is full; nothing was saved at '{path}'. Free some space and try again.")
+    return DataError(f"{lead}: {err.strerror}; choose another --output.")

@@ -67,14 +67,13 @@ def routines_table(routines: list[RoutineInfo]) -> Table:
     table.add_column("Stretches, in order")
     table.add_column("Default")
     for r in routines:
-        table.add_row(
-            r.slug, Text(r.name), _stretch_list(r), Text("★ default", style="bold green") if r.is_default else ""
-        )
+        default = Text("★ default", style="bold green") if r.is_default else ""
+        table.add_row(console.stored(r.slug), Text(r.name), _stretch_list(r), default)
     return table
 
 
 def routine_panel(r: RoutineInfo) -> Table:
-    title = f"{r.name} ({r.slug})" + (" · your default" if r.is_default else "")
+    title = f"{console.stored(r.name)} ({console.stored(r.slug)})" + (" · your default" if r.is_default else "")
     table = Table(
         title=title,
         title_justify="left",

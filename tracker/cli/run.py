@@ -171,7 +171,7 @@ def _stretch_panel(hold: PlannedHold, number: int, total: int) -> Panel:
         body.append(f"{n}. {step}\n")
     for caution in stretch.cautions:
         body.append(f"Take care: {caution}\n", style="yellow")
-    return Panel(body, title=f"[bold]{stretch.name}[/bold]", border_style="green", expand=False)
+    return Panel(body, title=f"[bold]{console.stored(stretch.name)}[/bold]", border_style="green", expand=False)
 
 
 def _ask_yes(opts: Options, reader: KeyReader, question: str) -> bool:

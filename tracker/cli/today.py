@@ -44,7 +44,7 @@ def show_today(ctx: typer.Context) -> None:
     elif today.done_today:
         console.out.print("Next: rest, or record how you feel with [bold]sij pain N[/bold].")
     else:
-        routine = today.default_routine or "your routine"
+        routine = console.stored(today.default_routine or "your routine")
         console.out.print(
             f"Next: [bold]sij run[/bold] for a guided {routine} routine, "
             "or [bold]sij log[/bold] if you already stretched."

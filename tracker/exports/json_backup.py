@@ -15,6 +15,7 @@ from typing import Any
 
 from tracker import safety
 from tracker.clock import as_recorded
+from tracker.dates import EARLIEST, LATEST
 from tracker.exports.base import (
     ExportData,
     Exporter,
@@ -36,6 +37,12 @@ CONTEXTS = ("before", "after", "during", "check-in")
 KINDS = ("full", "quick")
 LEVELS = ("none", "same-day", "emergency")
 MAX_OFFSET = 18 * 60  # what ISO 8601 and Python allow
+
+
+def _shown(value: Any) -> str:
+    """A value from the file as a message may quote it: short (a hostile file can hold megabytes in one field)."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**40 else "a number of over 40 digits"
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 class BackupError(ValueError):
@@ -222,13 +229,13 @@ class _Record:
     def integer(self, key: str, low: int, high: int) -> int:
         value = self.value[key]
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise BackupError(f"{self.where(key)} should be a whole number from {low} to {high}, not {value!r}")
+            raise BackupError(f"{self.where(key)} should be a whole number from {low} to {high}, not {_shown(value)}")
         return value
 
     def choice(self, key: str, allowed: tuple[str, ...]) -> str:
         value = self.value[key]
         if value not in allowed:
-            raise BackupError(f"{self.where(key)} is {value!r}; expected one of {', '.join(allowed)}")
+            raise BackupError(f"{self.where(key)} is {_shown(value)}; expected one of {', '.join(allowed)}")
         return str(value)
 
     def uuid(self, key: str, *, nullable: bool = False) -> str | None:
@@ -240,9 +247,9 @@ class _Record:
         try:
             canonical = str(uuidlib.UUID(value))
         except ValueError:
-            raise BackupError(f"{self.where(key)} is {value!r}, not a uuid") from None
+            raise BackupError(f"{self.where(key)} is {_shown(value)}, not a uuid") from None
         if canonical != value:
-            raise BackupError(f"{self.where(key)} is {value!r}; write uuids in lower case with hyphens")
+            raise BackupError(f"{self.where(key)} is {_shown(value)}; write uuids in lower case with hyphens")
         return value
 
     def moment(self, key: str, offset: int | None = None, *, nullable: bool = False) -> datetime | None:
@@ -258,9 +265,12 @@ class _Record:
             parsed = None
         if parsed is None or parsed.tzinfo is None or "T" not in value:
             raise BackupError(
-                f"{self.where(key)} is {value!r}, not an ISO 8601 date-time with an offset such as "
+                f"{self.where(key)} is {_shown(value)}, not an ISO 8601 date-time with an offset such as "
                 "2026-11-24T09:30:00+01:00"
             )
+        if not EARLIEST.year <= parsed.year <= LATEST.year:
+            # Checked before any time-zone arithmetic, which overflows near the years 1 and 9999.
+            raise BackupError(f"{self.where(key)} is {_shown(value)}; dates must be from {EARLIEST} to {LATEST}")
         stated = parsed.utcoffset() or timedelta()
         if offset is not None and stated != timedelta(minutes=offset):
             raise BackupError(f"{self.where(key)} has offset {value[-6:]} but offset_minutes is {offset}")
@@ -276,10 +286,15 @@ class _Record:
         if value is None:
             return None
         try:
-            return date.fromisoformat(value) if isinstance(value, str) else None
+            day = date.fromisoformat(value) if isinstance(value, str) else None
         except ValueError:
-            pass
-        raise BackupError(f"{self.where(key)} should be an ISO date (2026-11-24) or null, not {value!r}")
+            day = None
+        if day is None or not EARLIEST <= day <= LATEST:
+            raise BackupError(
+                f"{self.where(key)} should be an ISO date from {EARLIEST} to {LATEST} (2026-11-24) or null, "
+                f"not {str(value)[:40]!r}"
+            )
+        return day
 
     def items(self, key: str) -> list[Any]:
         value = self.value[key]
@@ -428,7 +443,7 @@ def _screening(raw: Any, path: str) -> ScreeningItem:
     for code, answer in answers.items():
         # E1-E6 and U1-U7 for a full screen; the quick check before a routine stores one combined answer.
         if not code or len(code) > 64 or not code.replace("_", "").replace("-", "").isalnum():
-            raise BackupError(f"{path}.answers has a question code {code!r} that is not a short identifier")
+            raise BackupError(f"{path}.answers has a question code {_shown(code)} that is not a short identifier")
         if not isinstance(answer, bool):
             raise BackupError(f"{path}.answers.{code} should be true or false, not {_kind(answer)}")
     return ScreeningItem(
@@ -505,11 +520,11 @@ def from_document(document: Any) -> ExportData:
         raise BackupError(f"it holds {_kind(document)}, not a sij export object")
     if document.get("format") != FORMAT:
         found = document.get("format")
-        what = f"its format is {found!r}" if found is not None else 'it has no "format": "sij-export" field'
+        what = f"its format is {_shown(found)}" if found is not None else 'it has no "format": "sij-export" field'
         raise BackupError(f"it is not a sij export ({what})")
     version = document.get("version")
     if version != VERSION or isinstance(version, bool):
-        raise BackupError(f"its version {version!r} is not supported; this sij reads version {VERSION}")
+        raise BackupError(f"its version {_shown(version)} is not supported; this sij reads version {VERSION}")
     top = _Record(document, "", TOP_LEVEL)
     period = _Record(document["period"], "period", ("since", "until"))
     settings = document["settings"]
@@ -517,7 +532,7 @@ def from_document(document: Any) -> ExportData:
         raise BackupError("settings should be an object of texts")
     for key in settings:
         if not key or len(key) > 64:
-            raise BackupError(f"settings has a key {key!r} that is empty or longer than 64 characters")
+            raise BackupError(f"settings has a key {_shown(key)} that is empty or longer than 64 characters")
     data = ExportData(
         exported_at=top.required_moment("exported_at"),
         sij_version=top.text("sij_version"),
@@ -543,4 +558,10 @@ def parse(text: str) -> ExportData:
         ) from None
     except RecursionError:
         raise BackupError("it is nested too deeply to be a sij export") from None
-    return from_document(document)
+    except ValueError:
+        # Python refuses integers of thousands of digits (a denial-of-service guard) with a plain ValueError.
+        raise BackupError("it holds a number far too long to be part of a sij export") from None
+    try:
+        return from_document(document)
+    except RecursionError:
+        raise BackupError("it is nested too deeply to be a sij export") from None

@@ -22,6 +22,7 @@ from tracker.models import Routine, RoutineStep, Stretch
 from tracker.records import RoutineInfo, StretchInfo
 from tracker.services.catalog import default_routine_slug, get_routine, get_stretch, stretch_info
 from tracker.services.settings import DEFAULT_ROUTINE, put_setting
+from tracker.text import describe_char, first_control
 
 SLUG_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])")
 SLUG_RULE = "2 to 64 lowercase letters, digits and hyphens, starting and ending with a letter or digit (e.g. cat-cow)"
@@ -119,10 +120,9 @@ def check_text(value: Any, label: str, limit: int, *, allow_empty: bool = False,
         raise InvalidInput(f"{label} is empty; give some text.")
     if len(text) > limit:
         raise InvalidInput(f"{label} is {len(text)} characters long; the limit is {limit}.")
-    allowed = "\n\t" if lines else "\t"
-    bad = [c for c in text if (ord(c) < 32 and c not in allowed) or ord(c) == 127]
-    if bad:
-        raise InvalidInput(f"{label} contains a control character ({ord(bad[0]):#04x}); use plain text.")
+    bad = first_control(text, keep="\n\t" if lines else "\t")
+    if bad is not None:
+        raise InvalidInput(f"{label} contains a control character ({describe_char(bad)}); use plain text.")
     return text
 
 
@@ -240,10 +240,18 @@ def load_stretch_file(path: Path) -> tuple[list[StretchSpec], list[RoutineSpec]]
 
 
 def _load_stretch_file(path: Path) -> tuple[list[StretchSpec], list[RoutineSpec]]:
+    from tracker.files import NotRegularFile, TooLarge, read_regular_file
+
     try:
-        if path.stat().st_size > FILE_MAX_BYTES:
-            raise InvalidInput(f"'{path}' is larger than {FILE_MAX_BYTES // 1_000_000} MB; a stretch file is small.")
-        text = path.read_text(encoding="utf-8")
+        text = read_regular_file(path, FILE_MAX_BYTES).decode("utf-8")
+    except TooLarge:
+        raise InvalidInput(
+            f"'{path}' is larger than {FILE_MAX_BYTES // 1_000_000} MB; a stretch file is small."
+        ) from None
+    except NotRegularFile:
+        if path.is_dir():
+            raise InvalidInput(f"'{path}' is a folder; give the path of a stretch file (JSON).") from None
+        raise InvalidInput(f"'{path}' is not a regular file (a pipe, device or socket); give a stretch file.") from None
     except FileNotFoundError:
         raise InvalidInput(f"No file '{path}'; give the path of a stretch file (JSON).") from None
     except IsADirectoryError:
@@ -263,7 +271,14 @@ def _load_stretch_file(path: Path) -> tuple[list[StretchSpec], list[RoutineSpec]
         data = json.loads(text)
     except json.JSONDecodeError as err:
         raise InvalidInput(f"'{path}' is not valid JSON (line {err.lineno}, column {err.colno}: {err.msg}).") from None
-    return parse_stretch_document(data)
+    except RecursionError:
+        raise InvalidInput(f"'{path}' is nested too deeply to be a stretch file.") from None
+    except ValueError:  # an integer of thousands of digits
+        raise InvalidInput(f"'{path}' holds a number far too long to be part of a stretch file.") from None
+    try:
+        return parse_stretch_document(data)
+    except RecursionError:
+        raise InvalidInput(f"'{path}' is nested too deeply to be a stretch file.") from None
 
 
 def _name_from(slug: str) -> str:

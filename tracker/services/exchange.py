@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from tracker import __version__
 from tracker.clock import as_recorded, local_day
-from tracker.errors import InvalidInput
 from tracker.exports.base import (
     ExportData,
     HoldItem,
@@ -38,9 +37,9 @@ from tracker.models import (
     Setting,
     Stretch,
 )
-from tracker.services.practices import check_note, planned_holds, routine_hold_counts
+from tracker.services.practices import planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data
-from tracker.services.settings import SEED_VERSION, day_start_minutes, get_setting, put_setting
+from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, day_start_minutes, get_setting, put_setting
 
 FHIR_PATIENT_ID = "fhir_patient_id"
 # Bookkeeping about this database file rather than the person's data: never exported, never imported.
@@ -283,20 +282,6 @@ class ImportSummary:
         return sum(self.added.values())
 
 
-def _check_texts(data: ExportData) -> None:
-    for i, p in enumerate(data.sessions):
-        _note(p.note, f"sessions[{i}].note")
-    for i, s in enumerate(data.pain_scores):
-        _note(s.note, f"pain_scores[{i}].note")
-
-
-def _note(text: str, where: str) -> None:
-    try:
-        check_note(text)
-    except InvalidInput as err:
-        raise InvalidInput(f"{where}: {err}") from None
-
-
 def _has_records(session: Session) -> bool:
     return any(
         session.exec(select(model.id).limit(1)).first() is not None for model in (Practice, PainScore, Screening)
@@ -304,8 +289,10 @@ def _has_records(session: Session) -> bool:
 
 
 def check_importable(data: ExportData) -> None:
-    """Rules beyond the document's shape (note length and characters); raises InvalidInput."""
-    _check_texts(data)
+    """The rules the commands apply, for every value in the file (tracker.services.import_checks); InvalidInput."""
+    from tracker.services.import_checks import check_backup
+
+    check_backup(data)
 
 
 def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
@@ -566,6 +553,10 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
 def _merge_settings(session: Session, settings: dict[str, str], restoring: bool, summary: ImportSummary) -> None:
     for key, value in sorted(settings.items()):
         if key in INTERNAL_SETTINGS:
+            continue
+        if key == DEFAULT_ROUTINE and session.exec(select(Routine.id).where(Routine.slug == value)).first() is None:
+            text = f"setting {key}: kept as it is here (the file names a routine '{value}' that is not here)"
+            summary.conflict(text, text)
             continue
         row = session.get(Setting, key)
         if row is None or (restoring and row.value != value):

@@ -17,6 +17,7 @@ from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
 from tracker.services.catalog import get_routine, get_stretch, routine_to_practise
 from tracker.services.settings import day_start_minutes
+from tracker.text import describe_char, first_control
 
 NOTE_MAX = 2000
 
@@ -27,10 +28,10 @@ def check_note(note: str | None) -> str:
         return ""
     if len(note) > NOTE_MAX:
         raise InvalidInput(f"The note is {len(note)} characters long; the limit is {NOTE_MAX}.", subject="note")
-    bad = [c for c in note if (ord(c) < 32 and c not in "\n\t") or ord(c) == 127]
-    if bad:
+    bad = first_control(note, keep="\n\t")
+    if bad is not None:
         raise InvalidInput(
-            f"The note contains a control character ({ord(bad[0]):#04x}); "
+            f"The note contains a control character ({describe_char(bad)}); "
             "use plain text (new lines and tabs are fine).",
             subject="note",
         )

@@ -1,0 +1,189 @@
+"""The whole-file check of a backup before anything is written: the rules the commands apply, for every record.
+
+A backup can come from anywhere (another computer, an older sij, a hand edit, someone hostile), so every text,
+number and date in it is held to what `sij log`, `sij stretches add --from` and the other commands accept.
+The rules are tables keyed by field name, applied to every kind of record the backup carries: a new kind of
+record (a new tuple of items in ExportData) gets the same text, number and date checks without new code, and
+a new field only needs a row here if the defaults below do not fit it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid as uuidlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from tracker.dates import EARLIEST, LATEST, in_range
+from tracker.errors import InvalidInput
+from tracker.exports.base import ExportData
+from tracker.services.customise import (
+    CAUTIONS_MAX,
+    DESCRIPTION_MAX,
+    HOLD_MAX,
+    HOLD_MIN,
+    NAME_MAX,
+    ROUTINE_MAX,
+    SLUG_PATTERN,
+    SLUG_RULE,
+    SOURCE_MAX,
+    STEP_MAX,
+    STEPS_MAX,
+)
+from tracker.services.practices import NOTE_MAX
+from tracker.services.settings import DAY_START, DEFAULT_ROUTINE, NOTICE_SHOWN, SEED_VERSION, parse_day_start
+from tracker.text import describe_char, first_control
+
+ADVICE_MAX = 4000  # the longest advice sij writes is under 1,000 characters
+HOLDS_MAX = 1000  # holds in one session: a routine of 50 stretches, both sides, repeated
+
+
+@dataclass(frozen=True)
+class TextRule:
+    limit: int
+    lines: bool = False  # new lines allowed (notes, advice)
+    slug: bool = False
+
+
+# Text fields by name, in any kind of record. A text field not named here is short and on one line.
+TEXT_RULES: dict[str, TextRule] = {
+    "slug": TextRule(64, slug=True),
+    "name": TextRule(NAME_MAX),
+    "steps": TextRule(STEP_MAX),
+    "cautions": TextRule(STEP_MAX),
+    "source": TextRule(SOURCE_MAX),
+    "description": TextRule(DESCRIPTION_MAX),
+    "note": TextRule(NOTE_MAX, lines=True),
+    "advice": TextRule(ADVICE_MAX, lines=True),
+}
+DEFAULT_TEXT = TextRule(200)
+
+# Lists by field name: how many items at most.
+LIST_LIMITS: dict[str, int] = {
+    "steps": STEPS_MAX,
+    "cautions": CAUTIONS_MAX,
+    "stretches": ROUTINE_MAX,
+    "holds": HOLDS_MAX,
+}
+
+# Numbers by (kind, field) where the commands are stricter than the file's own shape check.
+NUMBER_RULES: dict[tuple[str, str], tuple[int, int]] = {
+    ("stretches", "hold_seconds"): (HOLD_MIN, HOLD_MAX),
+}
+
+
+def _yes_no(value: str) -> None:
+    if value not in ("yes", "no"):
+        raise ValueError("should be yes or no")
+
+
+def _slug(value: str) -> None:
+    if not SLUG_PATTERN.fullmatch(value):
+        raise ValueError(f"is not a routine slug ({SLUG_RULE})")
+
+
+def _uuid(value: str) -> None:
+    try:
+        canonical = str(uuidlib.UUID(value))
+    except ValueError:
+        canonical = ""
+    if canonical != value:
+        raise ValueError("is not a uuid in lower case with hyphens")
+
+
+def _day_start(value: str) -> None:
+    try:
+        parse_day_start(value)
+    except InvalidInput:
+        raise ValueError("is not a time HH:MM from 00:00 to 23:59") from None
+
+
+def _digits(value: str) -> None:
+    if not (value.isascii() and value.isdigit() and len(value) <= 9):
+        raise ValueError("is not a small whole number")
+
+
+# Every setting a backup may carry, with its check; anything else is refused (nothing unknown is stored).
+SETTING_RULES: dict[str, Callable[[str], None]] = {
+    DEFAULT_ROUTINE: _slug,
+    DAY_START: _day_start,
+    NOTICE_SHOWN: _yes_no,
+    "fhir_patient_id": _uuid,
+    SEED_VERSION: _digits,  # bookkeeping: accepted, never imported
+}
+
+
+def check_backup(data: ExportData) -> None:
+    """Raise InvalidInput naming the first value (by its place in the file) that the commands would refuse."""
+    for field in dataclasses.fields(data):
+        items = getattr(data, field.name)
+        if isinstance(items, tuple) and items and dataclasses.is_dataclass(items[0]):
+            for index, item in enumerate(items):
+                _check_record(field.name, item, f"{field.name}[{index}]")
+    _check_settings(data.settings)
+    _check_text("sij_version", data.sij_version, "sij_version", DEFAULT_TEXT)
+    _check_moment(data.exported_at, "exported_at")
+
+
+def _check_record(kind: str, item: Any, where: str) -> None:
+    for field in dataclasses.fields(item):
+        if not field.compare and field.name not in ("created_at",):
+            continue  # derived here (ids, counts), never read from the file
+        value = getattr(item, field.name)
+        path = f"{where}.{field.name}"
+        if isinstance(value, str):
+            _check_text(field.name, value, path, TEXT_RULES.get(field.name, DEFAULT_TEXT))
+        elif isinstance(value, datetime):
+            _check_moment(value, path)
+        elif isinstance(value, bool):
+            continue
+        elif isinstance(value, int):
+            low, high = NUMBER_RULES.get((kind, field.name), (None, None))
+            if low is not None and high is not None and not low <= value <= high:
+                raise InvalidInput(f"{path} is {value}; it must be from {low} to {high}.")
+        elif isinstance(value, tuple):
+            _check_list(kind, field.name, value, path)
+        elif isinstance(value, Mapping):
+            for key in value:
+                _check_text(field.name, str(key), f"{path} key", DEFAULT_TEXT)
+
+
+def _check_list(kind: str, name: str, values: tuple[Any, ...], path: str) -> None:
+    limit = LIST_LIMITS.get(name)
+    if limit is not None and len(values) > limit:
+        raise InvalidInput(f"{path} has {len(values)} items; the limit is {limit}.")
+    for index, value in enumerate(values):
+        if dataclasses.is_dataclass(value):
+            _check_record(name, value, f"{path}[{index}]")
+        elif isinstance(value, str):
+            _check_text(name, value, f"{path}[{index}]", TEXT_RULES.get(name, DEFAULT_TEXT))
+
+
+def _check_text(name: str, value: str, path: str, rule: TextRule) -> None:
+    if len(value) > rule.limit:
+        raise InvalidInput(f"{path} is {len(value)} characters long; the limit is {rule.limit}.")
+    bad = first_control(value, keep="\n\t" if rule.lines else "\t")
+    if bad is not None:
+        raise InvalidInput(f"{path} contains a control character ({describe_char(bad)}); only plain text is accepted.")
+    if rule.slug and not SLUG_PATTERN.fullmatch(value):
+        raise InvalidInput(f"{path} '{value}' is not a valid slug; use {SLUG_RULE}.")
+
+
+def _check_moment(value: datetime, path: str) -> None:
+    if not in_range(value.date()):
+        raise InvalidInput(f"{path} is {value.date()}; dates must be from {EARLIEST} to {LATEST}.")
+
+
+def _check_settings(settings: Mapping[str, str]) -> None:
+    for key, value in settings.items():
+        rule = SETTING_RULES.get(key)
+        if rule is None:
+            known = ", ".join(sorted(k for k in SETTING_RULES if k != SEED_VERSION))
+            raise InvalidInput(f"settings has an unknown key '{key[:64]}'; known settings are {known}.")
+        _check_text(key, value, f"settings.{key}", DEFAULT_TEXT)
+        try:
+            rule(value)
+        except ValueError as err:
+            raise InvalidInput(f"settings.{key} '{value}' {err}.") from None
