@@ -432,6 +432,7 @@ RAW_IMPORTS: list[tuple[str, bytes, str]] = [
 ]
 
 
+@pytest.mark.sqlite_only  # checked against a copy of a prepared SQLite file (see above)
 @pytest.mark.parametrize(("name", "change", "message"), HOSTILE_IMPORTS, ids=[c[0] for c in HOSTILE_IMPORTS])
 def test_hostile_backup_is_refused_and_changes_nothing(sij, ready: Path, tmp_path: Path, name, change, message) -> None:
     document = _backup(sij)
@@ -448,6 +449,7 @@ def test_hostile_backup_is_refused_and_changes_nothing(sij, ready: Path, tmp_pat
     assert contents(ready) == before
 
 
+@pytest.mark.sqlite_only  # checked against a copy of a prepared SQLite file (see above)
 @pytest.mark.parametrize(("name", "raw", "message"), RAW_IMPORTS, ids=[c[0] for c in RAW_IMPORTS])
 def test_hostile_json_is_refused_and_changes_nothing(sij, ready: Path, tmp_path: Path, name, raw, message) -> None:
     hostile = tmp_path / "hostile.json"
@@ -496,6 +498,7 @@ HOSTILE_READS = [
 ]
 
 
+@pytest.mark.sqlite_only  # checked against a copy of a prepared SQLite file (see above)
 @pytest.mark.parametrize(("name", "args", "make", "message"), HOSTILE_READS, ids=[c[0] for c in HOSTILE_READS])
 def test_only_regular_files_of_a_stated_size_are_read(sij, ready: Path, tmp_path: Path, name, args, make, message):
     target = make(tmp_path)
@@ -516,6 +519,7 @@ HOSTILE_TARGETS = [
 ]
 
 
+@pytest.mark.sqlite_only  # checked against a copy of a prepared SQLite file (see above)
 @pytest.mark.parametrize(("name", "args", "make"), HOSTILE_TARGETS, ids=[c[0] for c in HOSTILE_TARGETS])
 def test_force_never_replaces_what_is_not_a_regular_file(sij, ready: Path, tmp_path: Path, name, args, make) -> None:
     import stat

@@ -266,7 +266,7 @@ def _diary(sij, db: Any) -> None:
         ("routines", "default", "physio-plan"),
         ("settings", "day-start", "03:00"),
         ("log", "--at", "2026-11-01T08:00", "--pain-before", "6", "--pain-after", "4", "--heat"),
-        ("log", "--at", "2026-11-02T01:30", "--stretch", "supine-twist", "--note", "Après 🙂 \u202e"),
+        ("log", "--at", "2026-11-02T01:30", "--stretch", "supine-twist", "--note", "Après 🙂"),
         ("log", "--at", "2026-07-02T07:30", "--pain-before", "5", "--note", "summer time"),
         ("run", "--yes", "--speed", "1000", "--pain-before", "5", "--pain-after", "3"),
         ("pain", "8", "--sharp", "--at", "2026-11-10T21:15", "--note", "=1+1"),
