@@ -169,9 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         _fresh_database(args.url)
         _load_template(args.url, history)
         loaded = _load_all(args.url, args.diaries)
-        print(
-            f"loading {args.diaries} diaries (one schema each): {loaded:.1f} s ({loaded / args.diaries * 1000:.0f} ms each)"
-        )
+        each_ms = loaded / args.diaries * 1000
+        print(f"loading {args.diaries} diaries (one schema each): {loaded:.1f} s ({each_ms:.0f} ms each)")
 
         env = dict(os.environ, HOME=folder, XDG_DATA_HOME=folder, TZ="Europe/London")
         backup = Path(folder) / "backup.json"
