@@ -63,13 +63,41 @@ def test_pain_panel_plots_the_daily_means_and_marks_events() -> None:
     assert list(lines["Pain after: 7-day average"].get_ydata()) == [4.0, 6.0]
     labels = axes.get_legend_handles_labels()[1]
     assert "Day with sharp pain reported" in labels and "Day with severe pain (7 or more)" in labels
-    assert [t.get_text() for t in axes.get_yticklabels()][-1] == "events"
+    assert [t.get_text() for t in axes.get_yticklabels()][-2:] == ["severe", "sharp"]
+
+
+def test_markers_of_one_day_never_hide_each_other() -> None:
+    day = D0 + timedelta(days=1)
+    days = (
+        DayTotals(D0, 1, 0, 5.0, 1, 5.0, 1, 0, 0, max_score=5),
+        DayTotals(day, 1, 0, 7.0, 1, 7.0, 1, 1, 2, max_score=7, check_in_max=7, check_in_count=1),
+    )
+    data = progress_data(daily([5, 7]))
+    progress = stats.summarize(type(data)(**{**data.__dict__, "days": days}))
+    (axes,) = charts.build_figure(progress, HOLDS, charts.Kind.pain).axes
+    points = {c.get_label(): [tuple(p) for p in c.get_offsets()] for c in axes.collections}
+    check_in = points["Check-in (highest of the day)"]
+    before, after = points["Pain before a session (daily)"], points["Pain after a session (daily)"]
+    assert check_in == [(charts._x([day])[0], 7.0)]
+    # The same score on the same day three times: three different places (and shapes).
+    assert len({before[1], after[1], check_in[0]}) == 3
+    severe, sharp = points["Day with severe pain (7 or more)"], points["Day with sharp pain reported"]
+    assert severe[0][0] == sharp[0][0] and severe[0][1] != sharp[0][1]
+
+
+def test_calendar_shows_today_as_open_not_missed() -> None:
+    monday = date(2026, 11, 2)
+    data = progress_data(done=[monday], start=monday, end=monday + timedelta(days=2), today=monday + timedelta(days=2))
+    progress = stats.summarize(data)
+    _, grid = charts.calendar_grid(progress)
+    assert [row[0] for row in grid][:3] == [2, 0, 3]
+    assert progress.adherence.today_open and progress.adherence.days_counted == 2
 
 
 def test_calendar_grid_marks_done_stopped_and_missed_days() -> None:
     monday = date(2026, 11, 2)
     days = (DayTotals(monday, 1), DayTotals(monday + timedelta(days=2), 0, 1))
-    data = progress_data(done=[], start=monday, end=monday + timedelta(days=8))
+    data = progress_data(done=[], start=monday, end=monday + timedelta(days=8), today=monday + timedelta(days=9))
     progress = stats.summarize(type(data)(**{**data.__dict__, "days": days}))
     first, grid = charts.calendar_grid(progress)
     assert first == monday

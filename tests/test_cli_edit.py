@@ -174,7 +174,10 @@ def test_edit_check_in_to_severe_or_sharp_flags_it(sij, db_path: Path) -> None:
     shown = rows(db_path, "SELECT advice FROM pain_score")[0][0]
     # A correction never erases what the person was told: the advice shown stays on record.
     assert sij("edit", "--check-in", "1", "--score", "2").exit_code == 0
-    assert rows(db_path, "SELECT flagged, advice FROM pain_score") == [(1, shown)]
+    # ... and the correction is written under it, so that reports show both values.
+    assert rows(db_path, "SELECT flagged, advice FROM pain_score") == [
+        (1, shown + "\nCorrected on 2026-11-24: pain 9 → 2.")
+    ]
     result = sij("edit", "--check-in", "1", "--sharp")
     assert "See a doctor" in result.stderr
     [(flagged, sharp, advice)] = rows(db_path, "SELECT flagged, sharp, advice FROM pain_score")

@@ -94,7 +94,9 @@ def test_a_gap_day_breaks_the_streak(sij, db_path: Path, clock: ManualClock) -> 
     assert data["adherence"]["current_streak"] == 2
     assert data["period"] == {"start": "2026-11-18", "end": "2026-11-24", "today": "2026-11-24", "days": 7}
     assert data["adherence"]["days_done"] == 5
-    assert data["adherence"]["share_of_target"] == pytest.approx(5 / 7, abs=0.001)
+    # Today is not over, so it is not a missed day: 5 of the 6 days that have ended.
+    assert data["adherence"]["today_open"] is True and data["adherence"]["days_counted"] == 6
+    assert data["adherence"]["share_of_target"] == pytest.approx(5 / 6, abs=0.001)
     assert progress(sij, "--target", "5")["adherence"]["share_of_target"] == 1.0
     assert progress(sij, "--until", "2026-11-21")["adherence"]["current_streak"] == 0
 
@@ -102,25 +104,23 @@ def test_a_gap_day_breaks_the_streak(sij, db_path: Path, clock: ManualClock) -> 
 def test_pain_numbers_and_the_meaningful_change_verdict(sij, db_path: Path, clock: ManualClock) -> None:
     start = datetime(2026, 11, 1, 8, 0)
     entries = []
-    for i in range(15):
-        before = 6 if i < 3 else (2 if i >= 12 else 4)
+    for i in range(19):
+        before = 6 if i < 3 else (2 if i >= 16 else 4)
         entries.append(((start + timedelta(days=i)).isoformat(), before, before - 1))
     record(db_path, clock, *entries)
-    data = progress(sij, "--until", "2026-11-15")
-    assert data["pain"]["mean_before"] == pytest.approx((6 * 3 + 4 * 9 + 2 * 3) / 15, abs=0.01)
+    data = progress(sij, "--until", "2026-11-19")
+    assert data["pain"]["mean_before"] == pytest.approx((6 * 3 + 4 * 13 + 2 * 3) / 19, abs=0.01)
     assert data["pain"]["mean_change"] == -1.0
-    assert data["pain"]["sessions_with_both"] == 15
+    assert data["pain"]["sessions_with_both"] == 19
     change = data["change"]
     assert change["verdict"] == "substantial"
-    assert (change["baseline"], change["current"], change["points"], change["span_days"]) == (6.0, 2.0, 4.0, 14)
+    assert (change["baseline"], change["current"], change["points"], change["gap_days"]) == (6.0, 2.0, 4.0, 14)
     assert change["baseline_window"] == {"scores": [6, 6, 6], "first_day": "2026-11-01", "last_day": "2026-11-03"}
-    assert change["current_window"]["first_day"] == "2026-11-13"
-    # One day shorter: the scores span 13 days, not enough yet.
-    assert progress(sij, "--since", "2026-11-02", "--until", "2026-11-15")["change"]["verdict"] == "not_enough_data"
-    text = flat(sij("progress", "--until", "2026-11-15").stdout)
+    assert change["current_window"]["first_day"] == "2026-11-17"
+    text = flat(sij("progress", "--until", "2026-11-19").stdout)
     assert "Pain before sessions has dropped substantially" in text
-    assert "starting 6" in text and "now 2" in text
-    assert "longest 15 days" in text
+    assert "starting 6" in text and "latest sessions 2 (2026-11-17…2026-11-19)" in text
+    assert "longest 19 days" in text
 
 
 def test_warnings_when_stretching_seems_to_hurt(sij, db_path: Path, clock: ManualClock) -> None:
@@ -260,11 +260,11 @@ def test_progress_commands_keep_help_light() -> None:
 
 def test_counts_of_one_are_singular(sij, db_path: Path, clock: ManualClock) -> None:
     entries: list[tuple[str, int | None, int | None]] = [(f"2026-11-0{d}T08:00", 3, None) for d in (1, 2, 3)]
-    entries += [("2026-11-15T08:00", 4, 5), ("2026-11-16T08:00", 4, None), ("2026-11-17T08:00", 4, None)]
+    entries += [("2026-11-17T08:00", 4, 5), ("2026-11-18T08:00", 4, None), ("2026-11-19T08:00", 4, None)]
     record(db_path, clock, *entries)
-    text = flat(sij("progress", "--since", "2026-11-01", "--until", "2026-11-17", "--target", "1").stdout)
+    text = flat(sij("progress", "--since", "2026-11-01", "--until", "2026-11-19", "--target", "1").stdout)
     assert "+1 point (+33%)" in text and "+1 points" not in text
-    assert "over 1 session" in text and "1 sessions" not in text
+    assert "in the 1 session with both scores" in text and "1 sessions" not in text
     assert "(1 day a week)" in text
 
 

@@ -325,3 +325,60 @@ def test_retire_twice(sij) -> None:
     assert sij("stretches", "retire", "bridge").exit_code == 0
     result = sij("stretches", "retire", "bridge")
     assert result.exit_code == 2 and "already retired" in result.stderr
+
+
+# ---- issue 10: the seeded instructions define sides and carry every caution --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("slug", "side_words", "hip_words"),
+    [
+        ("knee-to-chest", "the knee you bring up", "bends the hip deeply"),
+        ("figure-4", "the leg you cross over, whose buttock is stretched", "crosses the leg"),
+        ("supine-twist", "the way your knees roll", "turns the hips and legs"),
+    ],
+)
+def test_seeded_stretches_define_sides_and_carry_every_caution(sij, slug: str, side_words: str, hip_words: str) -> None:
+    text = " ".join(sij("stretches", "show", slug).stdout.split())
+    assert side_words in text and "for the left side" in text
+    assert "Do not bounce, and never force it" in text
+    assert "hip replacement" in text and hip_words in text
+    assert "Later in pregnancy, lying flat on your back may not suit you" in text
+
+
+def _seed_as_version_1(db_path: Path, *edits: str) -> None:
+    """Make the database look as version 1 of the seed left it (its texts and its version), then apply `edits`."""
+    import json
+    import sqlite3
+
+    from tracker import db
+
+    earlier = {s["slug"]: s["earlier"][0] for s in db.seed_document()["stretches"]}
+    with sqlite3.connect(db_path) as conn:
+        for slug, text in earlier.items():
+            conn.execute(
+                "UPDATE stretch SET steps = ?, cautions = ? WHERE slug = ?",
+                (json.dumps(text["steps"]), json.dumps(text["cautions"]), slug),
+            )
+        conn.execute("UPDATE setting SET value = '1' WHERE key = 'seed_version'")
+        for sql in edits:
+            conn.execute(sql)
+
+
+def test_reseeding_updates_seeded_text_only_where_it_was_not_edited(sij, db_path: Path) -> None:
+    import sqlite3
+
+    assert sij("stretches").exit_code == 0  # creates and seeds the database
+    # As version 1 left it, with figure 4's cautions edited by the person; the next command seeds version 2.
+    edit = "UPDATE stretch SET cautions = '[\"My physio says: left side only.\"]' WHERE slug = 'figure-4'"
+    _seed_as_version_1(db_path, edit)
+    with sqlite3.connect(db_path) as conn:
+        (old,) = conn.execute("SELECT cautions FROM stretch WHERE slug = 'supine-twist'").fetchone()
+    assert "hip replacement" not in old
+    twist = " ".join(sij("stretches", "show", "supine-twist").stdout.split())
+    assert "hip replacement" in twist and "for the left side" in twist  # not edited: brought up to date
+    figure = " ".join(sij("stretches", "show", "figure-4").stdout.split())
+    assert "My physio says: left side only." in figure and "hip replacement" not in figure  # edited: kept
+    assert "the leg you cross over" in figure  # its steps were not edited: brought up to date
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT value FROM setting WHERE key = 'seed_version'").fetchone() == ("2",)

@@ -8,6 +8,8 @@ from typing import Any
 from fhir.resources.R4B.bundle import Bundle
 
 from tests.conftest import execute
+from tracker import safety
+from tracker.exports import fhir
 
 PAIN_DISPLAY = "Pain severity - 0-10 verbal numeric rating [Score] - Reported"
 
@@ -49,7 +51,8 @@ def test_logged_session_is_a_procedure_with_linked_pain_observations(sij) -> Non
     assert procedure["code"]["text"] == "Stretching exercises (SI joint routine)"
     assert procedure["subject"] == {"reference": f"urn:uuid:{patient['id']}"}
     assert procedure["performer"][0]["actor"] == procedure["subject"]
-    assert procedure["performedPeriod"]["start"] == "2026-07-01T07:00:00+01:00"
+    # Logged afterwards: the time is known, the end is not; an open period would read as "still going on".
+    assert procedure["performedDateTime"] == "2026-07-01T07:00:00+01:00" and "performedPeriod" not in procedure
     notes = " ".join(n["text"] for n in procedure["note"])
     assert "Knee to chest, left, 30 s" in notes and "Heat applied" in notes
     before, after = sorted(_resources(document, "Observation"), key=lambda o: o["note"][0]["text"] != "pre-session")
@@ -97,8 +100,20 @@ def test_screening_is_an_observation_with_one_component_per_answer(sij) -> None:
     document = _export(sij)
     (screen,) = [o for o in _resources(document, "Observation") if "Red-flag screen" in o["code"]["text"]]
     assert len(screen["component"]) == 13
-    assert [c["code"]["text"][:2] for c in screen["component"] if c["valueBoolean"]] == ["U2"]
-    assert screen["valueString"] == "Result: same-day"
+    yes = [c["code"] for c in screen["component"] if c["valueBoolean"]]
+    assert yes == [
+        {
+            "coding": [{"system": fhir.RED_FLAG_SYSTEM, "code": "U2", "display": "ever diagnosed with cancer"}],
+            "text": "ever diagnosed with cancer",
+        }
+    ]
+    assert screen["code"]["coding"][0] == {
+        "system": fhir.RED_FLAG_SYSTEM,
+        "code": "screen-full",
+        "display": "Red-flag screen for low back or pelvic pain (all 13 questions)",
+    }
+    assert screen["valueString"] == "Warning signs reported that need a doctor today."
+    assert screen["performer"] == [screen["subject"]]
     assert "Contact a doctor today" in screen["note"][0]["text"]
 
 
@@ -127,3 +142,58 @@ def test_a_full_history_validates(sij) -> None:
     assert kinds.count("Procedure") == 2 and kinds.count("Patient") == 1
     quick = [o for o in _resources(document, "Observation") if "quick check" in o["code"]["text"]]
     assert quick and quick[0]["component"][0]["valueBoolean"] is False
+
+
+def test_every_screen_question_has_its_own_code_and_the_quick_check_names_all_six_signs(sij) -> None:
+    assert sij("run", "--speed", "1000", input="n\nn\n4\ny\n", interactive=True).exit_code == 0  # quick: yes
+    assert sij("screen", "--answers", "y" * 13).exit_code == 0
+    document = _export(sij)
+    screens = [
+        o
+        for o in _resources(document, "Observation")
+        if o["code"].get("coding", [{}])[0].get("code", "").startswith("screen")
+    ]
+    full = next(o for o in screens if o["code"]["coding"][0]["code"] == "screen-full")
+    codes = [c["code"]["coding"][0]["code"] for c in full["component"]]
+    assert codes == sorted(safety.SCREEN_CODES) and len(set(codes)) == 13
+    assert all(c["code"]["coding"][0]["system"] == fhir.RED_FLAG_SYSTEM for c in full["component"])
+    assert full["valueString"] == "Emergency warning signs reported."
+    quick = next(o for o in screens if o["code"]["coding"][0]["code"] == "screen-quick")
+    (answer,) = quick["component"]
+    assert answer["valueBoolean"] is True
+    for words in ("sexual function", "accident", "both legs", "bowel"):
+        assert words in answer["code"]["text"]
+
+
+def test_guided_session_has_an_end_and_observations_a_performer(sij) -> None:
+    assert sij("run", "--speed", "1000", "--yes", "--pain-before", "4", "--pain-after", "3").exit_code == 0
+    document = _export(sij)
+    (procedure,) = _resources(document, "Procedure")
+    assert procedure["performedPeriod"]["end"] > procedure["performedPeriod"]["start"]
+    for observation in _resources(document, "Observation"):
+        assert observation["performer"] == [observation["subject"]]
+
+
+def test_only_the_persons_own_words_are_their_note(sij) -> None:
+    assert sij("run", "--yes", "--pain-before", "9").exit_code in (0, 1)  # blocked: saved as a check-in
+    assert sij("pain", "3", "--note", "after gardening").exit_code == 0
+    observations = _resources(_export(sij), "Observation")
+    notes = [[n["text"] for n in o["note"]] for o in observations if o.get("valueInteger") is not None]
+    blocked = next(n for n in notes if any("not started" in t for t in n))
+    assert "sij recorded: Before a guided routine; the routine was not started." in blocked
+    assert not any(t.startswith("Note from the person") for t in blocked)
+    assert any("Note from the person: after gardening" in t for n in notes for t in n)
+
+
+def test_a_correction_after_advice_is_exported_beside_it(sij) -> None:
+    assert sij("log", "--pain-before", "8").exit_code == 0
+    assert sij("edit", "1", "--pain-before", "5").exit_code == 0
+    (procedure,) = _resources(_export(sij), "Procedure")
+    texts = [n["text"] for n in procedure["note"]]
+    assert any(
+        t.startswith("sij showed this advice: Stop stretching for now.") and "Corrected on" not in t for t in texts
+    )
+    assert (
+        "Corrected after the advice was shown: advice shown at 8/10 (pain before); corrected to 5 on 2026-11-24."
+        in texts
+    )

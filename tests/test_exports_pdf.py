@@ -171,6 +171,7 @@ def test_page_one_holds_the_header_period_scale_and_completeness(report: Report)
     pain_days = sum(1 for i in range(DAYS) if not _missed(i) or i == 40 or i % 7 == 2 or i in (30, 50))
     assert f"Pain logged on {pain_days} of 91 days" in page
     assert "81 sessions (80 completed, 1 stopped early)" in page
+    assert "2 red-flag screens, 1 quick check" in page  # a quick check is not counted as a full screen
 
 
 def test_page_one_holds_the_verdict_and_key_numbers(report: Report) -> None:
@@ -179,7 +180,7 @@ def test_page_one_holds_the_verdict_and_key_numbers(report: Report) -> None:
     assert flat(safety.VERDICT_TEXT[safety.Verdict.meaningful]) in page
     assert "Pain before → after" in page and "Best / worst day" in page
     assert "80 completed, 1 stopped early" in page
-    assert re.search(r"Days done \d+ of 91", page)
+    assert re.search(r"Days done \d+ of 90 \(today not over\)", page)
     assert "Streaks current" in page
 
 
@@ -190,8 +191,8 @@ def test_page_one_lists_every_safety_event_with_its_advice(report: Report) -> No
     assert "2026-10-05 08:00 Session: stopped for sharp pain; sharp pain in Knee to chest" in page or (
         "2026-10-05 08:00 Session: stopped for sharp pain" in page
     )
-    assert "Red-flag screen: U2 yes (see a doctor today)" in page
-    assert "Quick red-flag check: new emergency symptom (EMERGENCY signs)" in page
+    assert "Red-flag screen (see a doctor today): ever diagnosed with cancer" in page
+    assert "Quick check before a session: a new emergency warning sign reported (emergency signs)" in page
     assert "Advice shown: Stop stretching for now." in page
     assert "Advice shown: Contact a doctor today" in page
     assert "Advice shown: These symptoms can be an emergency." in page
@@ -199,7 +200,10 @@ def test_page_one_lists_every_safety_event_with_its_advice(report: Report) -> No
 
 def test_page_one_has_the_stretch_table_notes_and_footer(report: Report) -> None:
     page = report.pages[0]
-    assert "STRETCHES, PER SIDE" in page and "Times done" in page and "Mean hold" in page
+    assert "STRETCHES" in page and "Holds done" in page and "Mean hold" in page
+    # the sharp report after Figure 4 counts once; the holds the stopped session never reached count as stopped
+    assert "Figure 4 (lying piriformis stretch) left, right 160 30 s 2 1" in page
+    assert "Supine twist (knee rolls) left, right 160 30 s 2 0" in page
     assert "MOST RECENT NOTES" in page and "day 83: felt stiff" in page
     total = len(report.pages)
     assert total > 1
@@ -319,20 +323,22 @@ def test_many_events_and_notes_still_fit_on_page_one(sij, tmp_path: Path) -> Non
     [
         ({"emergency": True}, 0),
         ({"emergency": True, "sharp": True, "severe": True}, 0),
-        ({"sharp": True}, 1),
-        ({"sharp": True, "severe": True}, 1),
-        ({"severe": True}, 2),
-        ({}, 3),  # a same-day ("contact a doctor today") screen
+        ({"same_day": True}, 1),  # a same-day ("contact a doctor today") screen
+        ({"same_day": True, "sharp": True}, 1),
+        ({"sharp": True}, 2),
+        ({"sharp": True, "severe": True}, 2),
+        ({"severe": True}, 3),
+        ({}, 4),  # advice shown, and the entry corrected since
     ],
 )
 def test_event_rank_order(flags: dict[str, bool], rank: int) -> None:
-    from tracker.exports.pdf import event_rank
+    from tracker.exports.report import event_rank
 
     assert event_rank(**flags) == rank
 
 
 def test_most_serious_goes_by_rank_then_newest_first() -> None:
-    from tracker.exports.pdf import Event, most_serious
+    from tracker.exports.report import Event, most_serious
 
     def event(day: int, rank: int) -> Event:
         return Event(datetime(2026, 11, day, 9, 0, tzinfo=ZONE), f"day {day}", "", rank)
@@ -345,7 +351,7 @@ SCREEN_U1 = "n" * 6 + "y" + "n" * 6
 SCREEN_E1 = "y" + "n" * 12
 
 
-def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, tmp_path: Path) -> None:
+def test_page_one_orders_emergency_same_day_sharp_then_severe_newest_first(sij, tmp_path: Path) -> None:
     for day in (1, 2, 3):  # pain higher after the session each time: "stretching seems to hurt"
         assert sij("log", "--at", f"2026-11-0{day}T08:00", "--pain-before", "3", "--pain-after", "5").exit_code == 0
     assert sij("pain", "7", "--at", "2026-11-10T09:00").exit_code == 0
@@ -355,26 +361,101 @@ def test_page_one_puts_emergency_sharp_and_severe_before_same_day_screens(sij, t
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
     assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
     assert sij("screen", "--answers", SCREEN_E1).exit_code == 0
-    assert sij("screen", "--answers", SCREEN_U1).exit_code == 0  # the newest event, and the least serious
+    assert sij("screen", "--answers", SCREEN_U1).exit_code == 0
     target = tmp_path / "mixed.pdf"
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
     pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
     page = pages[0]
     assert "SAFETY EVENTS: 6 records flagged" in page
     assert "most serious first" in page
-    assert "Red-flag screen: E1 yes (EMERGENCY signs)" in page
-    assert "Check-in: pain 7/10 (severe)" in page  # older and severe: shown
-    assert "U1 yes" not in page  # newest, but the least serious: left for page 2
-    assert "U1 yes" in pages[1]
-    assert "and 1 more on page 2" in page
-    # emergency, then sharp (the stopped session, the sharp check-in), then severe, newest first
-    order = [page.index(t) for t in ("E1 yes", "stopped for sharp pain", "sharp pain or new numbness", "pain 8/10")]
+    # screen answers in short words, never codes alone
+    assert "Red-flag screen (emergency signs): numbness between the legs" in page
+    assert "Red-flag screen (see a doctor today): fever, chills or sweats" in page
+    assert "E1 yes" not in page and "U1 yes" not in page
+    # emergency, then same-day, then sharp (the stopped run, then the older sharp check-in), then severe
+    order = [
+        page.index(t)
+        for t in (
+            "emergency signs): numbness",
+            "see a doctor today): fever",
+            "stopped for sharp pain",
+            "Check-in: sharp",
+        )
+    ]
+    order.append(page.index("pain 8/10"))
     assert order == sorted(order)
+    assert "Check-in: pain 7/10 (severe)" not in page  # the oldest of the least serious: left for page 2
+    assert "Check-in: pain 7/10 (severe)" in pages[1]
+    assert "and 1 more on page 2" in page
     # the advice on page 1 is whole: the warning wraps, the events' advice stops at the end of a sentence
-    assert flat("Review suggested: " + safety.HURTS_ADVICE) in page
+    assert "Review suggested: Pain after sessions was higher than before in 3 of your last 4 sessions." in page
+    assert flat(safety.HURTS_ADVICE) in page
     assert "Advice shown: Stop stretching for now. (in full on page 2)" in page
     # scores and records are labelled so they do not seem to contradict each other
     assert "Severe, sharp 3 pain scores of 7+" in page
     assert "1 severe scores" not in page and " 1 points" not in page
     # the stopped session is not a full routine in the log
     assert "2 of 6 holds done" in " ".join(pages[1:])
+
+
+# ---- issue 10: corrections, sharp stops and a same-day answer, as page 1 and the log tell them ---------------
+
+
+def test_a_corrected_entry_keeps_its_event_with_both_values(sij, tmp_path: Path) -> None:
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "8", "--pain-after", "6").exit_code == 0
+    assert sij("edit", "1", "--pain-before", "5").exit_code == 0
+    assert sij("pain", "9", "--at", "2026-11-21T08:00").exit_code == 0
+    assert sij("edit", "--check-in", "3", "--score", "4").exit_code == 0  # pain scores 1 and 2 are the session's
+    assert sij("log", "--at", "2026-11-22T08:00", "--pain-before", "3", "--pain-after", "2").exit_code == 0
+    target = tmp_path / "corrected.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
+    assert "SAFETY EVENTS: 2 records flagged" in pages[0]
+    assert "Session: advice shown at 8/10 (pain before); corrected to 5 on 2026-11-24" in pages[0]
+    assert "Check-in: advice shown at 9/10 (pain); corrected to 4 on 2026-11-24" in pages[0]
+    log = " ".join(pages[1:]).split("Chronological log", 1)[1]
+    assert "See-a-doctor advice shown at 8/10 (pain before); corrected to 5 on 2026-11-24." in log
+    assert "Corrected on" not in " ".join(pages)  # sij's own bookkeeping line is rendered, never shown raw
+
+
+def test_a_same_day_screen_answer_ranks_above_a_sharp_twinge(sij, tmp_path: Path) -> None:
+    for day in range(1, 7):  # six sharp check-ins fill page 1 if they outrank the screen
+        assert sij("pain", "3", "--sharp", "--at", f"2026-11-{10 + day}T09:00").exit_code == 0
+    assert sij("screen", "--answers", "n" * 9 + "y" + "n" * 3).exit_code == 0  # U4: a same-day answer
+    target = tmp_path / "ranked.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    page = flat(PdfReader(target).pages[0].extract_text())
+    words = "Red-flag screen (see a doctor today): pain that stays or worsens at rest or wakes you at night"
+    assert words in page
+    assert page.index(words) < page.index("Check-in: sharp pain")
+
+
+def test_stretch_table_counts_a_sharp_report_once_and_unreached_holds_as_stopped(sij, tmp_path: Path) -> None:
+    # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "3").exit_code == 0
+    target = tmp_path / "table.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    page = flat(PdfReader(target).pages[0].extract_text())
+    table = page.split("Sharp reports", 1)[1]
+    assert "Knee to chest left, right 4 30 s 0 1" in table  # both sides marked sharp: one report
+    assert "Figure 4 (lying piriformis stretch) left, right 2 30 s 2 0" in table  # two holds never reached
+    assert "Supine twist (knee rolls) left, right 2 30 s 2 0" in table
+
+
+def test_page_one_puts_the_caution_beside_the_verdict_and_both_changes_in_a_period_report(sij, tmp_path: Path) -> None:
+    for day in ("2025-11-01", "2025-11-02", "2025-11-03"):
+        assert sij("log", "--at", f"{day}T08:00", "--pain-before", "7").exit_code == 0
+    for day in ("2026-09-01", "2026-09-02", "2026-09-03", "2026-11-20", "2026-11-21", "2026-11-22"):
+        assert sij("log", "--at", f"{day}T08:00", "--pain-before", "3").exit_code == 0
+    assert sij("pain", "8", "--at", "2026-11-23T18:00").exit_code == 0
+    target = tmp_path / "period.pdf"
+    assert sij("export", "--format", "pdf", "--since", "2026-08-26", "-o", str(target)).exit_code == 0
+    page = flat(PdfReader(target).pages[0].extract_text())
+    assert "CHANGE IN PAIN BEFORE SESSIONS SINCE THE START (starting → latest sessions)" in page
+    assert "7 → 3: substantial improvement (-4 points, -57%)" in page
+    assert (
+        "Caution: severe or sharp pain was recorded since the latest sessions began (2026-11-20): 8/10 check-in" in page
+    )
+    assert "WITHIN THIS PERIOD (26 Aug–24 Nov): 3 → 3: no meaningful change (no change)" in page
+    assert "latest sessions = median of the last 3 (3, 3, 3; 20 Nov–22 Nov)" in page

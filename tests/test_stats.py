@@ -128,6 +128,7 @@ def test_share_of_target_days(done: int, length: int, target: int, share: float)
         done=[D0 + timedelta(days=i * 2 if done * 2 <= length else i) for i in range(done)],
         start=D0,
         end=D0 + timedelta(days=length - 1),
+        today=D0 + timedelta(days=length),  # the period has ended
     )
     result = stats.adherence(data, target)
     assert result.days_in_period == length
@@ -215,12 +216,14 @@ def test_change_verdict_matches_its_definition(first: list[int], last: list[int]
         assert current <= safety.substantial_target(baseline) + 1e-9
 
 
-@pytest.mark.parametrize(("days", "verdict"), [(15, Verdict.substantial), (14, Verdict.not_enough_data)])
-def test_change_over_daily_scores_spanning_14_or_13_days(days: int, verdict: Verdict) -> None:
+# The windows themselves must be 14 days apart: last baseline day (day 2) to first current day (day days-3).
+@pytest.mark.parametrize(("days", "verdict"), [(19, Verdict.substantial), (18, Verdict.not_enough_data)])
+def test_change_over_daily_scores_windows_14_or_13_days_apart(days: int, verdict: Verdict) -> None:
     values = [6] * 3 + [4] * (days - 6) + [2] * 3
     progress = stats.summarize(progress_data(daily(values)))
     assert progress.change.verdict is verdict
     assert progress.change.span_days == days - 1
+    assert progress.change.gap_days == days - 5
     if verdict is Verdict.substantial:
         assert progress.change.baseline.median == 6 and progress.change.current.median == 2
         assert progress.change.points == 4
@@ -255,14 +258,14 @@ def test_stretching_seems_to_hurt(pairs: list[tuple[float, float]], warned: bool
 
 
 def test_worsening_also_says_stretching_seems_to_hurt() -> None:
-    progress = stats.summarize(progress_data(daily([3] * 3 + [4] * 9 + [6] * 3)))
+    progress = stats.summarize(progress_data(daily([3] * 3 + [4] * 13 + [6] * 3)))
     assert progress.change.verdict is Verdict.worsening
     assert [w.code for w in progress.warnings] == ["stretching_seems_to_hurt"]
     assert "GP or physiotherapist" in progress.warnings[0].text
 
 
 def test_no_improvement_after_14_days_of_regular_use() -> None:
-    progress = stats.summarize(progress_data(daily([5] * 15)))
+    progress = stats.summarize(progress_data(daily([5] * 19)))
     assert progress.change.verdict is Verdict.no_meaningful_change
     assert [w.code for w in progress.warnings] == ["no_improvement"]
     assert "GP or physiotherapist" in progress.warnings[0].text
@@ -276,7 +279,7 @@ def test_no_improvement_warning_waits_for_regular_use() -> None:
 
 
 def test_improvement_gives_no_warning() -> None:
-    progress = stats.summarize(progress_data(daily([7] * 3 + [5] * 9 + [4] * 3)))
+    progress = stats.summarize(progress_data(daily([7] * 3 + [5] * 13 + [4] * 3)))
     assert progress.change.verdict is Verdict.meaningful
     assert progress.warnings == ()
 
@@ -295,7 +298,8 @@ def test_daily_pain_covers_the_last_days_of_the_period() -> None:
 
 def test_json_keys_are_stable() -> None:
     data = stats.summarize(progress_data(daily([5, 4]))).to_dict()
-    assert list(data) == ["period", "adherence", "pain", "change", "warnings", "days"]
+    assert list(data) == ["period", "adherence", "pain", "change", "change_since_start", "warnings", "days"]
+    assert data["change_since_start"] == data["change"]  # no --since: the same comparison
     assert set(data["adherence"]) == {
         "target_per_week",
         "days_done",
@@ -306,6 +310,8 @@ def test_json_keys_are_stable() -> None:
         "sessions_per_week",
         "current_streak",
         "longest_streak",
+        "days_counted",
+        "today_open",
     }
     assert set(data["pain"]) == {
         "mean_before",
@@ -316,6 +322,11 @@ def test_json_keys_are_stable() -> None:
         "sessions_with_both",
         "sharp_events",
         "severe_events",
+        "severe_entries",
+        "paired_before",
+        "paired_after",
+        "best_day",
+        "worst_day",
     }
     assert data["days"][0] == {
         "day": "2026-11-01",

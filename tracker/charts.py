@@ -37,7 +37,11 @@ AFTER_COLOUR = BLUE
 ROLLING_DAYS = 7
 LONG_ROLLING_DAYS = 28
 LONG_PERIOD_DAYS = 400
-EVENT_STRIP = 11.0  # y position of the sharp/severe markers, above the 0-10 scale
+EVENT_STRIP = 11.0  # y position of the severe markers, above the 0-10 scale
+SHARP_ROW = 11.6  # sharp pain, on its own row so that a day with both shows both
+SCREEN_ROW = 12.2  # red-flag screens needing action (the PDF report's chart)
+CHECK_IN_COLOUR = PURPLE
+TODAY_COLOUR = "#CDE7F6"  # a pale sky blue: today, still open
 FORMATS = ("png", "svg", "pdf")
 
 
@@ -139,14 +143,23 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
     days: Sequence[DayTotals] = progress.days
     before = [(d.day, d.before_mean) for d in days if d.before_mean is not None]
     after = [(d.day, d.after_mean) for d in days if d.after_mean is not None]
+    check_ins = [(d.day, float(d.check_in_max)) for d in days if d.check_in_max is not None]
     size, alpha = (22, 0.6) if len(days) <= 120 else (6, 0.35)
     # Over more than about a year a 7-day average is mostly noise at this width; a 4-week one shows the trend.
     window = ROLLING_DAYS if (progress.end - progress.start).days <= LONG_PERIOD_DAYS else LONG_ROLLING_DAYS
-    for points, colour, label in ((before, BEFORE_COLOUR, "before"), (after, AFTER_COLOUR, "after")):
+    # Markers of one day never hide each other: each kind has its own shape and sits a little apart in time.
+    nudge = same_day_nudge(progress.start, progress.end)
+    for points, colour, label, shift in (
+        (before, BEFORE_COLOUR, "before", -nudge),
+        (after, AFTER_COLOUR, "after", nudge),
+    ):
         if not points:
             continue
         x, y = zip(*points, strict=True)
-        axes.scatter(_x(x), y, s=size, color=colour, alpha=alpha, linewidths=0, label=f"Pain {label} a session (daily)")
+        marker: dict[str, Any] = {"marker": "o", "color": colour, "alpha": alpha, "linewidths": 0}
+        if label == "after":
+            marker = {"marker": "s", "facecolors": "none", "edgecolors": colour, "linewidths": 1.0}
+        axes.scatter(_x(x) + shift, y, s=size, label=f"Pain {label} a session (daily)", **marker)
         rolled = rolling_mean(points, window)
         axes.plot(
             _x([d for d, _ in rolled]),
@@ -155,7 +168,21 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
             linewidth=2,
             label=f"Pain {label}: {window}-day average",
         )
-    change = progress.change
+    if check_ins:
+        x, y = zip(*check_ins, strict=True)
+        axes.scatter(
+            _x(x),
+            y,
+            s=size * 1.6,
+            marker="^",
+            facecolors="none",
+            edgecolors=CHECK_IN_COLOUR,
+            linewidths=1.2,
+            label="Check-in (highest of the day)",
+            zorder=4,
+        )
+    # The baseline is the person's first scores, also on a chart of a chosen period (as the report's verdict).
+    change = progress.change_since_start
     if change.baseline.median is not None and change.baseline.median >= safety.MIN_BASELINE:
         baseline = change.baseline.median
         axes.axhline(
@@ -172,7 +199,7 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
             )
     sharp = [d.day for d in days if d.sharp_events]
     severe = [d.day for d in days if d.severe_events]
-    # Events sit in a strip above the 0-10 scale, so they never hide a score.
+    # Events sit in rows above the 0-10 scale, so they never hide a score or each other.
     axes.axhline(EVENT_STRIP - 0.45, color=GREY, linewidth=0.8)
     if severe:
         axes.scatter(
@@ -186,27 +213,35 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
     if sharp:
         axes.scatter(
             _x(sharp),
-            [EVENT_STRIP] * len(sharp),
+            [SHARP_ROW] * len(sharp),
             marker="x",
             s=40,
             color=BLACK,
             linewidths=1.6,
             label="Day with sharp pain reported",
         )
-    axes.set_ylim(-0.3, EVENT_STRIP + 0.6)
-    axes.set_yticks([*range(0, 11), EVENT_STRIP], [*map(str, range(0, 11)), "events"])
+    axes.set_ylim(-0.3, SHARP_ROW + 0.6)
+    axes.set_yticks([*range(0, 11), EVENT_STRIP, SHARP_ROW], [*map(str, range(0, 11)), "severe", "sharp"])
     axes.set_ylabel("Pain, 0 = none … 10 = worst")
-    verdict = textwrap.fill(change.text, width=90)
-    axes.set_title(f"Pain before and after sessions\n{verdict}", fontsize=11, loc="left")
+    title = textwrap.fill(("Since the start: " if progress.limited else "") + change.text, width=90)
+    if change.caution:
+        title += "\n" + textwrap.fill(change.caution, width=110)
+    axes.set_title(f"Pain before and after sessions\n{title}", fontsize=11, loc="left")
     axes.grid(axis="y", color=GREY, linewidth=0.6)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     _date_axis(axes, progress.start, progress.end)
 
 
+def same_day_nudge(start: date, end: date) -> float:
+    """How far (in days) before and after markers sit either side of their day: visible at any period length."""
+    return 0.22 * max(1.0, ((end - start).days + 1) / 120)
+
+
 def calendar_grid(progress: Progress) -> tuple[date, list[list[int]]]:
     """Weeks (columns, from the Monday on or before the start) by weekdays (rows, Monday first).
 
-    Cell values: -1 outside the period, 0 nothing done, 1 a session stopped early only, 2 a completed session.
+    Cell values: -1 outside the period, 0 nothing done, 1 a session stopped early only, 2 a completed session,
+    3 today while it is still open (not a missed day until it has ended).
     """
     first_monday = progress.start - timedelta(days=progress.start.weekday())
     weeks = (progress.end - first_monday).days // 7 + 1
@@ -220,6 +255,8 @@ def calendar_grid(progress: Progress) -> tuple[date, list[list[int]]]:
             value = 2
         elif entry is not None and entry.sessions_stopped:
             value = 1
+        elif day == progress.today:
+            value = 3
         grid[day.weekday()][(day - first_monday).days // 7] = value
         day += timedelta(days=1)
     return first_monday, grid
@@ -234,15 +271,17 @@ def draw_calendar(axes: Axes, progress: Progress) -> None:
     first_monday, grid = calendar_grid(progress)
     weeks = len(grid[0])
     edges = [mdates.date2num(first_monday + timedelta(weeks=w)) for w in range(weeks + 1)]
-    colours = ["#FFFFFF", GREY, ORANGE, GREEN]
+    colours = ["#FFFFFF", GREY, ORANGE, GREEN, TODAY_COLOUR]
     cmap = ListedColormap(colours)
-    norm = BoundaryNorm([-1.5, -0.5, 0.5, 1.5, 2.5], cmap.N)
+    norm = BoundaryNorm([-1.5, -0.5, 0.5, 1.5, 2.5, 3.5], cmap.N)
     axes.pcolormesh(edges, range(8), grid, cmap=cmap, norm=norm, edgecolors="white", linewidth=0.5 if weeks < 80 else 0)
     axes.set_ylim(7, 0)
     axes.set_yticks([i + 0.5 for i in range(7)], ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"], fontsize=8)
     a = progress.adherence
     axes.set_title(
-        f"Days with a completed session: {a.days_done} of {a.days_in_period} "
+        f"Days with a completed session: {a.days_done} of {a.days_counted}"
+        + (" (today not over yet)" if a.today_open else "")
+        + " "
         f"(current streak {a.current_streak}, longest {a.longest_streak})",
         fontsize=11,
         loc="left",
@@ -252,6 +291,7 @@ def draw_calendar(axes: Axes, progress: Progress) -> None:
             Patch(color=GREEN, label="Routine done"),
             Patch(color=ORANGE, label="Stopped early only"),
             Patch(color=GREY, label="Not done"),
+            *([Patch(color=TODAY_COLOUR, label="Today, not over yet")] if any(3 in row for row in grid) else []),
         ],
         loc="upper left",
         bbox_to_anchor=(1.01, 1.0),

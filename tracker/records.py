@@ -162,12 +162,26 @@ class DayTotals:
     after_count: int = 0
     sharp_events: int = 0  # sessions with sharp pain, and sharp check-ins
     severe_events: int = 0  # pain scores of 7 or more, any context
+    severe_entries: int = 0  # sessions and check-ins holding those scores
+    max_score: int | None = None  # the day's highest pain score of any kind
+    check_in_max: int | None = None  # the day's highest check-in (a blocked run's score included)
+    check_in_count: int = 0
 
 
 @dataclass(frozen=True)
 class DatedScore:
     day: date
     score: int
+
+
+@dataclass(frozen=True)
+class AlertScore:
+    """A severe or sharp report in the period: a pain score of any kind, or a session with sharp pain."""
+
+    day: date
+    score: int | None  # None: sharp pain reported in a session without a score of its own
+    sharp: bool
+    kind: str  # "before", "after", "during", "check-in", "blocked run", "session"
 
 
 @dataclass(frozen=True)
@@ -184,6 +198,12 @@ class ProgressData:
     mean_change: float | None  # mean of (after - before) over those sessions
     recent_pairs: tuple[tuple[float, float], ...]  # (before, after) of the last 5 such sessions, newest first
     has_records: bool = True
+    first_ever: tuple[DatedScore, ...] = ()  # the person's first 3 pre-session scores ever (up to the period's end)
+    total_ever: int = 0  # pre-session scores ever, up to the period's end
+    before_total: int = 0  # pre-session scores in the period
+    alerts: tuple[AlertScore, ...] = ()  # severe or sharp reports from the current window's first day, oldest first
+    paired_before: float | None = None  # mean pain before over the sessions with both scores
+    paired_after: float | None = None  # mean pain after over the same sessions
 
 
 @dataclass(frozen=True)

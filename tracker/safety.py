@@ -253,6 +253,19 @@ def doctor_advice(*, severe: bool, sharp: bool) -> Advice:
     )
 
 
+# ---- corrections after advice was shown ---------------------------------------------------------
+
+# A correction to an entry whose advice was shown is written under that advice, so that every report can say
+# "advice shown at 8/10; corrected to 5 on DATE" (CLINICAL.md "Corrections"). Reports read it back with
+# CORRECTION_PATTERN; the words are sij's own, never the person's note.
+CORRECTION_PATTERN = r"^Corrected on (\d{4}-\d{2}-\d{2}): (.+?) (\d+|none) → (\d+|none)\.$"
+
+
+def correction_line(day: str, what: str, old: int | None, new: int | None) -> str:
+    """`Corrected on 2026-11-24: pain before 8 → 5.`"""
+    return f"Corrected on {day}: {what} {'none' if old is None else old} → {'none' if new is None else new}."
+
+
 # ---- guided routine gates ----------------------------------------------------------------------
 
 
@@ -330,22 +343,43 @@ def substantial_target(baseline: float) -> float:
     return baseline - max(MEANINGFUL_POINTS, SUBSTANTIAL_FRACTION * baseline)
 
 
-def change_verdict(first: Sequence[int], last: Sequence[int], span_days: int, total: int) -> Verdict:
+def change_verdict(first: Sequence[int], last: Sequence[int], gap_days: int, total: int) -> Verdict:
     """The whole meaningful-change rule on the pre-session scores of a period.
 
     `first` and `last` are the first and last WINDOW pre-session scores, `total` how many there are
-    in all (the two windows must not share a score), and `span_days` the days from the first score
-    of `first` to the last score of `last`, which must be at least MIN_SPAN_DAYS.
+    in all (the two windows must not share a score), and `gap_days` the days from the last day of the
+    baseline window to the first day of the current window, which must be at least MIN_SPAN_DAYS.
     """
-    if len(first) < WINDOW or len(last) < WINDOW or total < 2 * WINDOW or span_days < MIN_SPAN_DAYS:
+    if len(first) < WINDOW or len(last) < WINDOW or total < 2 * WINDOW or gap_days < MIN_SPAN_DAYS:
         return Verdict.not_enough_data
     return classify_change(statistics.median(first[:WINDOW]), statistics.median(last[-WINDOW:]))
 
 
+def has_percent(baseline: float | None) -> bool:
+    """A change is given as a percentage of the baseline only from MIN_BASELINE up (1 -> 3 is not "+200%")."""
+    return baseline is not None and baseline >= MIN_BASELINE
+
+
+def worse_after(recent: Sequence[tuple[float, float]]) -> int:
+    """How many of the last HURT_WINDOW sessions (newest first) had pain after above pain before."""
+    return sum(1 for before, after in recent[:HURT_WINDOW] if after > before)
+
+
 def stretching_seems_to_hurt(recent: Sequence[tuple[float, float]], verdict: Verdict) -> bool:
     """Pain after above pain before in most of the last HURT_WINDOW sessions (newest first), or a worsening."""
-    worse = sum(1 for before, after in recent[:HURT_WINDOW] if after > before)
-    return verdict is Verdict.worsening or worse > HURT_WINDOW // 2
+    return verdict is Verdict.worsening or worse_after(recent) > HURT_WINDOW // 2
+
+
+def hurts_warning(recent: Sequence[tuple[float, float]], verdict: Verdict, rise: float | None) -> str:
+    """The "stretching seems to hurt" advice, led by what triggered it (never a claimed cause)."""
+    reasons = []
+    worse = worse_after(recent)
+    if worse > HURT_WINDOW // 2:
+        sessions = min(len(recent), HURT_WINDOW)
+        reasons.append(f"Pain after sessions was higher than before in {worse} of your last {sessions} sessions.")
+    if verdict is Verdict.worsening and rise is not None:
+        reasons.append(f"Pain before sessions has risen by {rise:g} points since the start.")
+    return " ".join([*reasons, HURTS_ADVICE])
 
 
 def no_improvement_after_regular_use(verdict: Verdict, span_days: int, days_done: int) -> bool:
@@ -363,16 +397,23 @@ VERDICT_TEXT: dict[Verdict, str] = {
     Verdict.too_low: "Starting pain was below 2 out of 10, too low to interpret a change.",
     Verdict.substantial: "Pain before sessions has dropped substantially (by half or more) since the start.",
     Verdict.meaningful: "Pain before sessions has dropped by a meaningful amount (2 points and 30% or more).",
-    Verdict.no_meaningful_change: "No meaningful change in pain before sessions so far.",
+    Verdict.no_meaningful_change: (
+        "No meaningful change in pain before sessions so far (a meaningful improvement needs both 2 points "
+        "and 30% below the starting pain)."
+    ),
     Verdict.worsening: "Pain before sessions is 2 or more points higher than at the start.",
 }
 
 REVIEW_ADVICE = "Consider a review with your GP or physiotherapist."
-HURTS_ADVICE = (
-    "Stretching seems to be making your pain worse. Pause the routine and ask your GP or physiotherapist to review it."
-)
+HURTS_ADVICE = "Pause the routine and ask your GP or physiotherapist to review it."
 NO_IMPROVEMENT_ADVICE = (
     "After 14 days or more of regular stretching there is no meaningful improvement yet. "
     "Ask your GP or physiotherapist to review the plan."
 )
+CAUTION_LEAD = "Caution: severe or sharp pain was recorded since the latest sessions began"
+CAUTION_ADVICE = "read the verdict with these in mind and discuss them with your GP or physiotherapist."
+
+# Written by sij itself (not the person's words) on the check-in saved when `sij run` did not start.
+BLOCKED_RUN_NOTE = "Before a guided routine; the routine was not started."
+
 INFORMATION_ONLY = "This is information for you and your clinician, not a diagnosis."

@@ -14,7 +14,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from tracker import safety
-from tracker.records import DatedScore, DayTotals, ProgressData
+from tracker.records import AlertScore, DatedScore, DayTotals, ProgressData
+from tracker.text import signed_points
 
 DEFAULT_TARGET_PER_WEEK = 7
 SPARK_DAYS = 30
@@ -56,13 +57,19 @@ class Adherence:
     target_per_week: int  # days a week the person aims to stretch (1-7)
     days_in_period: int
     days_done: int  # days with at least one completed session
-    target_days: float  # days_in_period * target_per_week / 7
-    share_of_target: float  # days_done / target_days, at most 1.0
+    target_days: float  # days_counted * target_per_week / 7
+    share_of_target: float | None  # days_done / target_days, at most 1.0 (None: no day has ended yet)
     sessions_completed: int
     sessions_stopped: int  # stopped for sharp pain or ended early
     sessions_per_week: float  # completed sessions per week (a period shorter than a week counts as one week)
     current_streak: int  # consecutive days done up to the end of the period (today may still be open)
     longest_streak: int
+    today_open: bool = False  # today is in the period, not done yet and not over: not counted as missed
+
+    @property
+    def days_counted(self) -> int:
+        """Days that count towards adherence: the period without today while today is still open."""
+        return self.days_in_period - (1 if self.today_open else 0)
 
 
 def adherence(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK) -> Adherence:
@@ -70,14 +77,18 @@ def adherence(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK
         raise ValueError("target_per_week must be from 1 to 7")
     done = [d.day for d in data.days if d.sessions_completed > 0]
     length = (data.end - data.start).days + 1
-    target_days = length * target_per_week / 7
+    # Today is not a missed day until it has ended (CLINICAL.md "Adherence").
+    today_open = data.start <= data.today <= data.end and data.today not in done
+    counted = length - (1 if today_open else 0)
+    target_days = counted * target_per_week / 7
     completed = sum(d.sessions_completed for d in data.days)
     return Adherence(
         target_per_week=target_per_week,
         days_in_period=length,
         days_done=len(done),
         target_days=target_days,
-        share_of_target=min(1.0, len(done) / target_days),
+        share_of_target=min(1.0, len(done) / target_days) if target_days else None,
+        today_open=today_open,
         sessions_completed=completed,
         sessions_stopped=sum(d.sessions_stopped for d in data.days),
         sessions_per_week=completed * 7 / max(length, 7),
@@ -110,6 +121,21 @@ class PainSummary:
     sessions_with_both: int
     sharp_events: int  # sessions with sharp pain, and sharp check-ins
     severe_events: int  # scores of 7 or more
+    severe_entries: int = 0  # sessions and check-ins holding those scores
+    paired_before: float | None = None  # mean pain before, over the sessions with both scores only
+    paired_after: float | None = None  # mean pain after, over the same sessions
+    best_day: DatedScore | None = None  # the day whose highest score is lowest (ties: the most recent day)
+    worst_day: DatedScore | None = None  # the day with the highest score of any kind (ties: the most recent)
+
+
+def best_and_worst_day(days: Sequence[DayTotals]) -> tuple[DatedScore | None, DatedScore | None]:
+    """Each day is judged by its highest score of any kind (check-ins and blocked runs included)."""
+    scored = [DatedScore(d.day, d.max_score) for d in days if d.max_score is not None]
+    if not scored:
+        return None, None
+    best = min(scored, key=lambda s: (s.score, -s.day.toordinal()))
+    worst = max(scored, key=lambda s: (s.score, s.day.toordinal()))
+    return best, worst
 
 
 def pain_summary(data: ProgressData) -> PainSummary:
@@ -124,6 +150,11 @@ def pain_summary(data: ProgressData) -> PainSummary:
         sessions_with_both=data.sessions_with_both,
         sharp_events=sum(d.sharp_events for d in data.days),
         severe_events=sum(d.severe_events for d in data.days),
+        severe_entries=sum(d.severe_entries for d in data.days),
+        paired_before=data.paired_before,
+        paired_after=data.paired_after,
+        best_day=best_and_worst_day(data.days)[0],
+        worst_day=best_and_worst_day(data.days)[1],
     )
 
 
@@ -158,6 +189,8 @@ class Change:
     span_days: int | None  # days from the first baseline score to the last current score
     improvement_target: float | None  # current must be at or below this for a meaningful improvement
     substantial_target: float | None  # ... and at or below this for a substantial one
+    gap_days: int | None = None  # days from the last baseline day to the first current day (at least 14)
+    alerts: tuple[AlertScore, ...] = ()  # severe or sharp reports on or after the first current day
 
     @property
     def code(self) -> str:
@@ -168,36 +201,96 @@ class Change:
         return safety.VERDICT_TEXT[self.verdict]
 
     @property
+    def good_news(self) -> bool:
+        """Shown as good news (green) only when it is an improvement and no caution stands beside it."""
+        return self.verdict in (safety.Verdict.meaningful, safety.Verdict.substantial) and not self.alerts
+
+    @property
+    def caution(self) -> str | None:
+        """A sentence naming the severe or sharp reports since the current window began, or None."""
+        if not self.alerts:
+            return None
+        return f"{safety.CAUTION_LEAD} ({self.current.first_day}): {alert_list(self.alerts)}; {safety.CAUTION_ADVICE}"
+
+    @property
     def points(self) -> float | None:
         """Baseline minus current: positive when pain before sessions has gone down."""
         if self.verdict is safety.Verdict.not_enough_data:
             return None
         assert self.baseline.median is not None and self.current.median is not None
-        return self.baseline.median - self.current.median
+        return self.baseline.median - self.current.median + 0.0  # never -0
 
     @property
     def fraction(self) -> float | None:
-        """`points` as a share of the baseline (None when the baseline is 0)."""
+        """`points` as a share of the baseline (None when the baseline is below 2: too low for a percentage)."""
         points = self.points
-        if points is None or not self.baseline.median:
+        if points is None or not safety.has_percent(self.baseline.median):
             return None
+        assert self.baseline.median is not None
         return points / self.baseline.median
 
+    def describe(self) -> str:
+        """The change in words: `no change`, `-2 points (-29%)`, `+1 point` (no percentage from a low baseline)."""
+        points = self.points
+        if points is None:
+            return ""
+        if points == 0:
+            return "no change"
+        words = signed_points(-points)
+        fraction = self.fraction
+        return words if fraction is None else f"{words} ({-fraction:+.0%})"
 
-def change(data: ProgressData) -> Change:
-    total = sum(d.before_count for d in data.days)
-    baseline, current = _window(data.first_before), _window(data.last_before)
-    span = None
+
+ALERT_KIND = {
+    "blocked run": "before a run that was not started",
+    "before": "before a session",
+    "after": "after a session",
+    "during": "during a session",
+    "check-in": "check-in",
+    "session": "in a session",
+}
+
+
+def alert_list(alerts: Sequence[AlertScore]) -> str:
+    """`8/10 check-in on 2026-11-22, sharp pain in a session on 2026-11-23`."""
+    parts = []
+    for a in alerts:
+        what = f"{a.score}/10" if a.score is not None and safety.is_severe(a.score) else ""
+        if a.sharp:
+            what = f"{what} sharp pain".strip() if what else "sharp pain"
+        parts.append(f"{what} {ALERT_KIND.get(a.kind, a.kind)} on {a.day}")
+    return ", ".join(parts)
+
+
+def _change(
+    first: Sequence[DatedScore], last: Sequence[DatedScore], total: int, alerts: Sequence[AlertScore]
+) -> Change:
+    baseline, current = _window(first), _window(last)
+    span = gap = None
     if baseline.first_day and current.last_day:
         span = (current.last_day - baseline.first_day).days
-    verdict = safety.change_verdict(
-        [s.score for s in data.first_before], [s.score for s in data.last_before], span or 0, total
-    )
+    if baseline.last_day and current.first_day:
+        gap = (current.first_day - baseline.last_day).days
+    verdict = safety.change_verdict([s.score for s in first], [s.score for s in last], gap or 0, total)
     target = substantial = None
     if baseline.median is not None and total >= safety.WINDOW and baseline.median >= safety.MIN_BASELINE:
         target = safety.improvement_target(baseline.median)
         substantial = safety.substantial_target(baseline.median)
-    return Change(verdict, baseline, current, span, target, substantial)
+    since = current.first_day
+    caution = tuple(a for a in alerts if since is not None and a.day >= since)
+    return Change(verdict, baseline, current, span, target, substantial, gap, caution)
+
+
+def change(data: ProgressData) -> Change:
+    """The change within the period: its first three pre-session scores against its last three."""
+    return _change(data.first_before, data.last_before, sum(d.before_count for d in data.days), data.alerts)
+
+
+def change_since_start(data: ProgressData) -> Change:
+    """The person's first three pre-session scores ever against the period's last three."""
+    if not data.first_ever:
+        return change(data)
+    return _change(data.first_ever, data.last_before, data.total_ever, data.alerts)
 
 
 # ---- warnings -----------------------------------------------------------------------------------
@@ -212,7 +305,9 @@ class ProgressWarning:
 def warnings(data: ProgressData, verdict: Change) -> tuple[ProgressWarning, ...]:
     found: list[ProgressWarning] = []
     if safety.stretching_seems_to_hurt(data.recent_pairs, verdict.verdict):
-        found.append(ProgressWarning("stretching_seems_to_hurt", safety.HURTS_ADVICE))
+        rise = None if verdict.points is None else -verdict.points
+        text = safety.hurts_warning(data.recent_pairs, verdict.verdict, rise)
+        found.append(ProgressWarning("stretching_seems_to_hurt", text))
     if verdict.span_days is not None and verdict.baseline.first_day and verdict.current.last_day:
         first, last = verdict.baseline.first_day, verdict.current.last_day
         done = sum(1 for d in data.days if d.sessions_completed and first <= d.day <= last)
@@ -237,6 +332,12 @@ class Progress:
     change: Change
     warnings: tuple[ProgressWarning, ...]
     days: tuple[DayTotals, ...]  # days with a record, oldest first
+    since_start: Change | None = None  # baseline from the first scores ever; None: the same as `change`
+    limited: bool = False  # the period was chosen (--since), so `change` is the change within it
+
+    @property
+    def change_since_start(self) -> Change:
+        return self.since_start or self.change
 
     def daily_pain(self, last: int = SPARK_DAYS) -> list[float | None]:
         """Mean pre-session pain (post-session if none) for each of the last `last` days of the period."""
@@ -265,6 +366,8 @@ class Progress:
                 "days_done": a.days_done,
                 "target_days": _round(a.target_days),
                 "share_of_target": _round(a.share_of_target, 3),
+                "days_counted": a.days_counted,
+                "today_open": a.today_open,
                 "sessions_completed": a.sessions_completed,
                 "sessions_stopped": a.sessions_stopped,
                 "sessions_per_week": _round(a.sessions_per_week),
@@ -280,21 +383,14 @@ class Progress:
                 "sessions_with_both": p.sessions_with_both,
                 "sharp_events": p.sharp_events,
                 "severe_events": p.severe_events,
+                "severe_entries": p.severe_entries,
+                "paired_before": _round(p.paired_before),
+                "paired_after": _round(p.paired_after),
+                "best_day": _dated(p.best_day),
+                "worst_day": _dated(p.worst_day),
             },
-            "change": {
-                "verdict": c.code,
-                "text": c.text,
-                "baseline": _round(c.baseline.median),
-                "current": _round(c.current.median),
-                "points": _round(c.points),
-                "percent": None if c.fraction is None else round(c.fraction * 100, 1),
-                "span_days": c.span_days,
-                "baseline_window": _window_dict(c.baseline),
-                "current_window": _window_dict(c.current),
-                "improvement_target": _round(c.improvement_target),
-                "substantial_target": _round(c.substantial_target),
-                "note": safety.INFORMATION_ONLY,
-            },
+            "change": _change_dict(c),
+            "change_since_start": _change_dict(self.change_since_start),
             "warnings": [{"code": w.code, "text": w.text} for w in self.warnings],
             "days": [
                 {
@@ -315,6 +411,30 @@ def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
 
+def _dated(score: DatedScore | None) -> dict[str, Any] | None:
+    return None if score is None else {"date": score.day.isoformat(), "score": score.score}
+
+
+def _change_dict(c: Change) -> dict[str, Any]:
+    return {
+        "verdict": c.code,
+        "text": c.text,
+        "baseline": _round(c.baseline.median),
+        "current": _round(c.current.median),
+        "points": _round(c.points),
+        "percent": None if c.fraction is None else round(c.fraction * 100, 1) + 0.0,
+        "span_days": c.span_days,
+        "gap_days": c.gap_days,
+        "baseline_window": _window_dict(c.baseline),
+        "current_window": _window_dict(c.current),
+        "improvement_target": _round(c.improvement_target),
+        "substantial_target": _round(c.substantial_target),
+        "caution": c.caution,
+        "good_news": c.good_news,
+        "note": safety.INFORMATION_ONLY,
+    }
+
+
 def _window_dict(window: ScoreWindow) -> dict[str, Any]:
     return {
         "scores": list(window.scores),
@@ -323,7 +443,9 @@ def _window_dict(window: ScoreWindow) -> dict[str, Any]:
     }
 
 
-def summarize(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK) -> Progress:
+def summarize(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK, *, limited: bool = False) -> Progress:
+    """`limited`: the period was chosen by --since, so the change within it is reported beside the change
+    since the start (which always starts from the person's first scores)."""
     verdict = change(data)
     return Progress(
         start=data.start,
@@ -335,6 +457,8 @@ def summarize(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK
         change=verdict,
         warnings=warnings(data, verdict),
         days=data.days,
+        since_start=change_since_start(data) if limited else None,
+        limited=limited,
     )
 
 

@@ -18,10 +18,10 @@ from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
 from tracker.cli.output import new_file_path, write_new_file
 from tracker.cli.params import naming, shown, whole_number
 from tracker.errors import NothingToDo
-from tracker.text import plural, signed_points
+from tracker.text import plural
 
 if TYPE_CHECKING:
-    from tracker.stats import Progress
+    from tracker.stats import Change, Progress
 
 PLOT_FORMATS = ("png", "svg", "pdf")
 
@@ -64,7 +64,7 @@ def progress_command(
     app = get_app(ctx)
     with app.work(readonly=True) as session:
         data = progress_data(session=session, now=app.clock.now(), since=start, until=end)
-    progress = summarize(data, target)
+    progress = summarize(data, target, limited=start is not None)
     if as_json:
         console.print_json(progress.to_dict())
         return
@@ -89,11 +89,30 @@ def _days(count: int) -> str:
     return plural(count, "day")
 
 
+def _change_rows(grid: Table, label: str, c: Change) -> None:
+    """The verdict, its numbers and the caution that stands beside it."""
+    if c.baseline.median is not None and c.current.median is not None and c.points is not None:
+        change = Text(
+            f"starting {c.baseline.median:g} ({c.baseline.first_day}…{c.baseline.last_day}) → "
+            f"latest sessions {c.current.median:g} ({c.current.first_day}…{c.current.last_day})"
+            f" · {c.describe()}"
+        )
+    else:
+        change = Text("starting → latest sessions: needs more pain scores before sessions")
+    grid.add_row(label, change)
+    style = {"worsening": "bold red", "substantial": "bold green", "meaningful": "green"}.get(c.code, "")
+    if not c.good_news and style.endswith("green"):
+        style = "bold"  # never shown as good news while a caution stands
+    grid.add_row("", Text(c.text, style=style))
+    if c.caution:
+        grid.add_row("", Text(c.caution, style="bold red"))
+
+
 def progress_view(progress: Progress) -> Table:
     from tracker.safety import INFORMATION_ONLY
     from tracker.stats import SPARK_DAYS, sparkline
 
-    a, p, c = progress.adherence, progress.pain, progress.change
+    a, p = progress.adherence, progress.pain
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -101,30 +120,38 @@ def progress_view(progress: Progress) -> Table:
     grid.title_justify = "left"
     grid.title_style = "bold"
     grid.add_row("Streak", f"current {_days(a.current_streak)} · longest {_days(a.longest_streak)}")
+    share = "–" if a.share_of_target is None else f"{a.share_of_target:.0%}"
+    open_today = " (today is not over yet, so not counted)" if a.today_open else ""
     grid.add_row(
         "Adherence",
-        f"{a.days_done} of {_days(a.days_in_period)} done · {a.share_of_target:.0%} of your target "
+        f"{a.days_done} of {_days(a.days_counted)} done{open_today} · {share} of your target "
         f"({_days(a.target_per_week)} a week)",
     )
     stopped = f", {a.sessions_stopped} stopped early" if a.sessions_stopped else ""
     grid.add_row("Sessions", f"{a.sessions_completed} completed{stopped} · {a.sessions_per_week:.1f} a week")
-    pain = f"before {_number(p.mean_before)} → after {_number(p.mean_after)} (mean, 0-10)"
-    if p.mean_change is not None:
-        pain += f" · change within a session {p.mean_change:+.1f} over {plural(p.sessions_with_both, 'session')}"
-    grid.add_row("Pain", pain)
-    if c.baseline.median is not None and c.current.median is not None and c.points is not None:
-        change = Text(
-            f"starting {c.baseline.median:g} ({c.baseline.first_day}…{c.baseline.last_day}) → "
-            f"now {c.current.median:g} ({c.current.first_day}…{c.current.last_day})"
+    if p.sessions_with_both:
+        pain = (
+            f"in the {plural(p.sessions_with_both, 'session')} with both scores: before {_number(p.paired_before)}"
+            f" → after {_number(p.paired_after)} (mean, 0-10), {_signed(p.mean_change)} within a session"
         )
-        if c.fraction is not None:
-            change.append(f" · {signed_points(-c.points)} ({-c.fraction:+.0%})")
     else:
-        change = Text("starting → now: needs more pain scores before sessions")
-    grid.add_row("Change", change)
-    style = {"worsening": "bold red", "substantial": "bold green", "meaningful": "green"}.get(c.code, "")
-    grid.add_row("", Text(c.text, style=style))
-    events = f"sharp pain {p.sharp_events} · severe pain (7 or more) {p.severe_events}"
+        pain = f"before {_number(p.mean_before)} · after {_number(p.mean_after)} (mean of all such scores, 0-10)"
+    grid.add_row("Pain", pain)
+    if p.best_day and p.worst_day:
+        grid.add_row(
+            "Best / worst day",
+            f"{p.best_day.day} (highest score {p.best_day.score}) · {p.worst_day.day} (highest score "
+            f"{p.worst_day.score}); each day judged by its highest score of any kind",
+        )
+    if progress.limited:
+        _change_rows(grid, "Since the start", progress.change_since_start)
+        _change_rows(grid, "Within the period", progress.change)
+    else:
+        _change_rows(grid, "Change", progress.change)
+    severe = f"severe scores (7 or more) {p.severe_events}"
+    if p.severe_events:
+        severe += f" in {plural(p.severe_entries, 'entry', 'entries')}"
+    events = f"sharp pain {p.sharp_events} · {severe}"
     grid.add_row("Events", Text(events, style="red" if p.sharp_events or p.severe_events else ""))
     recent = progress.daily_pain(SPARK_DAYS)
     if any(value is not None for value in recent):
@@ -134,6 +161,12 @@ def progress_view(progress: Progress) -> Table:
     grid.add_row(f"Last {SPARK_DAYS} days", spark)
     grid.add_row("", Text(INFORMATION_ONLY, style="dim"))
     return grid
+
+
+def _signed(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return "no change" if round(value, 1) == 0 else f"{value:+.1f}"
 
 
 # ---- sij plot -----------------------------------------------------------------------------------
@@ -188,7 +221,7 @@ def plot_command(
         holds = []
         if kind in (PlotKind.all, PlotKind.stretches):
             holds = holds_per_stretch(session=session, start=data.start, end=data.end)
-    progress = summarize(data)
+    progress = summarize(data, limited=start is not None)
     if not progress.has_records and start is None and end is None:
         raise NothingToDo(
             "Nothing recorded yet, so there is nothing to plot; record sessions with `sij run` or `sij log`."

@@ -3,7 +3,9 @@
 Stdlib only: plain dictionaries (the tests validate them with fhir.resources' R4B models). A bare Patient (a name
 only when the person gives one); a Procedure per session (SNOMED CT 229070002); an Observation per pain score
 (LOINC 72514-3, category survey, valueInteger) linked to its session with `partOf`; an Observation per red-flag
-screen with the answers as components. Every fullUrl is `urn:uuid:` + the record's stable uuid.
+screen with the answers as components, coded in sij's own code system (RED_FLAG_SYSTEM). Every fullUrl is
+`urn:uuid:` + the record's stable uuid. A session whose end is not known (logged afterwards) has `performedDateTime`,
+not an open-ended period (which FHIR reads as "still going on").
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 
 from tracker import safety
 from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, ScreeningItem, SessionItem
+from tracker.exports.report import QUICK_KEY, correction_text, person_note, split_advice
 
 SNOMED = "http://snomed.info/sct"
 LOINC = "http://loinc.org"
@@ -34,7 +37,20 @@ STOP_REASON = {
     "stopped_sharp": "Stopped early: sharp, stabbing or shooting pain, or new numbness or tingling, was reported.",
     "aborted": "Stopped early by the person before all holds were done.",
 }
-QUICK_TEXT = {"emergency_symptoms": "Any new emergency warning sign (E1-E6: numbness, bladder, bowel, both legs)"}
+# sij's own code system for the red-flag screen: one code per question (E1-E6 emergency, U1-U7 same day), the quick
+# check before a guided session, and the two kinds of screen. The `.invalid` domain is reserved (RFC 2606), so the URI
+# is stable and can never point at anyone else's site; it names the codes, it is not meant to resolve.
+RED_FLAG_SYSTEM = "https://sij.invalid/fhir/CodeSystem/red-flag-screen"
+QUICK_TEXT = "Any of these new: " + "; ".join(f.short for f in safety.EMERGENCY_FLAGS)
+SCREEN_CODES = {
+    "full": ("screen-full", "Red-flag screen for low back or pelvic pain (all 13 questions)"),
+    "quick": ("screen-quick", "Red-flag quick check before a guided session (any new emergency sign)"),
+}
+RESULT_TEXT = {
+    "none": "No warning signs reported.",
+    "same-day": "Warning signs reported that need a doctor today.",
+    "emergency": "Emergency warning signs reported.",
+}
 SIDE_TEXT = {"left": "left", "right": "right", "both": "both sides"}
 
 
@@ -72,18 +88,18 @@ def _holds_text(data: ExportData, session: SessionItem) -> str:
 
 def _procedure(data: ExportData, session: SessionItem) -> dict[str, Any]:
     routine = data.routine(session.routine)
-    period = {"start": _iso(session.local_start)}
-    if session.local_end is not None:
-        period["end"] = _iso(session.local_end)
     resource: dict[str, Any] = {
         "resourceType": "Procedure",
         "id": session.uuid,
         "status": "completed" if session.state == "completed" else "stopped",
         "code": {"coding": [STRETCHING], "text": PROCEDURE_TEXT},
         "subject": _ref(data.patient_id),
-        "performedPeriod": period,
-        "performer": [{"actor": _ref(data.patient_id)}],
     }
+    if session.local_end is not None:
+        resource["performedPeriod"] = {"start": _iso(session.local_start), "end": _iso(session.local_end)}
+    else:  # logged afterwards: when it was done is known, how long it took is not
+        resource["performedDateTime"] = _iso(session.local_start)
+    resource["performer"] = [{"actor": _ref(data.patient_id)}]
     if session.state in STOP_REASON:
         resource["statusReason"] = {"text": STOP_REASON[session.state]}
     sharp = session.sharp or any(h.sharp for h in session.holds)
@@ -95,10 +111,22 @@ def _procedure(data: ExportData, session: SessionItem) -> dict[str, Any]:
         STOP_REASON.get(session.state, ""),
         "Heat applied before stretching." if session.heat else "",
         "Guided with the sij timer." if session.guided else "Logged afterwards without the timer.",
-        f"sij showed this advice: {session.advice}" if session.flagged and session.advice else "",
+        *_advice_notes(session.flagged, session.advice),
         f"Note from the person: {session.note}" if session.note else "",
     )
     return resource
+
+
+def _advice_notes(flagged: bool, advice: str) -> list[str]:
+    """The advice as shown, and any correction made after it was shown (CLINICAL.md "Corrections")."""
+    if not flagged or not advice:
+        return []
+    shown, corrections = split_advice(advice)
+    notes = [f"sij showed this advice: {shown}"] if shown else []
+    if corrections:
+        text = correction_text(corrections)
+        notes.append(f"Corrected after the advice was shown: {text}.")
+    return notes
 
 
 def _pain(data: ExportData, pain: PainItem, sessions: set[str]) -> dict[str, Any]:
@@ -110,6 +138,7 @@ def _pain(data: ExportData, pain: PainItem, sessions: set[str]) -> dict[str, Any
         "code": {"coding": [PAIN_CODE], "text": "Pain severity 0-10"},
         "subject": _ref(data.patient_id),
         "effectiveDateTime": _iso(pain.local_time),
+        "performer": [_ref(data.patient_id)],
         "valueInteger": pain.score,
     }
     if pain.session is not None and pain.session in sessions:
@@ -117,34 +146,42 @@ def _pain(data: ExportData, pain: PainItem, sessions: set[str]) -> dict[str, Any
     if pain.sharp:
         # Shown twice on purpose: the component is machine-readable, the note is what a reader sees first.
         resource["component"] = [{"code": {"text": SHARP_TEXT}, "valueBoolean": True}]
+    own = person_note(pain.note)
     resource["note"] = _notes(
         CONTEXT_NOTE.get(pain.context, pain.context),
         f"Band: {safety.band(pain.score).value} (0 none, 1-3 mild, 4-6 moderate, 7-10 severe).",
         f"{SHARP_TEXT} reported." if pain.sharp else "",
-        f"sij showed this advice: {pain.advice}" if pain.flagged and pain.advice else "",
-        f"Note from the person: {pain.note}" if pain.note else "",
+        f"sij recorded: {pain.note.strip()}" if pain.note.strip() and not own else "",
+        *_advice_notes(pain.flagged, pain.advice),
+        f"Note from the person: {own}" if own else "",
     )
     return resource
 
 
-def _screening(data: ExportData, screening: ScreeningItem) -> dict[str, Any]:
+def _answer_code(code: str) -> dict[str, Any]:
     flags = {f.code: f for f in safety.RED_FLAGS}
-    kind = "all 13 questions" if screening.kind == "full" else "quick check before a session"
+    if code in flags:
+        short = flags[code].short
+        return {"coding": [{"system": RED_FLAG_SYSTEM, "code": code, "display": short}], "text": short}
+    if code == QUICK_KEY:
+        return {"coding": [{"system": RED_FLAG_SYSTEM, "code": "quick", "display": QUICK_TEXT}], "text": QUICK_TEXT}
+    return {"text": code}
+
+
+def _screening(data: ExportData, screening: ScreeningItem) -> dict[str, Any]:
+    code, text = SCREEN_CODES.get(screening.kind, SCREEN_CODES["full"])
     return {
         "resourceType": "Observation",
         "id": screening.uuid,
         "status": "final",
         "category": [SURVEY],
-        "code": {"text": f"Red-flag screen for low back or pelvic pain (sij, {kind})"},
+        "code": {"coding": [{"system": RED_FLAG_SYSTEM, "code": code, "display": text}], "text": text},
         "subject": _ref(data.patient_id),
         "effectiveDateTime": _iso(screening.local_time),
-        "valueString": f"Result: {screening.level}",
+        "performer": [_ref(data.patient_id)],
+        "valueString": RESULT_TEXT.get(screening.level, screening.level),
         "component": [
-            {
-                "code": {"text": f"{code}: {flags[code].short}" if code in flags else QUICK_TEXT.get(code, code)},
-                "valueBoolean": answer,
-            }
-            for code, answer in sorted(screening.answers.items())
+            {"code": _answer_code(code), "valueBoolean": answer} for code, answer in sorted(screening.answers.items())
         ],
         "note": _notes(f"sij showed this advice: {screening.advice}" if screening.advice else ""),
     }

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from tracker import safety
 from tracker.errors import NothingToDo
-from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, ScreeningItem, SessionItem
-from tracker.text import plural, signed_points
+from tracker.exports.base import ExportData, Exporter, ExportOptions, SessionItem
+from tracker.exports.report import Event, Report, StretchRow, person_note, screen_words, split_advice
+from tracker.text import plural
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from tracker.stats import Progress
+    from tracker.stats import Change
 
 # A4 portrait in points (1/72 inch): the paper size of most clinics outside North America; Letter readers
 # lose only a few millimetres at the bottom margin when printing it.
@@ -56,7 +57,6 @@ MAX_ADVICE_LINES = 14
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
 SIDE_TEXT = {"left": "left", "right": "right", "both": "both"}
 SIDE_SHORT = {"left": "L", "right": "R", "both": "both"}
-LEVEL_TEXT = {"emergency": "EMERGENCY signs", "same-day": "see a doctor today"}
 CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
 
 
@@ -222,36 +222,9 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def event_rank(*, emergency: bool = False, sharp: bool = False, severe: bool = False) -> int:
-    """How serious a safety event is, 0 the most: page 1 shows the most serious when they do not all fit.
-
-    0 an emergency answer on a red-flag screen (quick or full); 1 sharp pain or new numbness, including a session
-    stopped for sharp pain; 2 a severe pain score (safety.SEVERE_AT or more); 3 anything else flagged, which is a
-    same-day ("contact a doctor today") answer on a red-flag screen.
-    """
-    if emergency:
-        return 0
-    if sharp:
-        return 1
-    if severe:
-        return 2
-    return 3
-
-
-@dataclass(frozen=True)
-class Event:
-    """One safety event: a session, check-in or red-flag screen with severe or sharp pain or a screen needing action."""
-
-    at: datetime  # local, as recorded
-    what: str
-    advice: str
-    rank: int  # event_rank
-
-
-def most_serious(events: Sequence[Event], count: int) -> list[Event]:
-    """The `count` most serious events (`events` in time order): by rank, and newest first within a rank."""
-    order = sorted(range(len(events)), key=lambda i: (events[i].rank, -i))
-    return [events[i] for i in order[:count]]
+def _period(report: Report) -> str:
+    p = report.progress
+    return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
 
 
 def _holds_by_stretch(data: ExportData, session: SessionItem) -> list[tuple[str, list[Any]]]:
@@ -264,152 +237,6 @@ def _holds_by_stretch(data: ExportData, session: SessionItem) -> list[tuple[str,
         else:
             groups.append((name, [hold]))
     return groups
-
-
-class Report:
-    """The snapshot sorted into what the pages show."""
-
-    def __init__(self, data: ExportData) -> None:
-        if data.progress is None:
-            raise ValueError("the PDF report needs the progress numbers (build_export(with_progress=True))")
-        self.data = data
-        self.progress: Progress = data.progress
-        self.sessions = [s for s in data.sessions if s.deleted_at is None]
-        self.pains = [p for p in data.pain_scores if p.deleted_at is None]
-        self.screenings = list(data.screenings)
-        self.by_session: dict[str, list[PainItem]] = {}
-        for pain in self.pains:
-            if pain.session is not None:
-                self.by_session.setdefault(pain.session, []).append(pain)
-        self.check_ins = [p for p in self.pains if p.session is None]
-
-    @property
-    def empty(self) -> bool:
-        return not self.sessions and not self.pains and not self.screenings
-
-    @property
-    def period(self) -> str:
-        p = self.progress
-        return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
-
-    def pain_days(self) -> int:
-        p = self.progress
-        days = {self.data.day_of(x.recorded_at, x.offset_minutes) for x in self.pains}
-        return sum(1 for d in days if p.start <= d <= p.end)
-
-    def completeness(self) -> tuple[str, str]:
-        a = self.progress.adherence
-        stopped = len(self.sessions) - a.sessions_completed
-        sessions = plural(len(self.sessions), "session")
-        if self.sessions:
-            sessions += f" ({a.sessions_completed} completed, {stopped} stopped early)"
-        return (
-            f"Pain logged on {self.pain_days()} of {plural(a.days_in_period, 'day')}",
-            f"· {sessions} · {plural(len(self.pains), 'pain score')} · "
-            f"{plural(len(self.screenings), 'red-flag screen')}",
-        )
-
-    def events(self) -> list[Event]:
-        """Every severe score, sharp pain, stop for sharp pain and red-flag screen with a level other than none."""
-        found: list[tuple[datetime, Event]] = []
-        for s in self.sessions:
-            pains = self.by_session.get(s.uuid, [])
-            parts: list[str] = []
-            if s.state == "stopped_sharp":
-                parts.append("stopped for sharp pain")
-            sharp_holds = [h for h in s.holds if h.sharp]
-            if sharp_holds:
-                names = sorted({(self.data.stretch(h.stretch) or _UNKNOWN).name for h in sharp_holds})
-                parts.append(f"sharp pain in {', '.join(names)}")
-            elif s.sharp or any(p.sharp for p in pains):
-                parts.append("sharp pain or new numbness")
-            for p in pains:
-                if safety.is_severe(p.score):
-                    parts.append(f"pain {p.score}/10 {p.context}")
-            if parts:
-                advice = s.advice or next((p.advice for p in pains if p.advice), "")
-                rank = event_rank(
-                    sharp=s.state == "stopped_sharp" or s.sharp or bool(sharp_holds) or any(p.sharp for p in pains),
-                    severe=any(safety.is_severe(p.score) for p in pains),
-                )
-                found.append((s.started_at, Event(s.local_start, "Session: " + "; ".join(parts), advice, rank)))
-        for p in self.check_ins:
-            parts = []
-            if safety.is_severe(p.score):
-                parts.append(f"pain {p.score}/10 (severe)")
-            if p.sharp:
-                parts.append("sharp pain or new numbness")
-            if parts:
-                rank = event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))
-                found.append((p.recorded_at, Event(p.local_time, "Check-in: " + "; ".join(parts), p.advice, rank)))
-        for screen in self.screenings:
-            if screen.level == safety.Level.none.value:
-                continue
-            rank = event_rank(emergency=screen.level == safety.Level.emergency.value)
-            found.append((screen.taken_at, Event(screen.local_time, _screen_text(screen), screen.advice, rank)))
-        found.sort(key=lambda pair: pair[0])
-        return [event for _, event in found]
-
-    def stretch_rows(self) -> list[tuple[str, str, int, float | None, int, int]]:
-        """(stretch, side, times done, mean hold of those done, stopped early, sharp) in order of first use."""
-        table: dict[tuple[str, str], list[Any]] = {}
-        for s in self.sessions:
-            for hold in sorted(s.holds, key=lambda h: (h.position, h.uuid)):
-                stretch = self.data.stretch(hold.stretch)
-                key = (stretch.name if stretch else "unknown stretch", hold.side)
-                table.setdefault(key, []).append(hold)
-        rows = []
-        for (name, side), holds in table.items():
-            done = [h.seconds for h in holds if h.completed]
-            rows.append(
-                (
-                    name,
-                    SIDE_TEXT.get(side, side),
-                    len(done),
-                    sum(done) / len(done) if done else None,
-                    sum(1 for h in holds if not h.completed),
-                    sum(1 for h in holds if h.sharp),
-                )
-            )
-        return sorted(rows, key=lambda r: (r[0], r[1]))
-
-    def notes(self) -> list[tuple[datetime, str, str]]:
-        """(local time, where, text) of every note, newest first."""
-        found = [(s.started_at, s.local_start, "session", s.note) for s in self.sessions if s.note.strip()]
-        found += [(p.recorded_at, p.local_time, p.context, p.note) for p in self.pains if p.note.strip()]
-        found.sort(key=lambda f: f[0], reverse=True)
-        return [(local, where, text) for _, local, where, text in found]
-
-    def best_and_worst(self) -> tuple[tuple[date, float] | None, tuple[date, float] | None]:
-        """The days with the lowest and highest daily pain, as the chart plots it (pre-session, else post)."""
-        values = [(day, value) for day, value in _daily(self.progress) if value is not None]
-        if not values:
-            return None, None
-        best = min(values, key=lambda v: (v[1], v[0]))
-        worst = max(values, key=lambda v: (v[1], -v[0].toordinal()))
-        return best, worst
-
-
-@dataclass(frozen=True)
-class _Unknown:
-    name: str = "unknown stretch"
-
-
-_UNKNOWN = _Unknown()
-
-
-def _daily(progress: Progress) -> list[tuple[date, float | None]]:
-    days = (progress.end - progress.start).days + 1
-    values = progress.daily_pain(days)
-    return [(progress.start.fromordinal(progress.start.toordinal() + i), v) for i, v in enumerate(values)]
-
-
-def _screen_text(screen: ScreeningItem) -> str:
-    yes = [code for code, answer in screen.answers.items() if answer]
-    level = LEVEL_TEXT.get(screen.level, screen.level)
-    if screen.kind == "quick":
-        return f"Quick red-flag check: new emergency symptom ({level})"
-    return f"Red-flag screen: {', '.join(yes) or 'answers'} yes ({level})"
 
 
 def _bands() -> str:
@@ -436,7 +263,7 @@ def _header(page: Page, report: Report, *, first: bool) -> float:
         generated += f" ({zone})"
     if not first:
         page.text(MARGIN, 52, TITLE, 10, bold=True)
-        right = f"{report.period} · {generated}"
+        right = f"{_period(report)} · {generated}"
         room = CONTENT_W - page.fonts.width(TITLE, 10, True) - 16
         page.text(PAGE_W - MARGIN, 52, page.fonts.fit(right, room, 7.5), 7.5, colour=MUTED, align="right")
         if data.name:
@@ -448,7 +275,7 @@ def _header(page: Page, report: Report, *, first: bool) -> float:
         room = CONTENT_W - page.fonts.width(TITLE, 18, True) - 20
         page.text(PAGE_W - MARGIN, 60, page.fonts.fit(data.name, room, 12, True), 12, bold=True, align="right")
     y = 78.0
-    line = f"Period {report.period}  ·  {generated}  ·  sij {data.sij_version}"
+    line = f"Period {_period(report)}  ·  {generated}  ·  sij {data.sij_version}"
     page.text(MARGIN, y, page.fonts.fit(line, CONTENT_W, 8.5), 8.5)
     y += 12
     scale = (
@@ -461,67 +288,92 @@ def _header(page: Page, report: Report, *, first: bool) -> float:
     lead, rest = report.completeness()
     page.text(MARGIN, y, lead, 8.5, bold=True)
     x = MARGIN + page.fonts.width(lead, 8.5, True) + page.fonts.width(" ", 8.5)
+    if page.fonts.width(rest, 8.5) > PAGE_W - MARGIN - x:  # never cut a count: the rest goes on the next line
+        y += 11
+        x = MARGIN
+        rest = rest.removeprefix("· ")
     page.text(x, y, page.fonts.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
     y += 7
     page.rule(y)
     return y + 8
 
 
+def _headline(c: Change) -> str:
+    """`5 → 3: meaningful improvement (-2 points, -40%)`; `no change` when the points are zero."""
+    if c.verdict is safety.Verdict.not_enough_data or c.baseline.median is None or c.current.median is None:
+        return c.verdict.value.capitalize()
+    head = f"{_score(c.baseline.median)} → {_score(c.current.median)}: {c.verdict.value}"
+    described = c.describe()
+    return head + (f" ({described.replace(' (', ', ').rstrip(')')})" if described else "")
+
+
+def _windows(c: Change) -> str:
+    if not (c.baseline.first_day and c.current.last_day) or c.verdict is safety.Verdict.not_enough_data:
+        return ""
+    return (
+        f"Starting = median of the first {safety.WINDOW} pre-session scores "
+        f"({', '.join(map(str, c.baseline.scores))}; {_short(c.baseline.first_day)}–"
+        f"{_short(c.baseline.last_day or c.baseline.first_day)}); latest sessions = median of the last "
+        f"{safety.WINDOW} ({', '.join(map(str, c.current.scores))}; "
+        f"{_short(c.current.first_day or c.current.last_day)}–{_short(c.current.last_day)})."
+    )
+
+
 def _verdict_box(page: Page, report: Report, top: float) -> float:
-    c = report.progress.change
+    """The change since the start (and, for a period report, within the period), with its caution beside it.
+    Green only for an improvement with no caution standing (CLINICAL.md "Caution beside a verdict")."""
+    progress = report.progress
+    c = progress.change_since_start
     colour, background = VERDICT_COLOURS.get(c.code, NEUTRAL_VERDICT)
-    lines: list[tuple[str, float, bool, str]] = []  # text, size, bold, colour
-    lines.append(("CHANGE IN PAIN BEFORE SESSIONS (baseline → current)", 7, True, MUTED))
-    if (
-        c.verdict is not safety.Verdict.not_enough_data
-        and c.baseline.median is not None
-        and c.current.median is not None
-    ):
-        head = f"{_score(c.baseline.median)} → {_score(c.current.median)}: {c.verdict.value}"
-        if c.points is not None and c.fraction is not None:
-            head += f" ({signed_points(-c.points)}, {-c.fraction:+.0%})"
-    else:
-        head = c.verdict.value.capitalize()
-    lines.append((head, 15, True, colour))
-    lines.append((c.text, 8.5, False, INK))
-    if c.baseline.first_day and c.current.last_day and c.verdict is not safety.Verdict.not_enough_data:
-        detail = (
-            f"Baseline = median of the first {safety.WINDOW} pre-session scores "
-            f"({', '.join(map(str, c.baseline.scores))}; {_short(c.baseline.first_day)}–"
-            f"{_short(c.baseline.last_day or c.baseline.first_day)}); current = median of the last {safety.WINDOW} "
-            f"({', '.join(map(str, c.current.scores))}; {_short(c.current.first_day or c.current.last_day)}–"
-            f"{_short(c.current.last_day)}). Meaningful: {safety.MEANINGFUL_POINTS} points and "
-            f"{safety.MEANINGFUL_FRACTION:.0%} lower; substantial: {safety.SUBSTANTIAL_FRACTION:.0%}. "
-            f"{safety.INFORMATION_ONLY}"
-        )
-    else:
-        detail = safety.INFORMATION_ONLY
+    if not c.good_news and c.code in ("meaningful", "substantial"):
+        colour, background = NEUTRAL_VERDICT
     inner = CONTENT_W - 20
-    detail_lines = page.fonts.wrap(detail, inner, 7, max_lines=2)
+    lines: list[tuple[str, float, bool, str, float]] = []  # text, size, bold, colour, leading
+
+    def add(text: str, size: float, bold: bool, ink: str, leading: float, max_lines: int = 0) -> None:
+        for line in page.fonts.wrap(text, inner, size, bold, max_lines=max_lines):
+            lines.append((line, size, bold, ink, leading))
+
+    add("CHANGE IN PAIN BEFORE SESSIONS SINCE THE START (starting → latest sessions)", 7, True, MUTED, 19)
+    lines.append((page.fonts.fit(_headline(c), inner, 15, True), 15, True, colour, 13))
+    add(c.text, 8.5, False, INK, 11, max_lines=2)
+    if c.caution:
+        add(c.caution, 8, True, ALERT, 10.5)
+    detail = " ".join(
+        x
+        for x in (
+            _windows(c),
+            f"Meaningful: {safety.MEANINGFUL_POINTS} points and {safety.MEANINGFUL_FRACTION:.0%} lower; "
+            f"substantial: {safety.SUBSTANTIAL_FRACTION:.0%}."
+            if _windows(c)
+            else "",
+            safety.INFORMATION_ONLY,
+        )
+        if x
+    )
+    add(detail, 7, False, MUTED, 9.5, max_lines=3)
+    if progress.limited:
+        within = progress.change
+        add(
+            f"WITHIN THIS PERIOD ({_short(progress.start)}–{_short(progress.end)}): {_headline(within)}",
+            8.5,
+            True,
+            INK,
+            12,
+        )
+        if _windows(within):
+            add(_windows(within), 7, False, MUTED, 9.5, max_lines=2)
     # Advice is never cut on page 1: each warning wraps over as many lines as it needs.
-    warnings = [
-        line
-        for w in report.progress.warnings
-        for line in page.fonts.wrap("Review suggested: " + w.text, inner, 8, True)
-    ]
-    text_lines = page.fonts.wrap(c.text, inner, 8.5, max_lines=2)
-    height = 10 + 10 + 19 + 11 * len(text_lines) + 1 + 9.5 * len(detail_lines) + 11 * len(warnings) + 4
+    for w in progress.warnings:
+        add("Review suggested: " + w.text, 8, True, ALERT, 11)
+    height = 14 + sum(leading for *_, leading in lines[1:]) + 12
     page.box(MARGIN, top, CONTENT_W, height, fill=background)
-    page.box(MARGIN, top, 4, height, fill=colour)
+    page.box(MARGIN, top, 4, height, fill=ALERT if c.caution else colour)
     y = top + 14
-    page.text(MARGIN + 12, y, lines[0][0], 7, bold=True, colour=MUTED)
-    y += 19
-    page.text(MARGIN + 12, y, page.fonts.fit(head, inner, 15, True), 15, bold=True, colour=colour)
-    y += 13
-    for n, text in enumerate(text_lines):
-        page.text(MARGIN + 12, y + 11 * n, text, 8.5)
-    y += 11 * (len(text_lines) - 1)
-    for text in detail_lines:
-        y += 9.5
-        page.text(MARGIN + 12, y, text, 7, colour=MUTED)
-    for text in warnings:
-        y += 11
-        page.text(MARGIN + 12, y, text, 8, bold=True, colour=ALERT)
+    for n, (text, size, bold, ink, leading) in enumerate(lines):
+        if n:
+            y += leading
+        page.text(MARGIN + 12, y, text, size, bold=bold, colour=ink)
     return top + height + 10
 
 
@@ -530,27 +382,32 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
     best, worst = report.best_and_worst()
     half = CONTENT_W / 2
     label_w = page.fonts.width("Pain before → after", 7.5, True) - 2  # the widest label
-    change = ""
-    if p.mean_change is not None:
-        change = f"; within a session {p.mean_change:+.1f} on average ({plural(p.sessions_with_both, 'session')})"
+    # Before and after are compared over the same sessions, so the means and the change agree.
+    if p.sessions_with_both:
+        within = "no change" if round(p.mean_change or 0, 1) == 0 else f"{p.mean_change:+.1f}"
+        pain = (
+            f"{_number(p.paired_before)} → {_number(p.paired_after)} (mean, 0-10) in the "
+            f"{plural(p.sessions_with_both, 'session')} with both; {within} within a session"
+        )
+    elif p.scores_before or p.scores_after:
+        pain = f"before {_number(p.mean_before)} · after {_number(p.mean_after)}; no session has both scores"
+    else:
+        pain = "no pain scores before or after sessions"
+    severe = f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+"
+    if p.severe_events:
+        severe += f" in {plural(p.severe_entries, 'entry', 'entries')}"
     left = [
-        (
-            "Pain before → after",
-            f"{_number(p.mean_before)} → {_number(p.mean_after)} (mean, 0-10){change}"
-            if p.scores_before or p.scores_after
-            else "no pain scores before or after sessions",
-        ),
+        ("Pain before → after", pain),
         (
             "Best / worst day",
-            (f"{_short(best[0])} ({_score(round(best[1], 1))}) / {_short(worst[0])} ({_score(round(worst[1], 1))})")
+            (f"{_short(best[0])} ({best[1]}) / {_short(worst[0])} ({worst[1]}); each day by its highest score")
             if best and worst
-            else "no pain scores before or after sessions",
+            else "no pain scores",
         ),
         (
             # Scores are counted one by one here; the safety-events box counts records (a session counts once).
             "Severe, sharp",
-            f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+ · "
-            f"{plural(p.sharp_events, 'sharp-pain report')}",
+            f"{severe} · {plural(p.sharp_events, 'sharp-pain report')}",
         ),
     ]
     right = [
@@ -560,8 +417,10 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
         ),
         (
             "Days done",
-            f"{a.days_done} of {a.days_in_period} · {a.share_of_target:.0%} of the target "
-            f"({plural(a.target_per_week, 'day')} a week)",
+            f"{a.days_done} of {a.days_counted}"
+            + (" (today not over)" if a.today_open else "")
+            + (f" · {a.share_of_target:.0%} of the target" if a.share_of_target is not None else "")
+            + f" ({plural(a.target_per_week, 'day')} a week)",
         ),
         ("Streaks", f"current {plural(a.current_streak, 'day')} · longest {plural(a.longest_streak, 'day')}"),
     ]
@@ -584,14 +443,14 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
 
 
 def _events_box(page: Page, report: Report, top: float, events: Sequence[Event]) -> float:
-    shown = most_serious(events, MAX_EVENTS_PAGE1)
+    shown = list(events[:MAX_EVENTS_PAGE1])  # the report orders them: most serious first, newest first
     more = len(events) - len(shown)
     height = 22 + (EVENT_ROW * len(shown) if shown else 11) + (11 if more else 0) + 4
     page.box(MARGIN, top, CONTENT_W, height, fill=ALERT_BG if events else "#FFFFFF", edge=ALERT if events else RULE)
     title = f"SAFETY EVENTS: {plural(len(events), 'record')} flagged" if events else "SAFETY EVENTS: none"
     page.text(MARGIN + 8, top + 13, title, 9, bold=True, colour=ALERT if events else INK)
     # The box counts records; "Severe, sharp" above counts scores. Saying so keeps the two from seeming to disagree.
-    legend = "a session, check-in or screen counts once" + (" · most serious first" if more else "")
+    legend = "a session, check-in or screen counts once · most serious first, newest first within each"
     room = CONTENT_W - 16 - page.fonts.width(title, 9, True) - 12
     page.text(PAGE_W - MARGIN - 8, top + 13, page.fonts.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
     y = top + 25
@@ -637,10 +496,11 @@ def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
     return f"Advice shown: {shown}{tail}"
 
 
-def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[Any, ...]]) -> float:
-    page.text(MARGIN, top + 9, "STRETCHES, PER SIDE", 7, bold=True, colour=MUTED)
-    columns = [("Stretch", 0.0, "left"), ("Side", 150.0, "left"), ("Times done", 260.0, "right")]
-    columns += [("Mean hold", 330.0, "right"), ("Stopped early", 420.0, "right"), ("Sharp", CONTENT_W, "right")]
+def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[StretchRow]) -> float:
+    page.text(MARGIN, top + 9, "STRETCHES", 7, bold=True, colour=MUTED)
+    columns = [("Stretch", 0.0, "left"), ("Sides", 150.0, "left"), ("Holds done", 260.0, "right")]
+    columns += [("Mean hold", 330.0, "right"), ("Stopped early", 420.0, "right")]
+    columns += [("Sharp reports", CONTENT_W, "right")]
     y = top + 21
     for name, x, align in columns:
         page.text(MARGIN + x, y, name, 7.5, bold=True, align=align)
@@ -650,17 +510,20 @@ def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[tuple[
     if not shown:
         page.text(MARGIN, y, "No stretches recorded in this period.", 7.5)
         y += 10
-    for name, side, done, mean, stopped, sharp in shown:
-        values = [page.fonts.fit(name, 145, 7.5), side, str(done), "–" if mean is None else f"{mean:.0f} s"]
-        values += [str(stopped), str(sharp)]
-        for (_, x, align), value in zip(columns, values, strict=True):
-            colour = ALERT if (value == str(sharp) and x == CONTENT_W and sharp) else INK
+    for row in shown:
+        mean = "–" if row.mean_seconds is None else f"{row.mean_seconds:.0f} s"
+        values = [page.fonts.fit(row.name, 145, 7.5), row.sides, str(row.done), mean, str(row.stopped_early)]
+        values.append(str(row.sharp_reports))
+        for n, ((_, x, align), value) in enumerate(zip(columns, values, strict=True)):
+            colour = ALERT if n == len(columns) - 1 and row.sharp_reports else INK
             page.text(MARGIN + x, y, value, 7.5, align=align, colour=colour)
         y += 10
     if len(rows) > len(shown):
         page.text(MARGIN, y, f"and {len(rows) - len(shown)} more (see log pages)", 7.5, italic=True)
         y += 10
-    return y + 4
+    note = "Stopped early counts holds not completed and holds a stopped session never reached."
+    page.text(MARGIN, y, note, 6.5, colour=MUTED)
+    return y + 10
 
 
 def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetime, str, str]]) -> float:
@@ -692,7 +555,7 @@ def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
         for n, text in enumerate(page.fonts.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
             page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
         return
-    legend_h = 40.0  # three rows of legend entries under the date labels
+    legend_h = 50.0  # four rows of legend entries under the date labels
     left, right = MARGIN + 34, PAGE_W - MARGIN - 6
     axes_top, axes_bottom = top + 16, bottom - legend_h - 18
     axes = page.figure.add_axes(
@@ -717,7 +580,7 @@ def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
     if flagged:
         axes.scatter(
             charts._x(flagged),
-            [charts.EVENT_STRIP] * len(flagged),
+            [charts.SCREEN_ROW] * len(flagged),
             marker="D",
             s=28,
             color=charts.ORANGE,
@@ -726,9 +589,10 @@ def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
             label="Red-flag screen needing action",
             zorder=5,
         )
-    axes.set_ylim(session_row - 0.7, charts.EVENT_STRIP + 0.7)
+    axes.set_ylim(session_row - 0.7, charts.SCREEN_ROW + 0.6)
     axes.set_yticks(
-        [session_row, *range(0, 11, 2), charts.EVENT_STRIP],
+        # The three event rows are too close at this size for a label each; their markers are in the legend.
+        [session_row, *range(0, 11, 2), charts.SHARP_ROW],
         ["sessions", *map(str, range(0, 11, 2)), "events"],
     )
     axes.tick_params(labelsize=6.5, length=2)
@@ -757,7 +621,7 @@ def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
     notes = report.notes()
     shown_rows = min(len(rows), MAX_STRETCH_ROWS) + (1 if len(rows) > MAX_STRETCH_ROWS else 0)
     shown_notes = min(len(notes), MAX_NOTES_PAGE1) + (1 if len(notes) > MAX_NOTES_PAGE1 else 0)
-    tables = 21 + 13 + 10 * max(1, shown_rows) + 4 + 10 + 21 + 10 * max(1, shown_notes)
+    tables = 21 + 13 + 10 * max(1, shown_rows) + 10 + 10 + 10 + 21 + 10 * max(1, shown_notes)
     chart_bottom = BODY_BOTTOM - tables
     _chart(page, report, y, chart_bottom)
     y = _stretch_table(page, report, chart_bottom, rows)
@@ -835,7 +699,7 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
             row.alert = row.alert or p.sharp or safety.is_severe(p.score)
         note = [*wrap(6, s.note, MAX_NOTE_LINES)] if s.note else []
         if s.flagged:
-            note.append("See-a-doctor advice shown.")
+            note += wrap(6, _advice_shown(s.advice), 3)
             row.alert = True
         row.add(6, *note)
         entries.append((s.started_at, 0, row))
@@ -844,9 +708,12 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         when(row, p.local_time)
         row.add(1, "Check-in")
         row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
-        note = [*wrap(6, p.note, MAX_NOTE_LINES)] if p.note else []
+        own = person_note(p.note)
+        note = [*wrap(6, own, MAX_NOTE_LINES)] if own else []
+        if p.note and not own:
+            note.append("Before a guided run; not started.")
         if p.flagged:
-            note.append("See-a-doctor advice shown.")
+            note += wrap(6, _advice_shown(p.advice), 3)
         row.add(6, *note)
         row.alert = p.sharp or safety.is_severe(p.score)
         entries.append((p.recorded_at, 1, row))
@@ -857,11 +724,22 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         if screen.level == "none":
             row.add(6, "No warning signs reported.")
         else:
-            row.add(6, *wrap(6, _screen_text(screen).split(": ", 1)[-1], 2), "Advice shown (see above).")
+            row.add(6, *wrap(6, screen_words(screen).split(": ", 1)[-1], 3), "Advice shown (see above).")
             row.alert = True
         entries.append((screen.taken_at, 2, row))
     entries.sort(key=lambda e: (e[0], e[1]))
     return [row for _, _, row in entries]
+
+
+def _advice_shown(advice: str) -> str:
+    """`See-a-doctor advice shown.`, with the correction beside it when the entry was corrected since."""
+    from tracker.exports.report import correction_text
+
+    _, corrections = split_advice(advice)
+    if not corrections:
+        return "See-a-doctor advice shown."
+    text = correction_text(corrections)
+    return f"See-a-doctor {text[0].lower()}{text[1:]}."
 
 
 def _row_block(row: Row) -> Block:
@@ -1016,7 +894,7 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
     painters = list(_pages(report, fonts))
     buffer = io.BytesIO()
     metadata = {
-        "Title": f"{TITLE}, {report.period}",
+        "Title": f"{TITLE}, {_period(report)}",
         "Author": data.name or "",
         "Subject": "Patient-reported pain and stretching log, not diagnostic",
         "Creator": f"sij {data.sij_version}",

@@ -269,6 +269,12 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
         practice.note = note
 
     advice = None
+    if practice.flagged:  # advice was shown: the record keeps it, and says what was corrected under it
+        for c in changes:
+            if c.field in ("pain_before", "pain_after") and c.before != c.after:
+                what = c.field.replace("_", " ")
+                line = safety.correction_line(now.date().isoformat(), what, _int(c.before), _int(c.after))
+                practice.advice = f"{practice.advice}\n{line}" if practice.advice else line
     if any(c.field in ("pain_before", "pain_after") for c in changes):
         session.flush()
         scores = _live_pains(session, practice.id)
@@ -289,6 +295,10 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
     session.add(practice)
     session.flush()
     return EditResult(SESSION, practice.id, practice.uuid, tuple(changes), advice)
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) else None
 
 
 def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: datetime) -> EditResult:
@@ -314,6 +324,15 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
         changes.append(Change("note", row.note, note))
         row.note = note
     advice = None
+    if (
+        row.flagged
+        and score is not None
+        and changes
+        and any(c.field == "score" and c.before != c.after for c in changes)
+    ):
+        old = next(c.before for c in changes if c.field == "score")
+        line = safety.correction_line(now.date().isoformat(), "pain", _int(old), score)
+        row.advice = f"{row.advice}\n{line}" if row.advice else line
     if score is not None or edit.sharp is not None:
         _reflag_score(row)
         newly = (score is not None and safety.is_severe(score)) or edit.sharp is True

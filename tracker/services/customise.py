@@ -168,7 +168,8 @@ def _file_stretch(item: Any, where: str) -> StretchSpec:
         raise InvalidInput(f"{where} must be an object with slug, name and steps.")
     slug = item.get("slug")
     label = f"{where} ('{slug}')" if isinstance(slug, str) else where
-    unknown = sorted(set(item) - _STRETCH_KEYS)
+    # "earlier" is the seed file's record of what earlier seed versions wrote (services.seeding); not a stretch field.
+    unknown = sorted(set(item) - _STRETCH_KEYS - {"earlier"})
     if unknown:
         raise InvalidInput(
             f"{label} has unknown field '{unknown[0]}'; known fields: {', '.join(sorted(_STRETCH_KEYS))}."

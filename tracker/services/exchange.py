@@ -241,7 +241,9 @@ def build_export(
     if with_progress:
         from tracker.stats import summarize
 
-        progress = summarize(progress_data(session=session, now=now, since=since, until=until))
+        progress = summarize(
+            progress_data(session=session, now=now, since=since, until=until), limited=since is not None
+        )
     return ExportData(
         exported_at=now,
         sij_version=__version__,

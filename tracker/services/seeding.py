@@ -1,4 +1,5 @@
-"""Put the seed stretches and routines into a database: add what is missing, never overwrite."""
+"""Put the seed stretches and routines into a database: add what is missing, and bring seeded text up to date only
+where the person has not edited it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,26 @@ def seed_uuid(kind: str, slug: str) -> str:
     return str(uuid.uuid5(SEED_NAMESPACE, f"{kind}:{slug}"))
 
 
+UPDATABLE = ("steps", "cautions")
+
+
+def _update_unedited(session: Session, stretch: Stretch, item: dict[str, Any]) -> None:
+    """A newer seed's text replaces a field only while it is still exactly what an earlier seed wrote.
+
+    The seed file lists what each earlier version wrote ("earlier"), so an edit made by the person, which
+    matches none of them, is never overwritten.
+    """
+    if not stretch.seeded:
+        return
+    earlier = item.get("earlier", [])
+    for name in UPDATABLE:
+        current = list(getattr(stretch, name))
+        new = list(item.get(name, []))
+        if current != new and any(current == list(old.get(name, [])) for old in earlier):
+            setattr(stretch, name, new)
+            session.add(stretch)
+
+
 def apply_seed(session: Session, document: dict[str, Any]) -> None:
     version = int(document["version"])
     if int(get_setting(session=session, key=SEED_VERSION, default="0") or 0) >= version:
@@ -26,7 +47,8 @@ def apply_seed(session: Session, document: dict[str, Any]) -> None:
     by_slug = {s.slug: s for s in session.exec(select(Stretch)).all()}
     for item in document["stretches"]:
         if item["slug"] in by_slug:
-            continue  # the person may have edited it: leave it exactly as it is
+            _update_unedited(session, by_slug[item["slug"]], item)
+            continue
         stretch = Stretch(
             uuid=seed_uuid("stretch", item["slug"]),
             slug=item["slug"],
