@@ -222,6 +222,14 @@ def execute(path: Path | PgDiary, sql: str) -> None:
         conn.execute(sql)
 
 
+def never_created(path: Path | PgDiary) -> bool:
+    """Nothing was set up: no SQLite file, or no table in the test's PostgreSQL schema."""
+    if isinstance(path, PgDiary):
+        tables = "SELECT count(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+        return query(path, tables) == [(0,)]
+    return not path.exists()
+
+
 def _as_sqlite_gives(value: Any) -> Any:
     # SQLAlchemy stores a DateTime in SQLite as this text; PostgreSQL's driver returns a datetime.
     return value.strftime("%Y-%m-%d %H:%M:%S.%f") if isinstance(value, datetime) else value
