@@ -210,6 +210,28 @@ def test_damaged_schema_is_a_clear_error_and_nothing_half_written(sij, db_path: 
 
 
 @pytest.mark.postgres_only
+def test_another_persons_schema_is_refused_as_a_permission_problem(sij, db_path: PgDiary) -> None:
+    """A practice gives each person a role and a schema; a role without rights on it is told so, exit 1."""
+    # (The same message serves a URL that names a schema that does not exist: the server cannot tell them apart.)
+    import psycopg
+
+    assert sij("pain", "2").exit_code == 0
+    role = f"{db_path.schema}_other"
+    with psycopg.connect(db_path.admin, autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" LOGIN')
+    try:
+        parts = urlsplit(db_path.url)
+        as_other = urlunsplit((parts.scheme, f"{role}@{parts.hostname}:{parts.port}", parts.path, parts.query, ""))
+        result = sij("--db", as_other, "history", "--check-ins")
+        assert result.exit_code == 1, result.output
+        assert "has no schema this user may use" in result.stderr and "nothing was saved" in result.stderr
+        assert "Traceback" not in result.output and count_rows(db_path, "pain_score") == 1
+    finally:
+        with psycopg.connect(db_path.admin, autocommit=True) as conn:
+            conn.execute(f'DROP ROLE "{role}"')
+
+
+@pytest.mark.postgres_only
 def test_a_hundred_simultaneous_logs_are_all_saved(db_path: PgDiary) -> None:
     env = dict(os.environ, SIJ_DB=db_path.url)
     # The first command sets the schema up; the hundred then race for the same diary.

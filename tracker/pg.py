@@ -104,6 +104,11 @@ def data_error(server: ServerUrl, err: BaseException) -> DataError:
         return DataError(f"The database '{server}' stayed busy too long; try again in a moment.")
     if state == "25006":
         return DataError(f"The database '{server}' is read-only for this user; nothing was saved.")
+    if state == "42501" or "permission denied" in lowered:
+        return DataError(
+            f"The database '{server}' refused this user ({reason}); nothing was saved. "
+            "Ask whoever runs the server for access to this diary."
+        )
     if state.startswith("42") or state.startswith("XX"):
         return DataError(
             f"The database '{server}' is not a readable sij database ({reason}); nothing was saved. "
@@ -129,6 +134,12 @@ def guard(server: ServerUrl) -> Iterator[None]:
 
 def _stored_revision(server: ServerUrl, conn: Any) -> str | None:
     """The stored schema revision: None for an empty database or schema; another program's tables are refused."""
+    if conn.execute(text("SELECT current_schema()")).scalar() is None:
+        # The schema named in the URL (options=-csearch_path=...) does not exist, or this user may not use it.
+        raise DataError(
+            f"The database '{server}' has no schema this user may use: the one the URL names does not exist, "
+            "or access to it was not granted; nothing was saved. Create it, or ask whoever runs the server."
+        )
     tables = {
         row[0]
         for row in conn.execute(
