@@ -212,14 +212,14 @@ def query(path: Path | PgDiary, sql: str) -> list[tuple[Any, ...]]:
         return conn.execute(sql).fetchall()
 
 
-def execute(path: Path | PgDiary, sql: str) -> None:
-    """A test's own change to the data (SQL that both engines read the same way), committed."""
+def execute(path: Path | PgDiary, sql: str, params: tuple[Any, ...] = ()) -> None:
+    """A test's own change to the data (SQL that both engines read the same way, `?` placeholders), committed."""
     if isinstance(path, PgDiary):
         with path.connect() as conn:
-            conn.execute(sql)
+            conn.execute(sql.replace("?", "%s"), params)
         return
     with sqlite3.connect(path) as conn:
-        conn.execute(sql)
+        conn.execute(sql, params)
 
 
 def never_created(path: Path | PgDiary) -> bool:
