@@ -1,5 +1,8 @@
 """Write a synthetic sij history into a database file: daily sessions with pain scores, seeded random.
 
+Besides sessions it writes ratings: three activities rated weekly (rising as pain eases) and an impression of
+change every two to four weeks from day 14.
+
     python benchmarks/generate.py HISTORY.db --years 20 --seed 1
 
 The schema and the seeded stretches come from the real program (tracker.db.open_database, which runs
@@ -47,7 +50,7 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
         routine_id = routine[0] if routine else None
         base = {
             table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
-            for table in ("practice", "hold", "pain_score")
+            for table in ("practice", "hold", "pain_score", "activity", "rating")
         }
         practices: list[tuple[object, ...]] = []
         holds: list[tuple[object, ...]] = []
@@ -56,6 +59,23 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
         level = rng.uniform(5.5, 7.0)  # the person's underlying pain, drifting day by day
         floor = rng.uniform(2.0, 3.5)  # where it settles after weeks of stretching
         day = start
+        activities: list[tuple[object, ...]] = []
+        ratings: list[tuple[object, ...]] = []
+        texts = ("Putting on socks and shoes", "Sitting through a film", "Walking for 20 minutes")
+        first_at = datetime.combine(start, time(9, 0), tz)
+        for n, text in enumerate(texts, start=1):
+            activities.append(
+                (
+                    base["activity"] + n,
+                    str(uuid.UUID(int=rng.getrandbits(128))),
+                    text,
+                    _utc_text(first_at),
+                    _offset(first_at),
+                )
+            )
+        starts = [rng.uniform(2.0, 4.5) for _ in texts]  # how well each activity goes at the start, 0-10
+        rating_id = base["rating"]
+        next_rating, next_impression = start, start + timedelta(days=14)
         practice_id, hold_id, pain_id = base["practice"], base["hold"], base["pain_score"]
 
         def pain(at: datetime, score: int, context: str, sharp: bool, practice: int | None) -> None:
@@ -132,6 +152,43 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
                 pain(at, today_pain, "before", False, practice_id)
                 if state != "aborted":
                     pain(ended, after, "after", sharp, practice_id)
+            if day >= next_rating:  # the weekly activity ratings, now and then a few days late
+                at = datetime.combine(day, time(19, rng.randrange(60)), tz)
+                eased = max(0.0, level - target)  # how far pain has come down: what a person can do rises with it
+                for n, first in enumerate(starts):
+                    rating_id += 1
+                    value = max(0, min(10, round(rng.gauss(first + 1.1 * eased, 0.7))))
+                    ratings.append(
+                        (
+                            rating_id,
+                            str(uuid.UUID(int=rng.getrandbits(128))),
+                            "function",
+                            base["activity"] + n + 1,
+                            value,
+                            _utc_text(at),
+                            _offset(at),
+                            _utc_text(at),
+                        )
+                    )
+                next_rating = day + timedelta(days=7 + rng.choice((0, 0, 0, 1, 2)))
+            if day >= next_impression:
+                at = datetime.combine(day, time(20, rng.randrange(60)), tz)
+                eased = max(0.0, level - target)
+                value = 4 if eased < 0.8 else 3 if eased < 1.8 else 2 if eased < 3 else 1
+                rating_id += 1
+                ratings.append(
+                    (
+                        rating_id,
+                        str(uuid.UUID(int=rng.getrandbits(128))),
+                        "impression",
+                        None,
+                        value,
+                        _utc_text(at),
+                        _offset(at),
+                        _utc_text(at),
+                    )
+                )
+                next_impression = day + timedelta(days=rng.randrange(14, 29))
             if rng.random() < 0.08:  # an occasional check-in without stretching
                 at = datetime.combine(day, time(rng.randrange(10, 21), rng.randrange(60)), tz)
                 pain(at, max(0, min(10, today_pain + rng.choice((-1, 0, 1)))), "check-in", rng.random() < 0.01, None)
@@ -152,7 +209,21 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
                 "practice_id, flagged, advice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 pains,
             )
-        return {"practice": len(practices), "hold": len(holds), "pain_score": len(pains)}
+            conn.executemany(
+                "INSERT INTO activity (id, uuid, text, added_at, offset_minutes) VALUES (?, ?, ?, ?, ?)", activities
+            )
+            conn.executemany(
+                "INSERT INTO rating (id, uuid, kind, activity_id, value, recorded_at, offset_minutes, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                ratings,
+            )
+        return {
+            "practice": len(practices),
+            "hold": len(holds),
+            "pain_score": len(pains),
+            "activity": len(activities),
+            "rating": len(ratings),
+        }
     finally:
         conn.close()
 

@@ -41,7 +41,7 @@ OUTPUTS = ["no-such-folder/out.png", "a-folder", "", "noext", HUGE + ".png", "nu
 ADD = ("stretches", "add")
 ADD_REST = ("--name", "New", "--step", "Lie down.", "--hold", "30")
 
-RUN = ("run", "--yes", "--speed", "1000", "--get-ready", "0")
+RUN = ("run", "--yes", "--no-red-flags", "--speed", "1000", "--get-ready", "0")
 
 BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
     # sij log
@@ -297,8 +297,8 @@ def test_bad_input_is_refused_naming_the_option(
     ("args", "message"),
     [
         (("export", "--format", "xml"), "'xml' is not an export format; choose csv, json, fhir or pdf."),
-        (("export", "--format", "csv", "--table", "x"), "'x' is not a CSV table; choose sessions or pain."),
-        (("plot", "--kind", "x"), "'x' is not a chart kind; choose all, pain, adherence or stretches."),
+        (("export", "--format", "csv", "--table", "x"), "'x' is not a CSV table; choose sessions, pain or ratings."),
+        (("plot", "--kind", "x"), "'x' is not a chart kind; choose all, pain, adherence, stretches or function."),
     ],
 )
 def test_choice_errors_read_plainly(sij, args: tuple[str, ...], message: str) -> None:

@@ -161,7 +161,7 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
         ([], 2, "Missing option '--format'"),
         (["--format", "pdf", "--output", "r.pdf"], 1, "no report to make"),
         (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
-        (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions or pain."),
+        (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions, pain or ratings."),
         (["--format", "csv", "--name", "Ann"], 2, "--name applies only to --format fhir or pdf"),
         (["--format", "fhir", "--name", "   "], 2, "not a usable name"),
         (["--format", "csv", "--since", "2026-11-20", "--until", "2026-11-01"], 2, "is after --until"),

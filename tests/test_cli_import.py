@@ -23,8 +23,11 @@ def _history(sij) -> None:
     """A little of everything: logged, guided (completed and stopped sharp), check-ins, a screen, a day start."""
     assert sij("log", "--at", "2026-11-01T08:00", "--pain-before", "6", "--pain-after", "4", "--heat").exit_code == 0
     assert sij("log", "--at", "2026-11-02T19:00", "--stretch", "supine-twist", "--note", "Après 🙂").exit_code == 0
-    assert sij("run", "--yes", "--speed", "1000", "--pain-before", "5", "--pain-after", "3").exit_code == 0
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert (
+        sij("run", "--yes", "--no-red-flags", "--speed", "1000", "--pain-before", "5", "--pain-after", "3").exit_code
+        == 0
+    )
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     assert sij("pain", "8", "--sharp", "--at", "2026-11-10T21:15", "--note", "=1+1").exit_code == 0
     assert sij("screen", "--answers", "nnnnnnnnnnnnn").exit_code == 0
 
@@ -47,7 +50,11 @@ def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path
     source = _export(sij)
     assert source["settings"]["day_start"] == "03:00"
     assert len(source["sessions"]) == 4
-    assert sorted(s["kind"] for s in source["screenings"]) == ["full", "quick"]
+    assert sorted(s["kind"] for s in source["screenings"]) == [
+        "full",
+        "quick",
+        "quick",
+    ]  # --no-red-flags is recorded too
     backup = _write(tmp_path / "backup.json", source)
     fresh = tmp_path / "fresh.db"
     clock.sleep(3600)
@@ -69,7 +76,7 @@ def test_importing_twice_changes_nothing_the_second_time(sij, tmp_path: Path, db
     first = sij("import", str(backup), "--json", db=other)
     assert first.exit_code == 0, first.output
     added = json.loads(first.stdout)["added"]
-    assert added["sessions"] == 4 and added["pain_scores"] == 6 and added["screenings"] == 2
+    assert added["sessions"] == 4 and added["pain_scores"] == 6 and added["screenings"] == 3
     assert added["stretches"] == 0 and added["routines"] == 0  # seeded ones are the same records
     counts = snapshot(other)
     second = sij("import", str(backup), "--json", db=other)

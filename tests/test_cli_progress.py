@@ -200,7 +200,11 @@ def test_settings_lists_current_values(sij) -> None:
     result = sij("settings")
     assert result.exit_code == 0
     assert "day-start" in result.stdout and "00:00" in result.stdout and "si-basics" in result.stdout
-    assert json.loads(sij("settings", "--json").stdout) == {"day_start": "00:00", "default_routine": "si-basics"}
+    assert json.loads(sij("settings", "--json").stdout) == {
+        "day_start": "00:00",
+        "default_routine": "si-basics",
+        "voice": "off",
+    }
 
 
 # ---- sij due ----------------------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def severe_history(sij) -> None:
         log(sij, ago(n), 3)
     for n in (4, 2):
         assert sij("pain", "8", "--at", f"{ago(n)}T18:00").exit_code == 0
-    blocked = sij("run", "--yes", "--pain-before", "9")
+    blocked = sij("run", "--yes", "--no-red-flags", "--pain-before", "9")
     assert blocked.exit_code != 0 or "not started" in blocked.stderr
 
 

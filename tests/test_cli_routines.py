@@ -117,7 +117,7 @@ def test_default_is_used_by_log_and_run(sij) -> None:
         ("figure-4", "left", 30),
         ("figure-4", "right", 30),
     ]
-    assert sij("run", "--yes", "--speed", "1000").exit_code == 0
+    assert sij("run", "--yes", "--no-red-flags", "--speed", "1000").exit_code == 0
     guided = json.loads(sij("history", "--json").stdout)[0]
     assert guided["routine"] == "physio" and guided["guided"] is True
     assert [h["slug"] for h in guided["stretches"]] == ["cat-cow", "figure-4", "figure-4"]
@@ -129,7 +129,10 @@ def test_a_routine_listing_a_retired_stretch_is_not_practised(sij, db_path: Path
     assert sij("routines", "create", "mine", "--stretch", "figure-4", "--stretch", "bridge").exit_code == 0
     assert sij("stretches", "retire", "bridge").exit_code == 0
     before = snapshot(db_path)
-    for args in (["log", "--routine", "mine"], ["run", "--yes", "--speed", "1000", "--routine", "mine"]):
+    for args in (
+        ["log", "--routine", "mine"],
+        ["run", "--yes", "--no-red-flags", "--speed", "1000", "--routine", "mine"],
+    ):
         result = sij(*args)
         assert result.exit_code == 2, result.output
         assert "--routine" in result.stderr and "retired stretch 'bridge'" in result.stderr

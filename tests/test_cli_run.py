@@ -25,7 +25,7 @@ def _only_session(sij) -> dict:
 
 
 def test_run_without_terminal_records_a_completed_session(sij) -> None:
-    result = sij("run", "--speed", "1000", "--yes", "--pain-before", "5", "--pain-after", "3")
+    result = sij("run", "--speed", "1000", "--yes", "--no-red-flags", "--pain-before", "5", "--pain-after", "3")
     assert result.exit_code == 0, result.output
     session = _only_session(sij)
     assert session["state"] == "completed"
@@ -37,12 +37,12 @@ def test_run_without_terminal_records_a_completed_session(sij) -> None:
 
 
 def test_hold_override_records_nominal_seconds(sij) -> None:
-    assert sij("run", "--yes", "--hold", "45", "--speed", "50").exit_code == 0
+    assert sij("run", "--yes", "--no-red-flags", "--hold", "45", "--speed", "50").exit_code == 0
     assert {s["seconds"] for s in _only_session(sij)["stretches"]} == {45}
 
 
 def test_severe_pain_does_not_start_the_routine(sij, db_path: Path) -> None:
-    result = sij("run", "--yes", "--pain-before", "8")
+    result = sij("run", "--yes", "--no-red-flags", "--pain-before", "8")
     assert result.exit_code == 0, result.output
     assert "See a doctor or physiotherapist" in result.stderr
     assert "not started" in result.stderr
@@ -51,13 +51,13 @@ def test_severe_pain_does_not_start_the_routine(sij, db_path: Path) -> None:
 
 
 def test_pain_six_still_starts(sij) -> None:
-    assert sij("run", "--yes", "--pain-before", "6", "--speed", "1000").exit_code == 0
+    assert sij("run", "--yes", "--no-red-flags", "--pain-before", "6", "--speed", "1000").exit_code == 0
     assert _only_session(sij)["state"] == "completed"
 
 
 def test_sharp_pain_after_second_stretch_stops_and_keeps_holds(sij) -> None:
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after 1st: no · after 2nd: yes
-    answers = "n\nn\n4\nn\nn\ny\n"
+    answers = "n\nn\n4\nn\nn\ny\n\n"
     result = sij("run", "--speed", "1000", input=answers, interactive=True)
     assert result.exit_code == 0, result.output
     session = _only_session(sij)
@@ -127,7 +127,7 @@ def test_run_needs_a_terminal_or_yes(sij, db_path: Path) -> None:
     sij("history")
     before = snapshot(db_path)
     result = sij("run")
-    assert result.exit_code == 2 and "--yes" in result.stderr
+    assert result.exit_code == 2 and "--yes", "--no-red-flags" in result.stderr
     # --yes was not given: a plain usage error, not "Invalid value for '--yes'".
     assert result.stderr.startswith("Error: sij run asks questions and needs a terminal; add --yes")
     assert "Invalid value" not in result.stderr
@@ -160,14 +160,14 @@ def test_screen_needs_a_terminal_or_answers(sij, db_path: Path) -> None:
 def test_run_bad_input(sij, db_path: Path, args: list[str], needle: str) -> None:
     sij("history")
     before = snapshot(db_path)
-    result = sij("run", "--yes", *args)
+    result = sij("run", "--yes", "--no-red-flags", *args)
     assert result.exit_code == 2, result.output
     assert needle in result.stderr and "Traceback" not in result.output
     assert snapshot(db_path) == before
 
 
 def test_resume_without_stopped_session_is_refused(sij) -> None:
-    result = sij("run", "--yes", "--resume")
+    result = sij("run", "--yes", "--no-red-flags", "--resume")
     assert result.exit_code == 1 and "no routine stopped early today" in result.stderr
 
 
@@ -211,7 +211,7 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
     env = dict(os.environ, SIJ_DB=str(db_path))
     # Each hold takes 30 s / 10 = 3 s, after a 0.5 s get-ready countdown.
     proc = subprocess.Popen(
-        [sij_executable(), "run", "--speed", "10", "--yes", "--pain-before", "3"],
+        [sij_executable(), "run", "--speed", "10", "--yes", "--no-red-flags", "--pain-before", "3"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -233,7 +233,7 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
     assert 1 <= len(holds) < 6 and all(c == 1 for (c,) in holds)
 
     resumed = subprocess.run(
-        [sij_executable(), "run", "--resume", "--yes", "--speed", "1000", "--pain-after", "2"],
+        [sij_executable(), "run", "--resume", "--yes", "--no-red-flags", "--speed", "1000", "--pain-after", "2"],
         env=env,
         capture_output=True,
         text=True,
@@ -254,7 +254,7 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
 
 
 def test_after_a_sharp_stop_the_next_run_reminds_and_waits_for_a_decision(sij, db_path: Path) -> None:
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     # Later the same day: the reminder comes first, and "no" (the default) starts nothing.
     result = sij("run", "--speed", "1000", input="n\n\n", interactive=True)
     assert result.exit_code == 0, result.output
@@ -271,9 +271,9 @@ def test_after_a_sharp_stop_the_next_run_reminds_and_waits_for_a_decision(sij, d
 
 def test_the_reminder_lapses_after_a_day(sij, clock, db_path: Path) -> None:
     assert sij("pain", "8").exit_code == 0
-    assert "In the last 24 hours" in flat(sij("run", "--yes", "--speed", "1000").stderr)
+    assert "In the last 24 hours" in flat(sij("run", "--yes", "--no-red-flags", "--speed", "1000").stderr)
     clock.sleep(24 * 3600 + 60)
-    result = sij("run", "--yes", "--speed", "1000")
+    result = sij("run", "--yes", "--no-red-flags", "--speed", "1000")
     assert "In the last 24 hours" not in flat(result.stderr)
     assert count_rows(db_path, "practice") == 2  # --yes: reminded, then the routine ran both times
 
@@ -314,7 +314,7 @@ def test_resume_asks_the_quick_red_flag_question_again(sij, db_path: Path) -> No
 # ---- a stopped session says how much of the routine it planned ---------------------------------------------------
 
 # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st of 3 stretches: yes
-STOP_AFTER_FIRST = "n\nn\n4\nn\ny\n"
+STOP_AFTER_FIRST = "n\nn\n4\nn\ny\n\n"
 
 
 def test_session_stopped_for_sharp_pain_shows_the_holds_the_routine_planned(sij) -> None:
@@ -339,7 +339,7 @@ def test_session_stopped_for_sharp_pain_shows_the_holds_the_routine_planned(sij)
 
 
 def test_completed_and_hand_picked_sessions_plan_what_they_recorded(sij) -> None:
-    assert sij("run", "--speed", "1000", "--yes").exit_code == 0
+    assert sij("run", "--speed", "1000", "--yes", "--no-red-flags").exit_code == 0
     assert sij("log", "--stretch", "figure-4").exit_code == 0
     sessions = json.loads(sij("history", "--json").stdout)
     assert [(s["holds_done"], s["holds_planned"]) for s in sessions] == [(2, 2), (6, 6)]
@@ -355,3 +355,162 @@ def test_planned_follows_the_routine_now_but_never_below_what_was_recorded(sij) 
     edit = ("routines", "edit", "si-basics", "-s", "childs-pose", "-s", "figure-4", "-s", "supine-twist")
     assert sij(*edit).exit_code == 0
     assert _only_session(sij)["holds_planned"] == 5
+
+
+# ---- gates that nothing skips (issue 11) -------------------------------------------------------------------------
+
+
+def _screenings(db_path: Path) -> list[tuple[str, str, str]]:
+    rows = query(db_path, "SELECT kind, level, answers FROM screening ORDER BY id")
+    # Answers are JSON: text on SQLite, already parsed on PostgreSQL; compared as SQLite stores them.
+    return [(k, lv, a if isinstance(a, str) else json.dumps(a)) for k, lv, a in rows]
+
+
+def _panel_is_last(stderr: str, title: str) -> bool:
+    """The last thing written to the screen is the panel with this title."""
+    last_panel = stderr.rfind("╭")
+    return title in stderr[last_panel:].splitlines()[0] and stderr.rstrip().endswith("╯")
+
+
+@pytest.mark.parametrize("pain", ["3", "8"])
+def test_yes_without_a_terminal_needs_no_red_flags(sij, db_path: Path, pain: str) -> None:
+    sij("history")
+    before = snapshot(db_path)
+    result = sij("run", "--yes", "--speed", "1000", "--pain-before", pain)
+    assert result.exit_code == 2
+    assert "--no-red-flags" in result.stderr and "nothing was saved" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.output
+    assert snapshot(db_path) == before
+
+
+def test_no_red_flags_is_recorded_like_an_answer_on_screen(sij, db_path: Path) -> None:
+    result = sij("run", "--yes", "--no-red-flags", "--speed", "1000")
+    assert result.exit_code == 0, result.output
+    assert "Any of these new symptoms? no (--no-red-flags)" in flat(result.stderr)
+    assert _screenings(db_path) == [("quick", "none", '{"emergency_symptoms": false}')]
+
+
+def test_yes_on_a_terminal_still_asks_the_quick_question(sij, db_path: Path) -> None:
+    result = sij("run", "--yes", "--speed", "1000", input="y\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Any of these new symptoms? [y/N]" in result.stderr
+    assert "emergency department" in flat(result.stderr)
+    assert count_rows(db_path, "practice") == 0
+    result = sij("run", "--yes", "--speed", "1000", input="n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert _only_session(sij)["state"] == "completed"
+    assert [row[:2] for row in _screenings(db_path)] == [("quick", "emergency"), ("quick", "none")]
+
+
+def test_sharp_without_a_terminal_stops_there_and_shows_the_panel_last(sij) -> None:
+    args = ("run", "--yes", "--no-red-flags", "--speed", "1000", "--pain-before", "3", "--pain-after", "5")
+    result = sij(*args, "--sharp")
+    assert result.exit_code == 0, result.output
+    session = _only_session(sij)
+    assert session["state"] == "stopped_sharp" and session["sharp"] and session["flagged"]
+    assert [(s["slug"], s["side"], s["sharp"]) for s in session["stretches"]] == [
+        ("knee-to-chest", "left", True),
+        ("knee-to-chest", "right", True),
+    ]
+    assert (session["pain_before"], session["pain_after"]) == (3, 5)
+    assert "sharp, stabbing or shooting pain, or new numbness or tingling? yes (--sharp" in flat(result.stderr)
+    assert _panel_is_last(result.stderr, "See a doctor or physiotherapist")
+
+
+def test_a_skipped_pain_before_is_asked_once_more_with_the_reason(sij) -> None:
+    # screen offer: no · heat: no · pain before: Enter, then 4 · quick: no · sharp: no ×3 · pain after: Enter
+    result = sij("run", "--speed", "1000", input="n\nn\n\n4\nn\nn\nn\nn\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "decides whether it is safe to start" in flat(result.stderr)
+    assert _only_session(sij)["pain_before"] == 4
+
+
+def test_a_pain_before_skipped_twice_is_recorded_as_not_given(sij) -> None:
+    result = sij("run", "--speed", "1000", input="n\nn\n\n\nn\nn\nn\nn\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Pain before stretching:") == 2
+    assert _only_session(sij)["pain_before"] is None and _only_session(sij)["state"] == "completed"
+
+
+def test_the_first_full_screen_replaces_the_quick_question(sij, db_path: Path) -> None:
+    answers = "y\n" + "n\n" * 13 + "n\n2\n" + "n\n" * 3 + "\n"
+    result = sij("run", "--speed", "1000", input=answers, interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Any of these new symptoms?" not in result.stderr
+    assert [row[:2] for row in _screenings(db_path)] == [("full", "none")]
+    assert _only_session(sij)["state"] == "completed"
+    # The next run asks the quick question again.
+    result = sij("run", "--speed", "1000", input="n\n2\nn\n" + "n\n" * 3 + "\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Any of these new symptoms? [y/N]" in result.stderr
+
+
+def test_an_emergency_answer_on_the_first_screen_blocks_the_routine(sij, db_path: Path) -> None:
+    result = sij("run", "--speed", "1000", input="y\ny\n" + "n\n" * 12, interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "emergency department" in flat(result.stderr) and "The routine was not started." in result.stderr
+    assert "Any of these new symptoms?" not in result.stderr and "Start the routine anyway" not in result.stderr
+    assert count_rows(db_path, "practice") == 0
+
+
+# self-paced: Enter = hold done, s = skip, q = stop (asks first)
+START = "n\nn\n3\nn\n"  # screen offer: no · heat: no · pain before: 3 · quick question: no
+
+
+def test_q_asks_before_stopping_and_no_goes_on(sij) -> None:
+    answers = START + "q\nn\n" + "\n" + "q\ny\n"
+    result = sij("run", "--self-paced", input=answers, interactive=True)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.count("Stop here and save what you have done? [y/N]") == 2
+    session = _only_session(sij)
+    assert session["state"] == "aborted" and [s["completed"] for s in session["stretches"]] == [True]
+    assert "sij run --resume" in result.stderr
+
+
+def test_stopping_before_any_hold_keeps_only_the_pain_score(sij, db_path: Path) -> None:
+    result = sij("run", "--self-paced", input=START + "q\ny\n\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "No hold was done yet. Save this as a session anyway? [y/N]" in result.stderr
+    assert "no session was saved" in flat(result.stderr) and "check-in #1" in flat(result.stderr)
+    assert count_rows(db_path, "practice") == 0
+    assert query(db_path, "SELECT score, context, practice_id FROM pain_score") == [(3, "check-in", None)]
+    assert "no routine stopped early today" in sij("run", "--resume", "--yes", "--no-red-flags").stderr
+
+
+def test_stopping_before_any_hold_saves_the_session_when_asked_to(sij) -> None:
+    result = sij("run", "--self-paced", input=START + "s\nq\ny\ny\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    session = _only_session(sij)
+    assert session["state"] == "aborted" and session["pain_before"] == 3
+    assert [s["completed"] for s in session["stretches"]] == [False]
+
+
+def test_resume_in_the_middle_of_a_stretch_shows_it_again(sij) -> None:
+    assert sij("run", "--self-paced", input=START + "\nq\ny\n", interactive=True).exit_code == 0
+    result = sij("run", "--resume", "--speed", "1000", input="n\n" + "n\n" * 3 + "\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    text = flat(result.stderr)
+    assert "Stretch 1 of 3: hold 30 s, each side" in text
+    assert text.index("Knee to chest, right side. Get into position.") < text.index("Knee to chest, right side: held")
+    assert "Switch sides" not in text.split("Figure 4")[0]
+    assert _only_session(sij)["state"] == "completed"
+
+
+def test_a_sharp_question_cut_off_is_asked_again_on_resume(sij) -> None:
+    # Both sides of the first stretch done, then the input ends at the sharp-pain question (as Ctrl-C would).
+    assert sij("run", "--self-paced", input=START + "\n\n", interactive=True).exit_code == 130
+    result = sij("run", "--resume", "--speed", "1000", input="n\ny\n6\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Before going on: about Knee to chest" in flat(result.stderr)
+    session = _only_session(sij)
+    assert session["state"] == "stopped_sharp" and session["pain_after"] == 6
+    assert [s["sharp"] for s in session["stretches"]] == [True, True]
+
+
+def test_sharp_pain_asks_pain_now_then_saves_then_shows_the_panel_last(sij) -> None:
+    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n3\n", interactive=True)
+    assert result.exit_code == 0, result.output
+    assert "Pain now: Rate your low-back or pelvic pain right now" in flat(result.stderr)
+    assert _only_session(sij)["pain_after"] == 3
+    assert "Saved session #1" in result.stdout
+    assert _panel_is_last(result.stderr, "See a doctor or physiotherapist")

@@ -85,7 +85,7 @@ def test_sharp_check_in_is_visible_and_not_linked_to_a_session(sij) -> None:
 
 def test_guided_session_stopped_for_sharp_pain_is_a_stopped_procedure(sij) -> None:
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after 1st stretch: yes
-    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True)
+    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True)
     assert result.exit_code == 0, result.output
     document = _export(sij)
     (procedure,) = _resources(document, "Procedure")
@@ -166,7 +166,10 @@ def test_every_screen_question_has_its_own_code_and_the_quick_check_names_all_si
 
 
 def test_guided_session_has_an_end_and_observations_a_performer(sij) -> None:
-    assert sij("run", "--speed", "1000", "--yes", "--pain-before", "4", "--pain-after", "3").exit_code == 0
+    assert (
+        sij("run", "--speed", "1000", "--yes", "--no-red-flags", "--pain-before", "4", "--pain-after", "3").exit_code
+        == 0
+    )
     document = _export(sij)
     (procedure,) = _resources(document, "Procedure")
     assert procedure["performedPeriod"]["end"] > procedure["performedPeriod"]["start"]
@@ -175,7 +178,10 @@ def test_guided_session_has_an_end_and_observations_a_performer(sij) -> None:
 
 
 def test_only_the_persons_own_words_are_their_note(sij) -> None:
-    assert sij("run", "--yes", "--pain-before", "9").exit_code in (0, 1)  # blocked: saved as a check-in
+    assert sij("run", "--yes", "--no-red-flags", "--pain-before", "9").exit_code in (
+        0,
+        1,
+    )  # blocked: saved as a check-in
     assert sij("pain", "3", "--note", "after gardening").exit_code == 0
     observations = _resources(_export(sij), "Observation")
     notes = [[n["text"] for n in o["note"]] for o in observations if o.get("valueInteger") is not None]

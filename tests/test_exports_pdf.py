@@ -359,7 +359,7 @@ def test_page_one_orders_emergency_same_day_sharp_then_severe_newest_first(sij, 
     # two severe scores in one session: one event
     assert sij("log", "--at", "2026-11-14T08:00", "--pain-before", "8", "--pain-after", "7").exit_code == 0
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     assert sij("screen", "--answers", SCREEN_E1).exit_code == 0
     assert sij("screen", "--answers", SCREEN_U1).exit_code == 0
     target = tmp_path / "mixed.pdf"
@@ -432,7 +432,7 @@ def test_a_same_day_screen_answer_ranks_above_a_sharp_twinge(sij, tmp_path: Path
 
 def test_stretch_table_counts_a_sharp_report_once_and_unreached_holds_as_stopped(sij, tmp_path: Path) -> None:
     # screen offer: no · heat: no · pain before: 4 · quick check: no · sharp after the 1st stretch: yes
-    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True).exit_code == 0
+    assert sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True).exit_code == 0
     assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "3").exit_code == 0
     target = tmp_path / "table.pdf"
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0

@@ -60,7 +60,7 @@ def test_upgrade_from_0001_keeps_records_and_backfills_created_at(db_path: Path,
     database.close()
 
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(db.SCHEMA_HEAD,)]
     # Every old column and value is unchanged; created_at is appended, filled from the recorded instant.
     practices = _dump(db_path, "practice", "*")
     assert [row[:-1] for row in practices] == kept["practice"]
@@ -70,7 +70,7 @@ def test_upgrade_from_0001_keeps_records_and_backfills_created_at(db_path: Path,
     assert [row[-1] for row in pains] == ["2026-11-01 08:00:00.000000", "2026-11-05 20:00:00.000000"]
     assert _dump(db_path, "hold", "*") == kept["hold"]
     assert _dump(db_path, "stretch", "*")[0] == kept["stretch"][0]  # the person's edit survives seeding
-    backups = list(db_path.parent.glob("*.before-0002-*.bak"))
+    backups = list(db_path.parent.glob(f"*.before-{db.SCHEMA_HEAD}-*.bak"))
     assert len(backups) == 1
     with sqlite3.connect(backups[0]) as conn:  # the copy is the database as it was, at 0001
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]

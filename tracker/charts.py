@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from tracker import safety
 from tracker.errors import NothingToDo
 from tracker.records import DayTotals, StretchHolds
-from tracker.stats import Progress
+from tracker.stats import Progress, RatingsView
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -50,6 +50,7 @@ class Kind(str, enum.Enum):
     pain = "pain"
     adherence = "adherence"
     stretches = "stretches"
+    function = "function"
 
 
 def rolling_mean(points: Sequence[tuple[date, float]], days: int = ROLLING_DAYS) -> list[tuple[date, float]]:
@@ -68,12 +69,14 @@ def rolling_mean(points: Sequence[tuple[date, float]], days: int = ROLLING_DAYS)
     return result
 
 
-def check_enough(progress: Progress, holds: Sequence[StretchHolds], kind: Kind) -> None:
+def check_enough(
+    progress: Progress, holds: Sequence[StretchHolds], kind: Kind, ratings: RatingsView | None = None
+) -> None:
     """Refuse to draw a chart that would be empty or say nothing; the message says what is missing."""
     period = f"between {progress.start} and {progress.end}"
     pain_days = sum(1 for d in progress.days if d.before_count or d.after_count)
     session_days = sum(1 for d in progress.days if d.sessions_completed or d.sessions_stopped)
-    if not progress.days:
+    if not progress.days and kind is not Kind.function:
         raise NothingToDo(
             f"Nothing recorded {period}, so there is nothing to plot; record sessions with `sij run` or `sij log`."
         )
@@ -86,25 +89,47 @@ def check_enough(progress: Progress, holds: Sequence[StretchHolds], kind: Kind) 
         raise NothingToDo(f"No sessions {period} to show on a calendar; record one with `sij run` or `sij log`.")
     if kind is Kind.stretches and not any(h.completed or h.not_completed for h in holds):
         raise NothingToDo(f"No stretches held {period}; record a session with `sij run` or `sij log`.")
+    if kind is Kind.function and (ratings is None or not ratings.ratings):
+        raise NothingToDo(
+            f"No activity ratings or impressions of change {period}; rate your activities with `sij activities rate`."
+        )
     if kind is Kind.all and len(progress.days) < 2:
         raise NothingToDo(
             f"Only one day has records {period}; the charts need at least 2 days. Keep recording and try again."
         )
 
 
-def build_figure(progress: Progress, holds: Sequence[StretchHolds], kind: Kind = Kind.all) -> Figure:
-    """The figure for `sij plot --kind KIND`. Call check_enough first."""
+def build_figure(
+    progress: Progress, holds: Sequence[StretchHolds], kind: Kind = Kind.all, ratings: RatingsView | None = None
+) -> Figure:
+    """The figure for `sij plot --kind KIND`. Call check_enough first.
+
+    With ratings in the period, the full figure gains a function panel (activities, their mean, impressions marked).
+    """
     from matplotlib.figure import Figure
 
+    with_function = ratings is not None and bool(ratings.ratings)
     if kind is Kind.all:
-        figure = Figure(figsize=(11, 10), dpi=110, layout="constrained")
-        grid = figure.add_gridspec(3, 1, height_ratios=[3.2, 1.6, 1.3])
+        panels = 4 if with_function else 3
+        figure = Figure(figsize=(11, 13 if with_function else 10), dpi=110, layout="constrained")
+        ratios = [3.2, 2.4, 1.6, 1.3] if with_function else [3.2, 1.6, 1.3]
+        grid = figure.add_gridspec(panels, 1, height_ratios=ratios)
         pain_axes = figure.add_subplot(grid[0])
-        calendar_axes = figure.add_subplot(grid[1], sharex=pain_axes)
-        holds_axes = figure.add_subplot(grid[2])
         draw_pain(pain_axes, progress)
+        row = 1
+        if with_function:
+            assert ratings is not None
+            function_axes = figure.add_subplot(grid[1], sharex=pain_axes)
+            draw_function(function_axes, ratings, progress.start, progress.end)
+            row = 2
+        calendar_axes = figure.add_subplot(grid[row], sharex=pain_axes)
+        holds_axes = figure.add_subplot(grid[row + 1])
         draw_calendar(calendar_axes, progress)
         draw_holds(holds_axes, holds)
+    elif kind is Kind.function:
+        assert ratings is not None
+        figure = Figure(figsize=(11, 5), dpi=110, layout="constrained")
+        draw_function(figure.add_subplot(), ratings, progress.start, progress.end)
     else:
         figure = Figure(figsize=(11, 5 if kind is Kind.pain else 3.6), dpi=110, layout="constrained")
         axes = figure.add_subplot()
@@ -230,6 +255,81 @@ def draw_pain(axes: Axes, progress: Progress) -> None:
     axes.grid(axis="y", color=GREY, linewidth=0.6)
     axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
     _date_axis(axes, progress.start, progress.end)
+
+
+ACTIVITY_COLOURS = (SKY_BLUE, ORANGE, PURPLE, BLUE, VERMILLION)
+IMPRESSION_COLOURS = {1: GREEN, 2: GREEN, 3: BLACK, 4: BLACK, 5: BLACK, 6: VERMILLION, 7: VERMILLION}
+
+
+def draw_function(axes: Axes, ratings: RatingsView, start: date, end: date) -> None:
+    """Each activity's ratings (thin), the function score (their mean per day, thick), the starting score and the
+    meaningful-improvement band above it (higher is better), and each impression of change marked above the scale."""
+    function = [r for r in ratings.ratings if r.kind == "function"]
+    by_activity: dict[int, list[tuple[date, int]]] = {}
+    names: dict[int, str] = {}
+    for r in function:
+        assert r.activity_id is not None
+        by_activity.setdefault(r.activity_id, []).append((r.day, r.value))
+        names[r.activity_id] = r.activity_text or f"activity {r.activity_id}"
+    for n, (activity_id, points) in enumerate(sorted(by_activity.items())):
+        x, y = zip(*points, strict=True)
+        label = textwrap.shorten(names[activity_id], width=40, placeholder="…")
+        colour = ACTIVITY_COLOURS[n % len(ACTIVITY_COLOURS)]
+        axes.plot(_x(x), y, color=colour, linewidth=1, marker="o", markersize=3, alpha=0.7, label=label)
+    daily: dict[date, list[int]] = {}
+    for r in function:
+        daily.setdefault(r.day, []).append(r.value)
+    if daily:
+        days = sorted(daily)
+        axes.plot(
+            _x(days),
+            [sum(daily[d]) / len(daily[d]) for d in days],
+            color=GREEN,
+            linewidth=2.4,
+            label="Function score (mean of the activities rated)",
+        )
+    summary = ratings.function
+    if summary.baseline is not None:
+        axes.axhline(
+            summary.baseline, color=BLACK, linestyle="--", linewidth=1.2, label=f"Starting score {summary.baseline:.1f}"
+        )
+        target = summary.baseline + safety.FUNCTION_MEANINGFUL_POINTS
+        if target <= safety.FUNCTION_MAX:
+            axes.axhspan(
+                target,
+                safety.FUNCTION_MAX,
+                color=GREEN,
+                alpha=0.12,
+                linewidth=0,
+                label=f"Meaningful improvement: {target:.1f} or more",
+            )
+    impressions = [r for r in ratings.ratings if r.kind == "impression"]
+    axes.axhline(EVENT_STRIP - 0.45, color=GREY, linewidth=0.8)
+    for r in impressions:
+        colour = IMPRESSION_COLOURS[r.value]
+        axes.axvline(_x([r.day])[0], color=colour, linewidth=0.8, alpha=0.5, linestyle=":")
+        axes.annotate(
+            str(r.value),
+            (_x([r.day])[0], EVENT_STRIP),
+            ha="center",
+            va="center",
+            fontsize=8,
+            fontweight="bold",
+            color="white",
+            bbox={"boxstyle": "circle,pad=0.25", "facecolor": colour, "edgecolor": "none"},
+        )
+    if impressions:
+        axes.plot(
+            [], [], linestyle=":", color=BLACK, label="Impression of change (1 very much better … 7 very much worse)"
+        )
+    axes.set_ylim(-0.3, EVENT_STRIP + 0.6)
+    axes.set_yticks([*range(0, 11, 2), EVENT_STRIP], [*map(str, range(0, 11, 2)), "change"])
+    axes.set_ylabel("Function, 0 = cannot … 10 = as before")
+    verdict = textwrap.fill(summary.text, width=90)
+    axes.set_title(f"What you can do (higher is better)\n{verdict}", fontsize=11, loc="left")
+    axes.grid(axis="y", color=GREY, linewidth=0.6)
+    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8, frameon=False)
+    _date_axis(axes, start, end)
 
 
 def same_day_nudge(start: date, end: date) -> float:

@@ -177,6 +177,44 @@ class Screening(SQLModel, table=True):
     advice: str = ""
 
 
+class RatingKind(str, enum.Enum):
+    function = "function"  # one activity rated 0-10 (PSFS-style)
+    impression = "impression"  # the global impression of change, 1-7 (PGIC-style)
+
+
+class Activity(SQLModel, table=True):
+    """An activity the person's pain makes hard, rated 0-10 from time to time; retired ones stay for history."""
+
+    __tablename__ = "activity"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    text: str = Field(max_length=120)
+    added_at: datetime = _utc_column()
+    offset_minutes: int = 0
+    retired_at: datetime | None = _utc_column(nullable=True)
+
+
+class Rating(SQLModel, table=True):
+    """One rating: an activity's function rating (0-10) or the global impression of change (1-7).
+
+    One table so that ratings share one id space for `sij edit/delete/restore --rating ID`.
+    """
+
+    __tablename__ = "rating"
+    __table_args__ = (Index("ix_rating_recorded_at", "recorded_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
+    kind: str = RatingKind.function.value
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True)
+    value: int
+    recorded_at: datetime = _utc_column()
+    offset_minutes: int = 0
+    deleted_at: datetime | None = _utc_column(nullable=True)
+    created_at: datetime | None = _utc_column(nullable=True)
+
+
 class Setting(SQLModel, table=True):
     __tablename__ = "setting"
 

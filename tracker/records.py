@@ -214,3 +214,42 @@ class StretchHolds:
     name: str
     completed: int
     not_completed: int
+
+
+# ---- ratings: function (activities rated 0-10) and the global impression of change (1-7) ---------
+
+
+@dataclass(frozen=True)
+class ActivityRecord:
+    id: int
+    uuid: str
+    text: str
+    added_at: datetime  # UTC
+    offset_minutes: int
+    retired_at: datetime | None
+    latest: int | None = None  # the latest live rating
+    latest_day: date | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.retired_at is None
+
+
+@dataclass(frozen=True)
+class RatingRecord:
+    """One rating as people and exports read it; `activity_*` only for a function rating."""
+
+    id: int
+    uuid: str
+    kind: str  # "function" or "impression"
+    value: int
+    recorded_at: datetime  # UTC
+    offset_minutes: int
+    day: date
+    activity_id: int | None = None
+    activity_uuid: str | None = None
+    activity_text: str | None = None
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.recorded_at, self.offset_minutes)

@@ -417,3 +417,87 @@ CAUTION_ADVICE = "read the verdict with these in mind and discuss them with your
 BLOCKED_RUN_NOTE = "Before a guided routine; the routine was not started."
 
 INFORMATION_ONLY = "This is information for you and your clinician, not a diagnosis."
+
+
+# ---- function (PSFS-style) and global impression of change (PGIC-style): CLINICAL.md "Decisions added" -------
+# Own wording throughout; never a licensed questionnaire's text.
+
+FUNCTION_MIN, FUNCTION_MAX = 0, 10
+ACTIVITIES_MAX = 5
+ACTIVITY_TEXT_MAX = 120
+FUNCTION_MEANINGFUL_POINTS = 2  # a rise of the mean by this much since the first rating (higher is better)
+FUNCTION_REMIND_DAYS = 7
+FUNCTION_QUESTION = "How well can you do this now?"
+FUNCTION_SCALE = "0 = cannot do it at all … 10 = as well as before the problem"
+ACTIVITY_PROMPT = "Name an activity your pain makes hard (e.g. 'sitting through a film')"
+
+IMPRESSION_MIN, IMPRESSION_MAX = 1, 7
+IMPRESSION_FIRST_DAYS = 14  # first asked this many days after the first session
+IMPRESSION_EVERY_DAYS = 14  # then again from this many days after the last answer (and by day 28 at the latest)
+IMPRESSION_QUESTION = (
+    "Since you started these stretches, how would you describe the change in your back or pelvic pain overall?"
+)
+IMPRESSION_WORDS: dict[int, str] = {
+    1: "very much better",
+    2: "much better",
+    3: "a little better",
+    4: "no change",
+    5: "a little worse",
+    6: "much worse",
+    7: "very much worse",
+}
+IMPRESSION_REVIEW_ADVICE = (
+    "You feel your pain is much worse than when you started. Ask your GP or physiotherapist for a review."
+)
+
+
+class FunctionVerdict(str, enum.Enum):
+    not_enough_data = "not enough data yet"
+    meaningful = "meaningful improvement"
+    no_meaningful_change = "no meaningful change"
+    worse = "lower than at the start"
+
+
+FUNCTION_VERDICT_TEXT: dict[FunctionVerdict, str] = {
+    FunctionVerdict.not_enough_data: "Not enough data yet: rate the same activities again on another day.",
+    FunctionVerdict.meaningful: "What you can do has improved by a meaningful amount (2 points or more).",
+    FunctionVerdict.no_meaningful_change: "No meaningful change in what you can do so far.",
+    FunctionVerdict.worse: "What you can do is 2 or more points lower than at the start.",
+}
+
+
+def function_verdict(baseline: float | None, current: float | None, rerated: int) -> FunctionVerdict:
+    """The meaningful-change rule for function: higher is better, a rise of 2 points or more is meaningful.
+
+    `rerated` is how many activities were rated again on a later day; without one there is nothing to compare.
+    Means of whole numbers are compared after rounding away float noise, so that 2.0 is never read as 1.99….
+    """
+    if baseline is None or current is None or rerated < 1:
+        return FunctionVerdict.not_enough_data
+    rise = round(current - baseline, 6)
+    if rise >= FUNCTION_MEANINGFUL_POINTS:
+        return FunctionVerdict.meaningful
+    if rise <= -FUNCTION_MEANINGFUL_POINTS:
+        return FunctionVerdict.worse
+    return FunctionVerdict.no_meaningful_change
+
+
+def impression_meaning(value: int) -> str:
+    """What an impression of change means for the person and their clinician, in plain words."""
+    if value <= 2:
+        return "a clinically important improvement"
+    if value == 3:
+        return "a small improvement, below what counts as clinically important"
+    if value == 4:
+        return "no change"
+    if value == 5:
+        return "a little worse"
+    return "worse: ask for a review"
+
+
+def impression_needs_review(value: int) -> bool:
+    return value >= 6
+
+
+def impression_label(value: int) -> str:
+    return f"{value} {IMPRESSION_WORDS[value]}"

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from tracker import safety
-from tracker.records import AlertScore, DatedScore, DayTotals, ProgressData
+from tracker.records import ActivityRecord, AlertScore, DatedScore, DayTotals, ProgressData, RatingRecord
 from tracker.text import signed_points
 
 DEFAULT_TARGET_PER_WEEK = 7
@@ -472,3 +472,161 @@ def sparkline(values: Sequence[float | None]) -> str:
             index = round(max(0.0, min(10.0, value)) / 10 * (len(_SPARK_BARS) - 1))
             chars.append(_SPARK_BARS[index])
     return "".join(chars)
+
+
+# ---- function (PSFS-style) and the global impression of change (PGIC-style) --------------------
+
+
+@dataclass(frozen=True)
+class ActivityChange:
+    """One activity's first and latest rating, the pair the function score compares."""
+
+    id: int
+    text: str
+    first: int
+    first_day: date
+    latest: int
+    latest_day: date
+
+
+@dataclass(frozen=True)
+class FunctionSummary:
+    """The function score at the start and now: means over the same (active) activities' first and latest ratings."""
+
+    activities: tuple[ActivityChange, ...]
+    baseline: float | None
+    current: float | None
+    verdict: safety.FunctionVerdict
+    rerated: int  # activities rated again on a later day than their first rating
+
+    @property
+    def points(self) -> float | None:
+        if self.baseline is None or self.current is None:
+            return None
+        return round(self.current - self.baseline, 6)
+
+    @property
+    def text(self) -> str:
+        return safety.FUNCTION_VERDICT_TEXT[self.verdict]
+
+    @property
+    def headline(self) -> str:
+        """`3.0 → 6.3 (+3.3 points): meaningful improvement`, as reports show it (higher is better)."""
+        if self.baseline is None or self.current is None:
+            return "not rated yet"
+        if self.verdict is safety.FunctionVerdict.not_enough_data:
+            return f"{self.baseline:.1f} at the start: {self.verdict.value}"
+        points = round(self.current - self.baseline, 1)
+        unit = "point" if abs(points) == 1 else "points"
+        return f"{self.baseline:.1f} → {self.current:.1f} ({points:+.1f} {unit}): {self.verdict.value}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "baseline": _round(self.baseline),
+            "current": _round(self.current),
+            "points": _round(self.points),
+            "verdict": self.verdict.name,
+            "verdict_text": self.text,
+            "activities": [
+                {
+                    "id": a.id,
+                    "text": a.text,
+                    "first": a.first,
+                    "first_day": a.first_day.isoformat(),
+                    "latest": a.latest,
+                    "latest_day": a.latest_day.isoformat(),
+                }
+                for a in self.activities
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class ImpressionSummary:
+    value: int
+    day: date
+
+    @property
+    def words(self) -> str:
+        return safety.IMPRESSION_WORDS[self.value]
+
+    @property
+    def meaning(self) -> str:
+        return safety.impression_meaning(self.value)
+
+    @property
+    def advice(self) -> str | None:
+        return safety.IMPRESSION_REVIEW_ADVICE if safety.impression_needs_review(self.value) else None
+
+    @property
+    def headline(self) -> str:
+        """`2 much better (2026-11-23): a clinically important improvement`."""
+        return f"{self.value} {self.words} ({self.day.isoformat()}): {self.meaning}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "value": self.value,
+            "words": self.words,
+            "day": self.day.isoformat(),
+            "meaning": self.meaning,
+            "advice": self.advice,
+        }
+
+
+def function_summary(ratings: Sequence[RatingRecord], active_ids: Iterable[int]) -> FunctionSummary:
+    """Function at the start and now over the active activities that have been rated (ratings oldest first)."""
+    active = set(active_ids)
+    firsts: dict[int, RatingRecord] = {}
+    latests: dict[int, RatingRecord] = {}
+    for r in sorted(ratings, key=lambda r: (r.recorded_at, r.id)):
+        if r.kind != "function" or r.activity_id not in active:
+            continue
+        firsts.setdefault(r.activity_id, r)
+        latests[r.activity_id] = r
+    changes = tuple(
+        ActivityChange(
+            id=aid,
+            text=firsts[aid].activity_text or "",
+            first=firsts[aid].value,
+            first_day=firsts[aid].day,
+            latest=latests[aid].value,
+            latest_day=latests[aid].day,
+        )
+        for aid in sorted(firsts)
+    )
+    rerated = sum(1 for c in changes if c.latest_day > c.first_day)
+    baseline = statistics.fmean(c.first for c in changes) if changes else None
+    current = statistics.fmean(c.latest for c in changes) if changes else None
+    return FunctionSummary(
+        activities=changes,
+        baseline=baseline,
+        current=current,
+        verdict=safety.function_verdict(baseline, current, rerated),
+        rerated=rerated,
+    )
+
+
+def latest_impression(ratings: Sequence[RatingRecord]) -> ImpressionSummary | None:
+    found = [r for r in ratings if r.kind == "impression"]
+    if not found:
+        return None
+    last = max(found, key=lambda r: (r.recorded_at, r.id))
+    return ImpressionSummary(value=last.value, day=last.day)
+
+
+@dataclass(frozen=True)
+class RatingsView:
+    """Everything the reports show about ratings: the activities, the ratings of a period, and the summaries.
+
+    The function summary and the latest impression always run from the person's first rating ("since the start"),
+    whatever period the ratings list covers.
+    """
+
+    activities: tuple[ActivityRecord, ...]
+    ratings: tuple[RatingRecord, ...]
+    function: FunctionSummary
+    impression: ImpressionSummary | None
+
+    @property
+    def empty(self) -> bool:
+        return not self.activities and not self.ratings and self.impression is None

@@ -235,11 +235,15 @@ def _register() -> None:
     lazy_command("restore", "tracker.cli.edit:restore_command")
     lazy_command("trash", "tracker.cli.edit:trash_command")
     lazy_command("undo", "tracker.cli.edit:undo_command")
+    lazy_command("activities", "tracker.cli.ratings:activities_app")
+    lazy_command("impression", "tracker.cli.ratings:impression_command")
+    lazy_command("remind", "tracker.cli.remind:remind_command")
     lazy_command("export", "tracker.cli.exchange:export_command")
     lazy_command("import", "tracker.cli.exchange:import_command")
     lazy_command("stretches", "tracker.cli.stretches:stretches_app")
     lazy_command("routines", "tracker.cli.routines:routines_app")
     lazy_command("settings", "tracker.cli.progress:settings_app")
+    lazy_command("voice", "tracker.cli.speech:voice_app")
     lazy_command("db", "tracker.cli.dbcare:db_app")
 
 

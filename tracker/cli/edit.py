@@ -17,17 +17,17 @@ from rich.text import Text
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
-from tracker.cli.params import naming, pain_value, shown, whole_number
+from tracker.cli.params import naming, pain_value, rating_value, shown, whole_number
 from tracker.errors import InvalidInput
 
 if TYPE_CHECKING:
-    from tracker.records import PainRecord, PracticeRecord
+    from tracker.records import PainRecord, PracticeRecord, RatingRecord
     from tracker.services.corrections import Change, EditResult, Entry, TrashItem
 
 CLEAR = -1  # `--pain-before none`: remove the score
 ID_MAX = 2**63 - 1  # the largest id SQLite can hold
 # A service's InvalidInput about these subjects is reported as bad input for this argument or option.
-NAMED = {"session": "SESSION_ID", "check_in": "--check-in", "note": "--note"}
+NAMED = {"session": "SESSION_ID", "check_in": "--check-in", "note": "--note", "rating": "--rating", "value": "--value"}
 
 
 def record_id(value: str) -> int:
@@ -65,23 +65,41 @@ CheckInOption = Annotated[
         show_default=False,
     ),
 ]
+RatingOption = Annotated[
+    int | None,
+    typer.Option(
+        "--rating",
+        metavar="ID",
+        parser=record_id,
+        help="Act on the rating with this id (`sij history --ratings` lists them).",
+        show_default=False,
+    ),
+]
 YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do it without asking (needed without a terminal).")]
 
 
-def _target(session_id: int | None, check_in: int | None, command: str) -> Entry:
-    from tracker.services.corrections import CHECK_IN, SESSION, Entry
+def _target(session_id: int | None, check_in: int | None, command: str, rating: int | None = None) -> Entry:
+    from tracker.services.corrections import CHECK_IN, RATING, SESSION, Entry
 
+    given = [v for v in (session_id, check_in, rating) if v is not None]
     if session_id is not None and check_in is not None:
         raise typer.BadParameter(
             f"give either a SESSION_ID or --check-in ID, not both (e.g. `sij {command} 12` or "
             f"`sij {command} --check-in 5`).",
             param_hint="'--check-in'",
         )
-    if session_id is None and check_in is None:
+    if len(given) > 1:
         raise typer.BadParameter(
-            f"give the session's id (`sij {command} 12`, ids are in `sij history`) or --check-in ID.",
+            f"give --rating ID alone, not with a SESSION_ID or --check-in ID (e.g. `sij {command} --rating 7`).",
+            param_hint="'--rating'",
+        )
+    if not given:
+        raise typer.BadParameter(
+            f"give the session's id (`sij {command} 12`, ids are in `sij history`), --check-in ID or --rating ID.",
             param_hint="'SESSION_ID'",
         )
+    if rating is not None:
+        return Entry(RATING, rating)
     return Entry(SESSION, session_id) if session_id is not None else Entry(CHECK_IN, check_in or 0)
 
 
@@ -141,17 +159,49 @@ def edit_command(
     heat: Annotated[
         bool | None, typer.Option("--heat/--no-heat", help="Whether heat was used first.", show_default=False)
     ] = None,
+    rating: RatingOption = None,
+    value: Annotated[
+        int | None,
+        typer.Option(
+            "--value",
+            parser=rating_value,
+            metavar="N",
+            help="A rating's value (0-10 for an activity, 1-7 for the impression of change).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
-    """Correct a past session (or a pain check-in with --check-in ID); only what you give changes.
+    """Correct a past session (or a pain check-in with --check-in ID, a rating with --rating ID).
 
-    Example: [bold]sij edit 12 --pain-after 3 --note "felt looser"[/bold]
-    Check-in: [bold]sij edit --check-in 5 --score 4[/bold]
+    Only what you give changes. Example: [bold]sij edit 12 --pain-after 3 --note "felt looser"[/bold]
+    Check-in: [bold]sij edit --check-in 5 --score 4[/bold]   Rating: [bold]sij edit --rating 7 --value 6[/bold]
     """
-    from tracker.services.corrections import CHECK_IN
+    from tracker.services.corrections import CHECK_IN, RATING
 
-    target = _target(session_id, check_in, "edit")
+    target = _target(session_id, check_in, "edit", rating)
     moment = _when(ctx, at)
     app = get_app(ctx)
+    if target.kind != RATING and value is not None:
+        raise typer.BadParameter("--value is for ratings; give --rating ID with it.", param_hint="'--value'")
+    if target.kind == RATING:
+        wrong = [
+            n
+            for n, v in (
+                ("--pain-before", pain_before),
+                ("--pain-after", pain_after),
+                ("--heat", heat),
+                ("--score", score),
+                ("--sharp", sharp),
+                ("--note", note),
+            )
+            if v is not None
+        ]
+        if wrong:
+            raise typer.BadParameter(
+                f"{wrong[0]} is not part of a rating; a rating takes --value and --at.", param_hint=f"'{wrong[0]}'"
+            )
+        _edit_rating(ctx, target.id, value, moment)
+        return
     if target.kind == CHECK_IN:
         wrong = [
             n
@@ -197,7 +247,28 @@ def edit_command(
         console.show_doctor_panel(result.advice)
 
 
+def _edit_rating(ctx: typer.Context, rating_id: int, value: int | None, moment: datetime | None) -> None:
+    from tracker.services.corrections import RATING, Change, EditResult
+    from tracker.services.ratings import edit_rating
+
+    with naming(**NAMED), get_app(ctx).work() as session:
+        record, changes = edit_rating(session=session, rating_id=rating_id, value=value, at=moment)
+    show_edit(EditResult(RATING, record.id, record.uuid, tuple(Change(*c) for c in changes)))
+    advice = _impression_advice(record.kind, record.value)
+    if advice:
+        console.warn(advice)
+
+
+def _impression_advice(kind: str, value: int) -> str | None:
+    from tracker import safety
+
+    if kind == "impression" and safety.impression_needs_review(value):
+        return safety.IMPRESSION_REVIEW_ADVICE
+    return None
+
+
 FIELD_LABELS = {
+    "value": "Rating",
     "at": "When",
     "pain_before": "Pain before",
     "pain_after": "Pain after",
@@ -223,7 +294,7 @@ def _show_value(change: Change, value: object) -> Text:
 
 
 def show_edit(result: EditResult) -> None:
-    what = "session" if result.kind == "session" else "pain check-in"
+    what = {"session": "session", "rating": "rating"}.get(result.kind, "pain check-in")
     table = Table(
         title=f"Corrected {what} #{result.id} (same uuid {result.uuid})",
         title_justify="left",
@@ -245,9 +316,13 @@ def show_edit(result: EditResult) -> None:
 # ---- delete, restore, trash, undo --------------------------------------------------------------
 
 
-def _describe(record: PracticeRecord | PainRecord) -> str:
-    from tracker.records import PracticeRecord
+def _describe(record: PracticeRecord | PainRecord | RatingRecord) -> str:
+    from tracker.records import PracticeRecord, RatingRecord
 
+    if isinstance(record, RatingRecord):
+        from tracker.services.ratings import describe_rating
+
+        return describe_rating(record)
     if isinstance(record, PracticeRecord):
         pain = f"pain {_score(record.pain_before)} → {_score(record.pain_after)}"
         return f"session #{record.id} of {console.when(record)} ({record.routine_slug or 'hand-picked'}, {pain})"
@@ -273,11 +348,13 @@ def _confirm(ctx: typer.Context, description: str, yes: bool) -> None:
 
 def _trash(ctx: typer.Context, target: Entry, yes: bool, now: datetime) -> None:
     from tracker.services.corrections import (
+        RATING,
         SESSION,
         describe_entry,
         trash_check_in,
         trash_practice,
     )
+    from tracker.services.ratings import trash_rating
 
     app = get_app(ctx)
     with naming(**NAMED), app.work(readonly=True) as session:
@@ -285,7 +362,10 @@ def _trash(ctx: typer.Context, target: Entry, yes: bool, now: datetime) -> None:
     description = _describe(record)
     _confirm(ctx, description, yes)
     with naming(**NAMED), app.work() as session:
-        if target.kind == SESSION:
+        if target.kind == RATING:
+            trash_rating(session=session, rating_id=target.id, now=now)
+            again = f"sij restore --rating {target.id}"
+        elif target.kind == SESSION:
             trash_practice(session=session, practice_id=target.id, now=now)
             again = f"sij restore {target.id}"
         else:
@@ -299,12 +379,13 @@ def delete_command(
     session_id: SessionArg = None,
     check_in: CheckInOption = None,
     yes: YesOption = False,
+    rating: RatingOption = None,
 ) -> None:
-    """Move a session (with its pain scores) or a pain check-in to the trash; `sij restore` brings it back.
+    """Move a session (with its pain scores), a pain check-in or a rating to the trash; `sij restore` brings it back.
 
     Example: [bold]sij delete 12[/bold]   Check-in: [bold]sij delete --check-in 5 --yes[/bold]
     """
-    target = _target(session_id, check_in, "delete")
+    target = _target(session_id, check_in, "delete", rating)
     _trash(ctx, target, yes, get_app(ctx).clock.now())
 
 
@@ -312,17 +393,21 @@ def restore_command(
     ctx: typer.Context,
     session_id: SessionArg = None,
     check_in: CheckInOption = None,
+    rating: RatingOption = None,
 ) -> None:
-    """Bring a session or a pain check-in back from the trash (`sij trash` lists it).
+    """Bring a session, a pain check-in or a rating back from the trash (`sij trash` lists it).
 
     Example: [bold]sij restore 12[/bold]   Check-in: [bold]sij restore --check-in 5[/bold]
     """
-    from tracker.services.corrections import SESSION, restore_check_in, restore_practice
+    from tracker.services.corrections import RATING, SESSION, restore_check_in, restore_practice
+    from tracker.services.ratings import restore_rating
 
-    target = _target(session_id, check_in, "restore")
-    record: PracticeRecord | PainRecord
+    target = _target(session_id, check_in, "restore", rating)
+    record: PracticeRecord | PainRecord | RatingRecord
     with naming(**NAMED), get_app(ctx).work() as session:
-        if target.kind == SESSION:
+        if target.kind == RATING:
+            record = restore_rating(session=session, rating_id=target.id)
+        elif target.kind == SESSION:
             record = restore_practice(session=session, practice_id=target.id)
         else:
             record = restore_check_in(session=session, pain_id=target.id)
@@ -343,6 +428,7 @@ def trash_json(item: TrashItem) -> dict[str, Any]:
         "pain_after": item.pain_after,
         "score": item.score,
         "note": item.note,
+        "what": item.what or None,
     }
 
 
@@ -369,7 +455,10 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     zone = app.clock.now().tzinfo
     blocks: list[Text] = [Text("In the trash, most recently deleted first:", style="bold")]
     for item in items:
-        if item.kind == "session":
+        if item.kind == "rating":
+            what = item.what
+            how = f"sij restore --rating {item.id}"
+        elif item.kind == "session":
             what = f"{item.routine or 'hand-picked'}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
             how = f"sij restore {item.id}"
         else:

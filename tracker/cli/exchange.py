@@ -36,6 +36,7 @@ else:
 class CsvTable(str, enum.Enum):
     sessions = "sessions"
     pain = "pain"
+    ratings = "ratings"
 
 
 NAME_MAX = 200
@@ -94,7 +95,9 @@ def export_command(
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it already exists.")] = False,
     table: Annotated[
         CsvTable | None,
-        typer.Option("--table", help="CSV only: sessions (one row per session, default) or pain (every pain score)."),
+        typer.Option(
+            "--table", help="CSV only: sessions (one row per session, default), pain (every pain score) or ratings."
+        ),
     ] = None,
     name: Annotated[
         str | None,
@@ -214,6 +217,8 @@ KIND_TEXT = {
     "holds": "Holds",
     "pain_scores": "Pain scores",
     "screenings": "Red-flag screens",
+    "activities": "Activities",
+    "ratings": "Ratings",
     "settings": "Settings",
 }
 

@@ -125,14 +125,23 @@ def history_command(
             help="List pain check-ins (from `sij pain`) with their ids, instead of sessions.",
         ),
     ] = False,
+    ratings: Annotated[
+        bool,
+        typer.Option("--ratings", help="List ratings (activities and impression of change) with their ids instead."),
+    ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """List past sessions, newest first; with --check-ins, pain check-ins instead.
+    """List past sessions, newest first; with --check-ins, pain check-ins; with --ratings, ratings.
 
     Example: [bold]sij history --since 2026-11-01 --limit 20[/bold]
     Check-in ids (for `sij edit/delete --check-in ID`): [bold]sij history --check-ins[/bold]
     """
     start, end = date_range(ctx, since, until)
+    if check_ins and ratings:
+        raise typer.BadParameter("give --check-ins or --ratings, not both.", param_hint="'--ratings'")
+    if ratings:
+        _show_ratings(ctx, start, end, limit, as_json)
+        return
     if check_ins:
         _show_check_ins(ctx, start, end, limit, as_json)
         return
@@ -159,3 +168,17 @@ def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, li
         console.info("No pain check-ins recorded in this period. Record one with `sij pain SCORE`.")
     else:
         console.render(check_in_table(records))
+
+
+def _show_ratings(ctx: typer.Context, start: date | None, end: date | None, limit: int | None, as_json: bool) -> None:
+    from tracker.cli.ratings import rating_json, ratings_table
+    from tracker.services.ratings import list_ratings
+
+    with get_app(ctx).work(readonly=True) as session:
+        records = list(reversed(list_ratings(session=session, since=start, until=end)))[:limit]
+    if as_json:
+        console.print_json([rating_json(r) for r in records])
+    elif not records:
+        console.info("No ratings recorded in this period. Rate your activities with `sij activities rate`.")
+    else:
+        console.render(ratings_table(records))

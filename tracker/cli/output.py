@@ -43,7 +43,7 @@ def new_file_path(output: str, *, force: bool, suffixes: Sequence[str] = ()) -> 
 
 def _checked_path(output: str, *, force: bool, suffixes: Sequence[str]) -> Path:
     path = Path(output).expanduser().absolute()
-    accepted = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if suffixes else ""
+    accepted = ", ".join(suffixes[:-1]) + f" or {suffixes[-1]}" if len(suffixes) > 1 else "".join(suffixes)
     if suffixes and path.suffix.lower() not in suffixes:
         ending = path.suffix or "no extension"
         raise typer.BadParameter(

@@ -38,6 +38,14 @@ def pain_value(value: str) -> int:
     return number
 
 
+def rating_value(value: str) -> int:
+    """A rating as typed: a whole number (its scale, 0-10 or 1-7, is checked by the service that knows the kind)."""
+    number = whole_number(value)
+    if number is None or not -1000 <= number <= 1000:
+        raise typer.BadParameter(f"'{shown(value)}' is not a rating; give a whole number.")
+    return number
+
+
 def positive_int(value: str) -> int:
     number = whole_number(value)
     if number is None or number < 1:

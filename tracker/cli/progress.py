@@ -18,10 +18,10 @@ from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
 from tracker.cli.output import new_file_path, write_new_file
 from tracker.cli.params import naming, shown, whole_number
 from tracker.errors import NothingToDo
-from tracker.text import plural
+from tracker.text import plural, signed_points
 
 if TYPE_CHECKING:
-    from tracker.stats import Change, Progress
+    from tracker.stats import Change, Progress, RatingsView
 
 PLOT_FORMATS = ("png", "svg", "pdf")
 
@@ -59,22 +59,36 @@ def progress_command(
     """
     start, end = date_range(ctx, since, until)
     from tracker.services.progress import progress_data
+    from tracker.services.ratings import ratings_view
     from tracker.stats import summarize
 
     app = get_app(ctx)
     with app.work(readonly=True) as session:
         data = progress_data(session=session, now=app.clock.now(), since=start, until=end)
+        ratings = ratings_view(session=session, since=start, until=end)
     progress = summarize(data, target, limited=start is not None)
     if as_json:
-        console.print_json(progress.to_dict())
+        document = progress.to_dict()
+        document["function"] = ratings.function.to_dict()
+        document["impression"] = ratings.impression.to_dict() if ratings.impression else None
+        console.print_json(document)
         return
-    if not progress.has_records:
+    if not progress.has_records and ratings.empty:
         period = "yet" if start is None and end is None else f"between {progress.start} and {progress.end}"
         console.info(
             f"Nothing recorded {period}. Record a session with `sij run` or `sij log`, or pain with `sij pain N`."
         )
         return
-    console.out.print(progress_view(progress))
+    console.out.print(progress_view(progress, ratings))
+    if ratings.impression is not None and ratings.impression.advice:
+        console.err.print(
+            Panel(
+                Text(ratings.impression.advice),
+                title="[bold]Review suggested[/bold]",
+                border_style="yellow",
+                expand=False,
+            )
+        )
     for warning in progress.warnings:
         console.err.print(
             Panel(Text(warning.text), title="[bold]Review suggested[/bold]", border_style="yellow", expand=False)
@@ -108,7 +122,7 @@ def _change_rows(grid: Table, label: str, c: Change) -> None:
         grid.add_row("", Text(c.caution, style="bold red"))
 
 
-def progress_view(progress: Progress) -> Table:
+def progress_view(progress: Progress, ratings: RatingsView | None = None) -> Table:
     from tracker.safety import INFORMATION_ONLY
     from tracker.stats import SPARK_DAYS, sparkline
 
@@ -159,8 +173,30 @@ def progress_view(progress: Progress) -> Table:
     else:
         spark = Text("no pain scores recorded in these days")
     grid.add_row(f"Last {SPARK_DAYS} days", spark)
+    if ratings is not None:
+        add_ratings_rows(grid, ratings)
     grid.add_row("", Text(INFORMATION_ONLY, style="dim"))
     return grid
+
+
+def add_ratings_rows(grid: Table, ratings: RatingsView) -> None:
+    """Function (start → now with its verdict) and the latest impression of change, under the pain rows."""
+    f = ratings.function
+    if f.activities:
+        count = plural(len(f.activities), "activity", "activities")
+        line = Text(
+            f"starting {_number(f.baseline)} → now {_number(f.current)} (mean of {count}, 0-10, higher is better)"
+        )
+        if f.points is not None and f.rerated:
+            line.append(f" · {signed_points(round(f.points, 1))}")
+        grid.add_row("Function", line)
+        style = {"meaningful": "green", "worse": "bold red"}.get(f.verdict.name, "")
+        grid.add_row("", Text(f.text, style=style))
+    elif ratings.activities:
+        grid.add_row("Function", "not rated yet: `sij activities rate`")
+    if ratings.impression is not None:
+        i = ratings.impression
+        grid.add_row("Impression", f"{i.value} {i.words} on {i.day} ({i.meaning})")
 
 
 def _signed(value: float | None) -> str:
@@ -177,6 +213,7 @@ class PlotKind(str, enum.Enum):
     pain = "pain"
     adherence = "adherence"
     stretches = "stretches"
+    function = "function"
 
 
 def _plot_target(output: str | None, today: str, force: bool) -> tuple[Path, str]:
@@ -200,9 +237,9 @@ def plot_command(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    kind: Annotated[PlotKind, typer.Option("--kind", help="Which chart: all, pain, adherence or stretches.")] = (
-        PlotKind.all
-    ),
+    kind: Annotated[
+        PlotKind, typer.Option("--kind", help="Which chart: all, pain, adherence, stretches or function.")
+    ] = (PlotKind.all),
     force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
 ) -> None:
     """Draw pain, adherence and stretches as a chart image and print where it was written.
@@ -214,6 +251,7 @@ def plot_command(
     path, fmt = _plot_target(output, app.clock.now().date().isoformat(), force)
     from tracker import charts
     from tracker.services.progress import holds_per_stretch, progress_data
+    from tracker.services.ratings import ratings_view
     from tracker.stats import summarize
 
     with app.work(readonly=True) as session:
@@ -221,14 +259,15 @@ def plot_command(
         holds = []
         if kind in (PlotKind.all, PlotKind.stretches):
             holds = holds_per_stretch(session=session, start=data.start, end=data.end)
+        ratings = ratings_view(session=session, since=data.start, until=data.end)
     progress = summarize(data, limited=start is not None)
-    if not progress.has_records and start is None and end is None:
+    if not progress.has_records and start is None and end is None and kind is not PlotKind.function:
         raise NothingToDo(
             "Nothing recorded yet, so there is nothing to plot; record sessions with `sij run` or `sij log`."
         )
     chart_kind = charts.Kind(kind.value)
-    charts.check_enough(progress, holds, chart_kind)
-    figure = charts.build_figure(progress, holds, chart_kind)
+    charts.check_enough(progress, holds, chart_kind, ratings)
+    figure = charts.build_figure(progress, holds, chart_kind, ratings)
     write_new_file(path, charts.render(figure, fmt), force=force)
     _line(str(path))
 
@@ -276,12 +315,13 @@ settings_app = typer.Typer(
 
 def _settings(session: Any) -> dict[str, str]:
     from tracker.services.catalog import default_routine_slug
-    from tracker.services.settings import day_start_minutes
+    from tracker.services.settings import day_start_minutes, voice_on
 
     minutes = day_start_minutes(session=session)
     return {
         "day_start": f"{minutes // 60:02d}:{minutes % 60:02d}",
         "default_routine": default_routine_slug(session=session),
+        "voice": "on" if voice_on(session=session) else "off",
     }
 
 
@@ -304,6 +344,7 @@ def settings_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
     grid.add_column("Meaning")
     grid.add_row("day-start", values["day_start"], "records before this time count for the day before")
     grid.add_row("default-routine", values["default_routine"] or "–", "the routine `sij run` and `sij log` use")
+    grid.add_row("voice", values["voice"], "`sij run` speaks its cues (on) or only shows them (off)")
     console.out.print(grid)
 
 
@@ -336,3 +377,34 @@ def day_start_command(
         _line(f"Day start set to {text}: anything recorded before {text} counts for the day before.")
     else:
         _line("Day start set to 00:00: each record counts for the calendar day it was made.")
+
+
+class OnOff(str, enum.Enum):
+    on = "on"
+    off = "off"
+
+
+@settings_app.command("voice")
+def voice_command(
+    ctx: typer.Context,
+    value: Annotated[
+        OnOff | None, typer.Argument(metavar="on|off", help="on: `sij run` speaks its cues; off: it only shows them.")
+    ] = None,
+) -> None:
+    """Show or set whether `sij run` speaks its cues (as with --voice).
+
+    Example: [bold]sij settings voice on[/bold]
+    """
+    from tracker.services.settings import VOICE, put_setting, voice_on
+
+    app = get_app(ctx)
+    if value is None:
+        with app.work(readonly=True) as session:
+            _line("on" if voice_on(session=session) else "off")
+        return
+    with app.work() as session:
+        put_setting(session=session, key=VOICE, value=value.value)
+    if value is OnOff.on:
+        _line("Voice on: `sij run` speaks its cues (--no-voice for one run). Try it with `sij voice test`.")
+    else:
+        _line("Voice off: `sij run` shows its cues and rings the bell (--voice for one run).")

@@ -30,6 +30,20 @@ def ask_pain(when: str, then: str | None = None) -> int | None:
         console.warn(f"Please type a whole number from {PAIN_MIN} to {PAIN_MAX}, or press Enter to skip.")
 
 
+def ask_number(question: str, low: int, high: int, *, skip: bool = True) -> int | None:
+    """A whole number from low to high; Enter skips (None) when `skip`."""
+    hint = f"{low}-{high}, Enter to skip" if skip else f"{low}-{high}"
+    while True:
+        answer = _ask(f"[bold]{escape(question)}[/bold] \\[{escape(hint)}]: ").strip()
+        if not answer and skip:
+            return None
+        if answer.isascii() and answer.isdigit() and low <= int(answer) <= high:
+            return int(answer)
+        console.warn(
+            f"Please type a whole number from {low} to {high}" + (", or press Enter to skip." if skip else ".")
+        )
+
+
 def ask_yes_no(question: str, default: bool = False) -> bool:
     suffix = "[Y/n]" if default else "[y/N]"
     while True:

@@ -16,7 +16,7 @@ from tracker.clock import as_recorded, local_day
 from tracker.records import HoldCounts
 
 if TYPE_CHECKING:
-    from tracker.stats import Progress
+    from tracker.stats import Progress, RatingsView
 
 
 @dataclass(frozen=True)
@@ -126,6 +126,37 @@ class ScreeningItem:
 
 
 @dataclass(frozen=True)
+class ActivityItem:
+    """An activity the person rates (function, PSFS-style); `retired_at` set when no longer rated."""
+
+    uuid: str
+    text: str
+    added_at: datetime
+    offset_minutes: int
+    retired_at: datetime | None
+    id: int | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class RatingItem:
+    """A function rating (0-10, `activity` is the activity's uuid) or the impression of change (1-7)."""
+
+    uuid: str
+    kind: str  # "function" or "impression"
+    activity: str | None
+    value: int
+    recorded_at: datetime
+    offset_minutes: int
+    deleted_at: datetime | None
+    created_at: datetime | None = field(default=None, compare=False)
+    id: int | None = field(default=None, compare=False)
+
+    @property
+    def local_time(self) -> datetime:
+        return as_recorded(self.recorded_at, self.offset_minutes)
+
+
+@dataclass(frozen=True)
 class ExportData:
     """Everything an export may show, as plain values. Lists are in a stable order (time, then uuid)."""
 
@@ -136,6 +167,8 @@ class ExportData:
     sessions: tuple[SessionItem, ...] = ()
     pain_scores: tuple[PainItem, ...] = ()
     screenings: tuple[ScreeningItem, ...] = ()
+    activities: tuple[ActivityItem, ...] = ()
+    ratings: tuple[RatingItem, ...] = ()
     settings: dict[str, str] = field(default_factory=dict)
     since: date | None = None
     until: date | None = None
@@ -144,9 +177,14 @@ class ExportData:
     name: str | None = None  # the person's name, only when they pass --name
     # The `sij progress` numbers for the same period, computed in the same unit of work (the PDF report shows them).
     progress: Progress | None = None
+    # Function and impression of change as every report shows them (start → now, verdict, latest impression).
+    rating_summary: RatingsView | None = None
 
     def stretch(self, uuid: str) -> StretchItem | None:
         return next((s for s in self.stretches if s.uuid == uuid), None)
+
+    def activity(self, uuid: str | None) -> ActivityItem | None:
+        return next((a for a in self.activities if a.uuid == uuid), None)
 
     def routine(self, uuid: str | None) -> RoutineItem | None:
         return next((r for r in self.routines if r.uuid == uuid), None)

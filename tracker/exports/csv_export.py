@@ -1,4 +1,5 @@
-"""CSV for a clinician's spreadsheet: one row per session, or (`--table pain`) one row per pain score.
+"""CSV for a clinician's spreadsheet: one row per session, (`--table pain`) per pain score, or (`--table ratings`)
+per rating of an activity or of the impression of change.
 
 Stdlib only. Named csv_export so it does not shadow the standard `csv` module. Text cells that start like a formula
 (= + - @ tab or carriage return) get a leading apostrophe, so a spreadsheet shows them as text instead of running
@@ -47,6 +48,17 @@ PAIN_HEADERS = (
     "Sharp pain or new numbness",
     "Flagged (see-a-doctor advice shown)",
     "Note",
+)
+
+RATING_HEADERS = (
+    "Rating #",
+    "Date",
+    "Time (local, UTC offset)",
+    "Measure",
+    "Activity",
+    "Rating",
+    "Scale",
+    "Meaning",
 )
 
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
@@ -149,12 +161,39 @@ def _pain_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
         )
 
 
+def _rating_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
+    from tracker import safety
+
+    live = [r for r in data.ratings if r.deleted_at is None]
+    for rating in sorted(live, key=lambda r: (r.recorded_at, r.id or 0, r.uuid)):
+        local = rating.local_time
+        activity = data.activity(rating.activity)
+        if rating.kind == "impression":
+            measure, scale = "Impression of change", "1 very much better … 7 very much worse"
+            meaning = f"{safety.IMPRESSION_WORDS[rating.value]}: {safety.impression_meaning(rating.value)}"
+        else:
+            measure, scale, meaning = "Function (activity)", "0 cannot do it … 10 as before the problem", ""
+        yield (
+            rating.id,
+            local.date().isoformat(),
+            _time(local),
+            measure,
+            activity.text if activity else "",
+            rating.value,
+            scale,
+            meaning,
+        )
+
+
 def render(data: ExportData, options: ExportOptions) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)  # the standard dialect: quotes where needed, CRLF line ends (RFC 4180)
     if options.table == "pain":
         writer.writerow(PAIN_HEADERS)
         rows = _pain_rows(data)
+    elif options.table == "ratings":
+        writer.writerow(RATING_HEADERS)
+        rows = _rating_rows(data)
     else:
         writer.writerow(SESSION_HEADERS)
         rows = _session_rows(data)
@@ -163,6 +202,6 @@ def render(data: ExportData, options: ExportOptions) -> str:
     return buffer.getvalue()
 
 
-TABLES = ("sessions", "pain")
+TABLES = ("sessions", "pain", "ratings")
 
 EXPORTER = Exporter(name="csv", title="CSV", render=render, options=frozenset({"table"}))

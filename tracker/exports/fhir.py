@@ -3,19 +3,25 @@
 Stdlib only: plain dictionaries (the tests validate them with fhir.resources' R4B models). A bare Patient (a name
 only when the person gives one); a Procedure per session (SNOMED CT 229070002); an Observation per pain score
 (LOINC 72514-3, category survey, valueInteger) linked to its session with `partOf`; an Observation per red-flag
-screen with the answers as components, coded in sij's own code system (RED_FLAG_SYSTEM). Every fullUrl is
-`urn:uuid:` + the record's stable uuid. A session whose end is not known (logged afterwards) has `performedDateTime`,
-not an open-ended period (which FHIR reads as "still going on").
+screen with the answers as components, coded in sij's own code system (RED_FLAG_SYSTEM). Ratings are `survey`
+Observations coded in another local code system: one per activity rating (valueInteger 0-10, the activity's
+text in `code.text`), one per rating occasion with the function score (their mean) as valueQuantity, and the
+impression of change as valueInteger 1-7 with its words. Every fullUrl is `urn:uuid:` + the record's stable
+uuid (a function score's uuid derives from the ratings it is the mean of). A session whose end is not known
+(logged afterwards) has `performedDateTime`, not an open-ended period (which FHIR reads as "still going on").
 """
 
 from __future__ import annotations
 
 import json
+import statistics
+import uuid as uuidlib
+from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
 from tracker import safety
-from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, ScreeningItem, SessionItem
+from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, RatingItem, ScreeningItem, SessionItem
 from tracker.exports.report import QUICK_KEY, correction_text, person_note, split_advice
 
 SNOMED = "http://snomed.info/sct"
@@ -51,6 +57,21 @@ RESULT_TEXT = {
     "same-day": "Warning signs reported that need a doctor today.",
     "emergency": "Emergency warning signs reported.",
 }
+# A local code system (the .invalid domain can never resolve): these measures are sij's own wording, not PSFS or PGIC.
+RATINGS_SYSTEM = "https://sij.invalid/fhir/CodeSystem/ratings"
+ACTIVITY_CODE = {"system": RATINGS_SYSTEM, "code": "activity-rating", "display": "Activity rating, 0-10 (PSFS-style)"}
+FUNCTION_CODE = {
+    "system": RATINGS_SYSTEM,
+    "code": "function-score",
+    "display": "Function score: mean of activity ratings, 0-10 (PSFS-style)",
+}
+IMPRESSION_CODE = {
+    "system": RATINGS_SYSTEM,
+    "code": "impression-of-change",
+    "display": "Global impression of change, 1-7 (PGIC-style)",
+}
+FUNCTION_SCALE = "0 = cannot do it at all, 10 = as well as before the problem"
+SCORE_UNIT: dict[str, Any] = {"unit": "{score}", "system": "http://unitsofmeasure.org", "code": "{score}"}
 SIDE_TEXT = {"left": "left", "right": "right", "both": "both sides"}
 
 
@@ -187,6 +208,75 @@ def _screening(data: ExportData, screening: ScreeningItem) -> dict[str, Any]:
     }
 
 
+def _activity_rating(data: ExportData, rating: RatingItem) -> dict[str, Any]:
+    activity = data.activity(rating.activity)
+    return {
+        "resourceType": "Observation",
+        "id": rating.uuid,
+        "status": "final",
+        "category": [SURVEY],
+        "code": {"coding": [ACTIVITY_CODE], "text": activity.text if activity else "Activity"},
+        "subject": _ref(data.patient_id),
+        "effectiveDateTime": _iso(rating.local_time),
+        "valueInteger": rating.value,
+        "note": _notes(f"Scale: {FUNCTION_SCALE}."),
+    }
+
+
+def _score(value: float) -> dict[str, Any]:
+    quantity: dict[str, Any] = {"value": round(value, 2)}
+    quantity.update(SCORE_UNIT)
+    return quantity
+
+
+def _function_scores(data: ExportData, ratings: list[RatingItem]) -> list[dict[str, Any]]:
+    """One Observation per rating occasion (ratings given together): their mean, derived from them."""
+    occasions: dict[tuple[datetime, int], list[RatingItem]] = defaultdict(list)
+    for r in ratings:
+        occasions[(r.recorded_at, r.offset_minutes)].append(r)
+    resources = []
+    for _, group in sorted(occasions.items(), key=lambda kv: kv[0][0]):
+        joined = ",".join(sorted(r.uuid for r in group))
+        mean = statistics.fmean(r.value for r in group)
+        resources.append(
+            {
+                "resourceType": "Observation",
+                "id": str(uuidlib.uuid5(uuidlib.NAMESPACE_URL, f"sij:function-score:{joined}")),
+                "status": "final",
+                "category": [SURVEY],
+                "code": {"coding": [FUNCTION_CODE], "text": "Function score (mean of the activities rated)"},
+                "subject": _ref(data.patient_id),
+                "effectiveDateTime": _iso(group[0].local_time),
+                "valueQuantity": _score(mean),
+                "derivedFrom": [_ref(r.uuid) for r in sorted(group, key=lambda r: r.uuid)],
+                "note": _notes(
+                    f"Mean of {len(group)} activity rating{'s' if len(group) != 1 else ''}; {FUNCTION_SCALE}; "
+                    f"a rise of {safety.FUNCTION_MEANINGFUL_POINTS} points or more since the first rating is a "
+                    "meaningful improvement."
+                ),
+            }
+        )
+    return resources
+
+
+def _impression(data: ExportData, rating: RatingItem) -> dict[str, Any]:
+    words = safety.IMPRESSION_WORDS[rating.value]
+    return {
+        "resourceType": "Observation",
+        "id": rating.uuid,
+        "status": "final",
+        "category": [SURVEY],
+        "code": {"coding": [IMPRESSION_CODE], "text": safety.IMPRESSION_QUESTION},
+        "subject": _ref(data.patient_id),
+        "effectiveDateTime": _iso(rating.local_time),
+        "valueInteger": rating.value,
+        "note": _notes(
+            f"{rating.value} = {words} (1 very much better … 4 no change … 7 very much worse).",
+            f"Reads as: {safety.impression_meaning(rating.value)}.",
+        ),
+    }
+
+
 def to_bundle(data: ExportData) -> dict[str, Any]:
     sessions = [s for s in data.sessions if s.deleted_at is None]
     session_uuids = {s.uuid for s in sessions}
@@ -194,6 +284,11 @@ def to_bundle(data: ExportData) -> dict[str, Any]:
     resources += [_procedure(data, s) for s in sessions]
     resources += [_pain(data, p, session_uuids) for p in data.pain_scores if p.deleted_at is None]
     resources += [_screening(data, s) for s in data.screenings]
+    ratings = [r for r in data.ratings if r.deleted_at is None]
+    function = [r for r in ratings if r.kind == "function"]
+    resources += [_activity_rating(data, r) for r in function]
+    resources += _function_scores(data, function)
+    resources += [_impression(data, r) for r in ratings if r.kind == "impression"]
     for resource in resources:
         if not resource.get("note"):
             resource.pop("note", None)

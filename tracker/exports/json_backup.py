@@ -17,11 +17,13 @@ from tracker import safety
 from tracker.clock import as_recorded
 from tracker.dates import EARLIEST, LATEST
 from tracker.exports.base import (
+    ActivityItem,
     ExportData,
     Exporter,
     ExportOptions,
     HoldItem,
     PainItem,
+    RatingItem,
     RoutineItem,
     ScreeningItem,
     SessionItem,
@@ -157,6 +159,29 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "advice": s.advice,
             }
             for s in sorted(data.screenings, key=lambda s: (s.taken_at, s.uuid))
+        ],
+        "activities": [
+            {
+                "uuid": a.uuid,
+                "text": a.text,
+                "added_at": _at(a.added_at, a.offset_minutes),
+                "offset_minutes": a.offset_minutes,
+                "retired_at": _utc(a.retired_at),
+            }
+            for a in sorted(data.activities, key=lambda a: (a.added_at, a.uuid))
+        ],
+        "ratings": [
+            {
+                "uuid": r.uuid,
+                "kind": r.kind,
+                "activity": r.activity,
+                "value": r.value,
+                "recorded_at": _at(r.recorded_at, r.offset_minutes),
+                "offset_minutes": r.offset_minutes,
+                "created_at": _utc(r.created_at),
+                "deleted_at": _utc(r.deleted_at),
+            }
+            for r in sorted(data.ratings, key=lambda r: (r.recorded_at, r.uuid))
         ],
     }
 
@@ -457,6 +482,47 @@ def _screening(raw: Any, path: str) -> ScreeningItem:
     )
 
 
+RATING_KINDS = ("function", "impression")
+
+
+def _activity(raw: Any, path: str) -> ActivityItem:
+    r = _Record(raw, path, ("uuid", "text", "added_at", "offset_minutes", "retired_at"))
+    offset = _offset(r)
+    return ActivityItem(
+        uuid=str(r.uuid("uuid")),
+        text=r.text("text", max_length=safety.ACTIVITY_TEXT_MAX, empty=False),
+        added_at=r.required_moment("added_at", offset),
+        offset_minutes=offset,
+        retired_at=r.moment("retired_at", nullable=True),
+    )
+
+
+def _rating(raw: Any, path: str) -> RatingItem:
+    r = _Record(
+        raw, path, ("uuid", "kind", "activity", "value", "recorded_at", "offset_minutes", "deleted_at"), ("created_at",)
+    )
+    offset = _offset(r)
+    kind = r.choice("kind", RATING_KINDS)
+    if kind == "function":
+        activity = r.uuid("activity")
+        value = r.integer("value", safety.FUNCTION_MIN, safety.FUNCTION_MAX)
+    else:
+        if r.value["activity"] is not None:
+            raise BackupError(f"{r.where('activity')} should be null for an impression of change")
+        activity = None
+        value = r.integer("value", safety.IMPRESSION_MIN, safety.IMPRESSION_MAX)
+    return RatingItem(
+        uuid=str(r.uuid("uuid")),
+        kind=kind,
+        activity=activity,
+        value=value,
+        recorded_at=r.required_moment("recorded_at", offset),
+        offset_minutes=offset,
+        deleted_at=r.moment("deleted_at", nullable=True),
+        created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
+    )
+
+
 def _check_references(data: ExportData) -> None:
     seen: set[str] = set()
     every = [
@@ -466,6 +532,8 @@ def _check_references(data: ExportData) -> None:
         *(("holds", h.uuid) for p in data.sessions for h in p.holds),
         *(("pain_scores", s.uuid) for s in data.pain_scores),
         *(("screenings", s.uuid) for s in data.screenings),
+        *(("activities", a.uuid) for a in data.activities),
+        *(("ratings", r.uuid) for r in data.ratings),
     ]
     for where, uuid in every:
         if uuid in seen:
@@ -497,6 +565,10 @@ def _check_references(data: ExportData) -> None:
     for i, pain in enumerate(data.pain_scores):
         if pain.session is not None and pain.session not in sessions:
             raise BackupError(f"pain_scores[{i}].session {pain.session} is not in the file's sessions")
+    activities = {a.uuid for a in data.activities}
+    for i, rating in enumerate(data.ratings):
+        if rating.activity is not None and rating.activity not in activities:
+            raise BackupError(f"ratings[{i}].activity {rating.activity} is not in the file's activities")
 
 
 TOP_LEVEL = (
@@ -525,7 +597,8 @@ def from_document(document: Any) -> ExportData:
     version = document.get("version")
     if version != VERSION or isinstance(version, bool):
         raise BackupError(f"its version {_shown(version)} is not supported; this sij reads version {VERSION}")
-    top = _Record(document, "", TOP_LEVEL)
+    # Activities and ratings came later: a backup written before them simply has none.
+    top = _Record(document, "", TOP_LEVEL, optional=("activities", "ratings"))
     period = _Record(document["period"], "period", ("since", "until"))
     settings = document["settings"]
     if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
@@ -544,6 +617,13 @@ def from_document(document: Any) -> ExportData:
         sessions=tuple(_session(p, f"sessions[{i}]") for i, p in enumerate(top.items("sessions"))),
         pain_scores=tuple(_pain(s, f"pain_scores[{i}]") for i, s in enumerate(top.items("pain_scores"))),
         screenings=tuple(_screening(s, f"screenings[{i}]") for i, s in enumerate(top.items("screenings"))),
+        activities=tuple(
+            _activity(a, f"activities[{i}]")
+            for i, a in enumerate(top.items("activities") if "activities" in document else [])
+        ),
+        ratings=tuple(
+            _rating(r, f"ratings[{i}]") for i, r in enumerate(top.items("ratings") if "ratings" in document else [])
+        ),
     )
     _check_references(data)
     return data

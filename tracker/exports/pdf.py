@@ -614,6 +614,7 @@ def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
 def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
     y = _header(page, report, first=True)
     y = _verdict_box(page, report, y)
+    y = _ratings_box(page, report, y)
     y = _key_numbers(page, report, y)
     y = _events_box(page, report, y, events)
     # The chart takes the room the tables below leave, so page 1 never runs over.
@@ -626,6 +627,100 @@ def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
     _chart(page, report, y, chart_bottom)
     y = _stretch_table(page, report, chart_bottom, rows)
     _notes(page, report, y + 6, notes)
+
+
+# ---- function and impression of change (page 1 box, and the ratings pages) -----------------------
+# Kept apart from the pain parts: what they show comes from the read model (ExportData.rating_summary).
+
+
+def _ratings_box(page: Page, report: Report, top: float) -> float:
+    """Function start → now with its verdict, and the latest impression of change; nothing when neither exists."""
+    view = report.data.rating_summary
+    if view is None or (not view.function.activities and view.impression is None):
+        return top
+    rows: list[tuple[str, str, str]] = []  # label, text, colour
+    f = view.function
+    if f.activities:
+        colour = {"meaningful": VERDICT_COLOURS.get("meaningful", (INK, ""))[0], "worse": ALERT}.get(
+            f.verdict.name, INK
+        )
+        rows.append(("Function (0-10, higher is better)", f.headline, colour))
+    if view.impression is not None:
+        i = view.impression
+        colour = ALERT if i.advice else INK
+        rows.append(("Impression of change (1-7)", i.headline, colour))
+        if i.advice:
+            rows.append(("", i.advice, ALERT))
+    label_w = page.fonts.width("Function (0-10, higher is better)", 7.5, True) + 10
+    page.text(MARGIN, top + 9, "WHAT THE PERSON CAN DO, AND THEIR OWN VIEW OF THE CHANGE", 7, bold=True, colour=MUTED)
+    y = top + 22
+    for label, text, colour in rows:
+        page.text(MARGIN, y, label, 7.5, bold=True)
+        page.text(MARGIN + label_w, y, page.fonts.fit(text, CONTENT_W - label_w, 8, True), 8, bold=True, colour=colour)
+        y += 11
+    note = (
+        f"Function: mean of the person's {len(f.activities)} activities, first vs latest rating; "
+        f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful. Impression: 1-2 is a clinically important improvement."
+    )
+    page.text(MARGIN, y, page.fonts.fit(note, CONTENT_W, 7), 7, colour=MUTED)
+    return y + 12
+
+
+RATING_COLUMNS: tuple[tuple[str, float], ...] = (
+    ("Date, time", 100.0),
+    ("Measure", 88.0),
+    ("Activity", 130.0),
+    ("Rating", CONTENT_W - 318.0),
+)
+# In the ratings table the impression's words stand alone, with a short note where it counts (1-2 and 6-7).
+IMPRESSION_NOTE = {
+    1: ": clinically important improvement",
+    2: ": clinically important improvement",
+    6: ": ask for a review",
+    7: ": ask for a review",
+}
+
+
+def _rating_blocks(report: Report, fonts: Fonts) -> list[Block]:
+    view = report.data.rating_summary
+    if view is None or not view.ratings:
+        return []
+    blocks = [_heading("Function and impression-of-change ratings", "every rating in the period, oldest first")]
+
+    def header(page: Page, top: float) -> None:
+        page.box(MARGIN, top, CONTENT_W, 14, fill=SHADE)
+        x = MARGIN
+        for name, width in RATING_COLUMNS:
+            page.text(x + CELL_PAD + 1, top + 10, name, 7.5, bold=True)
+            x += width
+
+    blocks.append(Block(16.0, header, keep_with_next=True))
+    for r in view.ratings:
+        moment = r.local_time
+        if r.kind == "impression":
+            cells = [
+                f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}",
+                "Impression of change",
+                "",
+                safety.impression_label(r.value) + IMPRESSION_NOTE.get(r.value, ""),
+            ]
+            alert = safety.impression_needs_review(r.value)
+        else:
+            cells = [f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}", "Function", r.activity_text or "", f"{r.value}/10"]
+            alert = False
+        fitted = [fonts.fit(c, w - CELL_PAD - 3, LOG_SIZE) for c, (_, w) in zip(cells, RATING_COLUMNS, strict=True)]
+
+        def draw(page: Page, top: float, fitted: list[str] = fitted, alert: bool = alert) -> None:
+            if alert:
+                page.box(MARGIN, top, 3, LOG_LEADING + 4, fill=ALERT)
+            x = MARGIN
+            for text, (_, width) in zip(fitted, RATING_COLUMNS, strict=True):
+                page.text(x + CELL_PAD + 1, top + 8, text, LOG_SIZE, colour=ALERT if alert else INK)
+                x += width
+            page.rule(top + LOG_LEADING + 5, colour="#DDDDDD", width=0.4)
+
+        blocks.append(Block(LOG_LEADING + 5, draw))
+    return blocks
 
 
 # ---- the log pages -------------------------------------------------------------------------------
@@ -863,7 +958,11 @@ def _pages(report: Report, fonts: Fonts) -> Iterator[Callable[[Page, int, int], 
     blocks.append(_heading("Chronological log", "times are local, with their UTC offset; L = left, R = right"))
     blocks += [_row_block(row) for row in _log_rows(report, fonts)]
     top = 82.0
-    for placed in _paginate(blocks, top):
+    pages = _paginate(blocks, top)
+    rating_blocks = _rating_blocks(report, fonts)
+    if rating_blocks:
+        pages += _paginate(rating_blocks, top)  # the ratings start on a page of their own
+    for placed in pages:
 
         def draw(page: Page, number: int, total: int, placed: list[tuple[Block, float, bool]] = placed) -> None:
             _header(page, report, first=False)

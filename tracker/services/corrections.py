@@ -16,8 +16,8 @@ from tracker import safety
 from tracker.clock import as_recorded, offset_minutes
 from tracker.db import get_by_id
 from tracker.errors import InvalidInput, NotFound, NothingToDo
-from tracker.models import Hold, PainContext, PainScore, Practice, Routine
-from tracker.records import PainRecord, PracticeRecord
+from tracker.models import Hold, PainContext, PainScore, Practice, Rating, Routine
+from tracker.records import PainRecord, PracticeRecord, RatingRecord
 from tracker.services.practices import add_pain, check_note, check_pain, get_practice, pain_record
 from tracker.services.settings import day_start_minutes
 
@@ -25,6 +25,7 @@ UNDO_WINDOW = timedelta(minutes=10)
 
 SESSION = "session"
 CHECK_IN = "check-in"
+RATING = "rating"
 
 
 @dataclass(frozen=True)
@@ -91,8 +92,9 @@ class TrashItem:
     routine: str | None
     pain_before: int | None
     pain_after: int | None
-    score: int | None  # a check-in's score
+    score: int | None  # a check-in's score, a rating's value
     note: str
+    what: str = ""  # a rating: the activity, or "impression of change"
 
 
 @dataclass(frozen=True)
@@ -156,8 +158,12 @@ def get_check_in(*, session: Session, pain_id: int) -> PainRecord:
     return pain_record(_check_in(session, pain_id), day_start_minutes(session=session))
 
 
-def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord:
-    """A live session or check-in as a record, for a confirmation question."""
+def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord | RatingRecord:
+    """A live session, check-in or rating as a record, for a confirmation question."""
+    if entry.kind == RATING:
+        from tracker.services.ratings import get_rating
+
+        return get_rating(session=session, rating_id=entry.id)
     if entry.kind == SESSION:
         _practice(session, entry.id)
         return get_practice(session=session, practice_id=entry.id)
@@ -438,6 +444,31 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 note=c.note,
             )
         )
+    from tracker import safety
+    from tracker.services.ratings import list_ratings
+
+    trashed = session.exec(select(Rating).where(col(Rating.deleted_at).is_not(None))).all()
+    deleted = {r.id: r.deleted_at for r in trashed}
+    for r in list_ratings(session=session, trashed=True):
+        when_deleted = deleted[r.id]
+        assert when_deleted is not None
+        what = r.activity_text or "" if r.kind == "function" else "impression of change"
+        shown = f"{r.value}/10" if r.kind == "function" else safety.impression_label(r.value)
+        items.append(
+            TrashItem(
+                kind=RATING,
+                id=r.id,
+                uuid=r.uuid,
+                when=r.local_time,
+                deleted_at=when_deleted,
+                routine=None,
+                pain_before=None,
+                pain_after=None,
+                score=r.value,
+                note="",
+                what=f"{what}: {shown}",
+            )
+        )
     items.sort(key=lambda i: (i.deleted_at, i.kind == SESSION, i.id), reverse=True)
     return items
 
@@ -466,7 +497,13 @@ def latest_entry(*, session: Session, now: datetime) -> Entry:
         )
         .order_by(col(PainScore.created_at).desc(), col(PainScore.id).desc())
     ).first()
+    from tracker.services.ratings import latest_rating_entry
+
+    rating = latest_rating_entry(session=session, since=since)
     minutes = int(UNDO_WINDOW.total_seconds() // 60)
+    if rating is not None and all(other is None or _created(rating) > _created(other) for other in (practice, check)):
+        assert rating.id is not None
+        return Entry(RATING, rating.id)
     if practice is None and check is None:
         raise NothingToDo(
             f"Nothing was entered in the last {minutes} minutes, so there is nothing to undo; "
@@ -479,6 +516,6 @@ def latest_entry(*, session: Session, now: datetime) -> Entry:
     return Entry(SESSION, practice.id)
 
 
-def _created(row: Practice | PainScore) -> datetime:
+def _created(row: Practice | PainScore | Rating) -> datetime:
     assert row.created_at is not None
     return row.created_at

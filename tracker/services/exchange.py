@@ -17,20 +17,25 @@ from sqlmodel import Session, col, select
 
 from tracker import __version__
 from tracker.clock import as_recorded, local_day
+from tracker.errors import InvalidInput
 from tracker.exports.base import (
+    ActivityItem,
     ExportData,
     HoldItem,
     PainItem,
+    RatingItem,
     RoutineItem,
     ScreeningItem,
     SessionItem,
     StretchItem,
 )
 from tracker.models import (
+    Activity,
     Hold,
     PainContext,
     PainScore,
     Practice,
+    Rating,
     Routine,
     RoutineStep,
     Screening,
@@ -43,7 +48,8 @@ from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, day_start_m
 
 FHIR_PATIENT_ID = "fhir_patient_id"
 # Bookkeeping about this database file rather than the person's data: never exported, never imported.
-INTERNAL_SETTINGS = frozenset({SEED_VERSION})
+# (When `sij` last asked for the impression of change is about this file's reminders, not the person's data.)
+INTERNAL_SETTINGS = frozenset({SEED_VERSION, "impression_asked_on"})
 
 
 # ---- reading rows as plain items ---------------------------------------------------------------
@@ -163,6 +169,31 @@ def _screening_item(row: Screening) -> ScreeningItem:
     )
 
 
+def _activity_item(row: Activity) -> ActivityItem:
+    return ActivityItem(
+        uuid=row.uuid,
+        text=row.text,
+        added_at=row.added_at,
+        offset_minutes=row.offset_minutes,
+        retired_at=row.retired_at,
+        id=row.id,
+    )
+
+
+def _rating_item(row: Rating, activity_uuids: dict[int, str]) -> RatingItem:
+    return RatingItem(
+        uuid=row.uuid,
+        kind=row.kind,
+        activity=activity_uuids[row.activity_id] if row.activity_id is not None else None,
+        value=row.value,
+        recorded_at=row.recorded_at,
+        offset_minutes=row.offset_minutes,
+        deleted_at=row.deleted_at,
+        created_at=row.created_at,
+        id=row.id,
+    )
+
+
 def _catalogue_uuids(session: Session) -> tuple[dict[int, str], dict[int, str]]:
     stretches = {row.id: row.uuid for row in session.exec(select(Stretch)) if row.id is not None}
     routines = {row.id: row.uuid for row in session.exec(select(Routine)) if row.id is not None}
@@ -237,13 +268,25 @@ def build_export(
         for row in sorted(session.exec(select(Setting)), key=lambda r: r.key)
         if row.key not in INTERNAL_SETTINGS
     }
+    # Every activity travels (ratings refer to them, and they are few); ratings count by their own day.
+    activity_rows = list(session.exec(select(Activity).order_by(col(Activity.added_at), col(Activity.uuid))))
+    activity_uuids = {row.id: row.uuid for row in activity_rows if row.id is not None}
+    ratings = [
+        _rating_item(row, activity_uuids)
+        for row in session.exec(select(Rating))
+        if (include_trashed or row.deleted_at is None) and in_period(row.recorded_at, row.offset_minutes)
+    ]
+    ratings.sort(key=lambda r: (r.recorded_at, r.uuid))
     progress = None
+    rating_summary = None
     if with_progress:
+        from tracker.services.ratings import ratings_view
         from tracker.stats import summarize
 
         progress = summarize(
             progress_data(session=session, now=now, since=since, until=until), limited=since is not None
         )
+        rating_summary = ratings_view(session=session, since=since, until=until)
     return ExportData(
         exported_at=now,
         sij_version=__version__,
@@ -252,6 +295,8 @@ def build_export(
         sessions=tuple(_session_items(session, practices, stretch_uuids, routine_uuids)),
         pain_scores=tuple(pains),
         screenings=tuple(screenings),
+        activities=tuple(_activity_item(row) for row in activity_rows),
+        ratings=tuple(ratings),
         settings=settings,
         since=since,
         until=until,
@@ -259,12 +304,23 @@ def build_export(
         patient_id=patient_id,
         name=name,
         progress=progress,
+        rating_summary=rating_summary,
     )
 
 
 # ---- import ------------------------------------------------------------------------------------
 
-KINDS = ("stretches", "routines", "sessions", "holds", "pain_scores", "screenings", "settings")
+KINDS = (
+    "stretches",
+    "routines",
+    "sessions",
+    "holds",
+    "pain_scores",
+    "screenings",
+    "activities",
+    "ratings",
+    "settings",
+)
 
 
 @dataclass
@@ -284,9 +340,22 @@ class ImportSummary:
         return sum(self.added.values())
 
 
+def _check_activities(data: ExportData) -> None:
+    """Activity texts (ratings, issue 15) by the rule `sij rate` applies; the rest is in import_checks."""
+    from tracker.services.ratings import check_activity_text
+
+    for i, a in enumerate(data.activities):
+        try:
+            if check_activity_text(a.text) != a.text:
+                raise InvalidInput("The activity has spaces at its ends or several spaces in a row.")
+        except InvalidInput as err:
+            raise InvalidInput(f"activities[{i}].text: {err}") from None
+
+
 def _has_records(session: Session) -> bool:
     return any(
-        session.exec(select(model.id).limit(1)).first() is not None for model in (Practice, PainScore, Screening)
+        session.exec(select(model.id).limit(1)).first() is not None
+        for model in (Practice, PainScore, Screening, Rating)
     )
 
 
@@ -295,6 +364,7 @@ def check_importable(data: ExportData) -> None:
     from tracker.services.import_checks import check_backup
 
     check_backup(data)
+    _check_activities(data)
 
 
 def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
@@ -311,6 +381,7 @@ def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
     practice_ids = _merge_sessions(session, data.sessions, stretch_map, routine_map, summary)
     _merge_pains(session, data.pain_scores, practice_ids, summary)
     _merge_screenings(session, data.screenings, summary)
+    _merge_ratings(session, data, summary)
     _merge_settings(session, data.settings, restoring, summary)
     session.flush()
     return summary
@@ -550,6 +621,61 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
             )
         )
         summary.added["screenings"] += 1
+
+
+def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -> None:
+    """Activities, then their ratings; like every record, matched by uuid and never overwritten."""
+    activities = {row.uuid: row for row in session.exec(select(Activity))}
+    for item in data.activities:
+        row = activities.get(item.uuid)
+        if row is not None:
+            if _activity_item(row) == item:
+                summary.unchanged["activities"] += 1
+            else:
+                summary.conflict(
+                    f"activity {item.uuid}: differs from the one here",
+                    f"activity #{row.id} ({row.text}): differs from the one here",
+                )
+            continue
+        row = Activity(
+            uuid=item.uuid,
+            text=item.text,
+            added_at=item.added_at,
+            offset_minutes=item.offset_minutes,
+            retired_at=item.retired_at,
+        )
+        session.add(row)
+        activities[item.uuid] = row
+        summary.added["activities"] += 1
+    session.flush()
+    activity_uuids = {row.id: uuid for uuid, row in activities.items() if row.id is not None}
+    existing = {row.uuid: row for row in session.exec(select(Rating))}
+    for rating in data.ratings:
+        row_here = existing.get(rating.uuid)
+        if row_here is not None:
+            if _rating_item(row_here, activity_uuids) == rating:
+                summary.unchanged["ratings"] += 1
+            else:
+                day = _day(row_here.recorded_at, row_here.offset_minutes)
+                summary.conflict(
+                    f"rating {rating.uuid}: differs from the one here",
+                    f"rating #{row_here.id} of {day}: differs from the one here",
+                )
+            continue
+        activity_id = activities[rating.activity].id if rating.activity is not None else None
+        session.add(
+            Rating(
+                uuid=rating.uuid,
+                kind=rating.kind,
+                activity_id=activity_id,
+                value=rating.value,
+                recorded_at=rating.recorded_at,
+                offset_minutes=rating.offset_minutes,
+                deleted_at=rating.deleted_at,
+                created_at=rating.created_at,
+            )
+        )
+        summary.added["ratings"] += 1
 
 
 def _merge_settings(session: Session, settings: dict[str, str], restoring: bool, summary: ImportSummary) -> None:

@@ -96,6 +96,33 @@ def finish_practice(
     return get_practice(session=session, practice_id=practice_id)
 
 
+EMPTY_SESSION_NOTE = "Before a guided routine that was stopped before any hold was done."
+
+
+def discard_empty_practice(*, session: Session, practice_id: int) -> list[int]:
+    """A guided session stopped before any hold was done is not kept as a session: its pain scores become
+    check-ins (returned by id) and the session, with any holds skipped in it, is removed."""
+    practice = _practice(session, practice_id)
+    if practice.sharp or any(
+        hold.completed for hold in session.exec(select(Hold).where(Hold.practice_id == practice_id))
+    ):
+        raise NothingToDo(f"Session #{practice_id} has holds done; it was kept.")
+    kept: list[int] = []
+    for score in session.exec(select(PainScore).where(PainScore.practice_id == practice_id)).all():
+        score.practice_id = None
+        score.context = PainContext.check_in.value
+        score.note = score.note or EMPTY_SESSION_NOTE
+        session.add(score)
+        session.flush()
+        assert score.id is not None
+        kept.append(score.id)
+    for hold in session.exec(select(Hold).where(Hold.practice_id == practice_id)).all():
+        session.delete(hold)
+    session.flush()
+    session.delete(practice)
+    return kept
+
+
 def _practice(session: Session, practice_id: int) -> Practice:
     practice = session.get(Practice, practice_id)
     if practice is None:
@@ -108,6 +135,7 @@ class Resumable:
     practice_id: int
     routine_id: int | None
     done_positions: frozenset[int]
+    holds_completed: int
     pain_before: int | None
     heat: bool
 
@@ -137,6 +165,7 @@ def find_resumable(*, session: Session, today: date) -> Resumable:
             practice_id=practice.id,
             routine_id=practice.routine_id,
             done_positions=frozenset(h.position for h in holds),
+            holds_completed=sum(1 for h in holds if h.completed),
             pain_before=before.score if before else None,
             heat=practice.heat,
         )

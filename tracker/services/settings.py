@@ -13,6 +13,7 @@ DEFAULT_ROUTINE = "default_routine"
 DAY_START = "day_start"
 NOTICE_SHOWN = "first_use_notice_shown"
 SEED_VERSION = "seed_version"
+VOICE = "voice"  # "on": `sij run` speaks its cues unless given --no-voice
 
 
 def get_setting(*, session: Session, key: str, default: str = "") -> str:
@@ -53,3 +54,7 @@ def day_start_minutes(*, session: Session) -> int:
         return parse_day_start(value)
     except InvalidInput:
         return 0
+
+
+def voice_on(*, session: Session) -> bool:
+    return get_setting(session=session, key=VOICE, default="off") == "on"

@@ -1,0 +1,277 @@
+"""`sij activities ...` (function, PSFS-style) and `sij impression` (global impression of change, PGIC-style)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.text import Text
+
+from tracker.cli import console, prompts
+from tracker.cli.context import get_app
+from tracker.cli.history import JsonOption
+from tracker.cli.params import naming, rating_value, shown, whole_number
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from tracker.records import ActivityRecord, RatingRecord
+
+activities_app = typer.Typer(
+    help="The activities your pain makes hard, rated 0-10 now and then to follow what you can do.",
+    invoke_without_command=True,
+    no_args_is_help=False,
+)
+
+AtOption = Annotated[
+    str | None,
+    typer.Option("--at", metavar="WHEN", help="When: ISO date or date-time, today, yesterday (default: now)."),
+]
+
+
+def _when(ctx: typer.Context, at: str | None) -> datetime:
+    from tracker.dates import DateInputError, parse_when
+
+    clock = get_app(ctx).clock
+    if at is None:
+        return clock.now()
+    try:
+        return parse_when(at, clock)
+    except DateInputError as err:
+        raise prompts.date_error("--at", str(err)) from None
+
+
+def activity_json(a: ActivityRecord) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "uuid": a.uuid,
+        "text": a.text,
+        "active": a.active,
+        "latest": a.latest,
+        "latest_day": a.latest_day.isoformat() if a.latest_day else None,
+    }
+
+
+def rating_json(r: RatingRecord) -> dict[str, Any]:
+    from tracker import safety
+
+    return {
+        "id": r.id,
+        "uuid": r.uuid,
+        "kind": r.kind,
+        "recorded_at": r.local_time.isoformat(),
+        "day": r.day.isoformat(),
+        "value": r.value,
+        "activity_id": r.activity_id,
+        "activity": r.activity_text,
+        "words": safety.IMPRESSION_WORDS[r.value] if r.kind == "impression" else None,
+    }
+
+
+@activities_app.callback()
+def activities_list(
+    ctx: typer.Context,
+    show_all: Annotated[bool, typer.Option("--all", help="Include retired activities.")] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """List your activities with their latest rating (0 = cannot do it at all … 10 = as well as before).
+
+    Example: [bold]sij activities[/bold], then [bold]sij activities rate[/bold]
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from tracker.services.ratings import list_activities
+
+    with get_app(ctx).work(readonly=True) as session:
+        rows = list_activities(session=session, include_retired=show_all)
+    if as_json:
+        console.print_json([activity_json(a) for a in rows])
+        return
+    if not rows:
+        console.info('No activities yet. Name one your pain makes hard: sij activities add "putting on socks"')
+        return
+    table = console.list_table("Activities (0 = cannot do it at all … 10 = as well as before the problem)")
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("Activity", overflow="fold", min_width=12)
+    table.add_column("Latest", no_wrap=True)
+    table.add_column("Rated on", no_wrap=True)
+    for a in rows:
+        text = Text(a.text)
+        if not a.active:
+            text.append(" (retired)", style="dim")
+        latest = "–" if a.latest is None else f"{a.latest}/10"
+        table.add_row(str(a.id), text, latest, a.latest_day.isoformat() if a.latest_day else "never")
+    console.render(table)
+
+
+@activities_app.command("add")
+def activities_add(
+    ctx: typer.Context,
+    text: Annotated[
+        str, typer.Argument(metavar="TEXT", help="An activity your pain makes hard (up to 120 characters).")
+    ],
+    at: AtOption = None,
+) -> None:
+    """Name an activity your pain makes hard (up to 5 at a time), to rate now and then.
+
+    Example: [bold]sij activities add "sitting through a film"[/bold]
+    """
+    from tracker.services.ratings import add_activity
+
+    moment = _when(ctx, at)
+    with naming(text="TEXT"), get_app(ctx).work() as session:
+        record = add_activity(session=session, text=text, at=moment)
+    console.out_line(f"Added activity #{record.id}: {record.text}.")
+    console.info(f"Rate it with `sij activities rate {record.id}=N` (0 = cannot do it at all … 10 = as before).")
+
+
+@activities_app.command("retire")
+def activities_retire(
+    ctx: typer.Context,
+    activity_id: Annotated[str, typer.Argument(metavar="ID", help="The activity's id (from `sij activities`).")],
+    at: AtOption = None,
+) -> None:
+    """Stop rating an activity; its ratings stay in history and reports.
+
+    Example: [bold]sij activities retire 2[/bold]
+    """
+    from tracker.services.ratings import retire_activity
+
+    number = whole_number(activity_id)
+    if number is None or number < 1:
+        raise typer.BadParameter(
+            f"'{shown(activity_id)}' is not an id; give the number shown by `sij activities`.", param_hint="'ID'"
+        )
+    moment = _when(ctx, at)
+    with naming(activity="ID"), get_app(ctx).work() as session:
+        record = retire_activity(session=session, activity_id=number, at=moment)
+    console.out_line(f"Retired activity #{record.id}: {record.text}. Its ratings stay in history.")
+
+
+def parse_pairs(pairs: list[str]) -> dict[int, int]:
+    """`1=4 2=6` as {1: 4, 2: 6}; refuses anything else, naming it."""
+    values: dict[int, int] = {}
+    for pair in pairs:
+        left, sep, right = pair.partition("=")
+        activity_id, value = whole_number(left), whole_number(right)
+        if not sep or activity_id is None or value is None or activity_id < 1:
+            raise typer.BadParameter(
+                f"'{shown(pair)}' is not ID=N; give pairs such as 1=4 2=6 (ids are in `sij activities`).",
+                param_hint="'ID=N'",
+            )
+        if activity_id in values:
+            raise typer.BadParameter(f"activity #{activity_id} is rated twice; give each once.", param_hint="'ID=N'")
+        values[activity_id] = value
+    return values
+
+
+@activities_app.command("rate")
+def activities_rate(
+    ctx: typer.Context,
+    pairs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            metavar="[ID=N]...", help="Ratings by activity id, e.g. 1=4 2=6 (asked on a terminal if left out)."
+        ),
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """Rate how well you can do each activity now: 0 = cannot do it at all … 10 = as well as before the problem.
+
+    Example: [bold]sij activities rate[/bold] (asks each one) or [bold]sij activities rate 1=4 2=6[/bold]
+    """
+    from tracker import safety
+    from tracker.services.ratings import list_activities, rate_activities
+
+    app = get_app(ctx)
+    values = parse_pairs(pairs or [])
+    moment = _when(ctx, at)
+    if not values:
+        if not app.is_interactive:
+            raise prompts.needs_terminal(
+                ctx, "Without a terminal give the ratings as ID=N pairs, e.g. `sij activities rate 1=4 2=6`."
+            )
+        with app.work(readonly=True) as session:
+            active = list_activities(session=session)
+        if not active:
+            console.info('No activities yet. Name one your pain makes hard: sij activities add "putting on socks"')
+            raise typer.Exit(1)
+        console.err.print(f"[bold]{safety.FUNCTION_QUESTION}[/bold] ({safety.FUNCTION_SCALE})")
+        for activity in active:
+            answer = prompts.ask_number(activity.text, safety.FUNCTION_MIN, safety.FUNCTION_MAX, skip=True)
+            if answer is not None:
+                values[activity.id] = answer
+        if not values:
+            console.info("Nothing was rated.")
+            raise typer.Exit(1)
+    with naming(activity="ID=N", value="ID=N"), app.work() as session:
+        records = rate_activities(session=session, values=values, at=moment, now=app.clock.now())
+    for r in records:
+        console.out_line(f"Saved rating #{r.id}: {r.activity_text or ''} {r.value}/10.")
+
+
+def impression_command(
+    ctx: typer.Context,
+    value: Annotated[
+        str | None,
+        typer.Argument(metavar="[N]", help="1 very much better … 4 no change … 7 very much worse (asked if left out)."),
+    ] = None,
+    at: AtOption = None,
+) -> None:
+    """Record your overall impression of change since you started the stretches, from 1 to 7.
+
+    1 very much better, 2 much better, 3 a little better, 4 no change, 5 a little worse, 6 much worse,
+    7 very much worse. Example: [bold]sij impression 3[/bold]
+    """
+    from tracker.services.ratings import record_impression
+
+    app = get_app(ctx)
+    number = None if value is None else rating_value(value)
+    moment = _when(ctx, at)
+    if number is None:
+        if not app.is_interactive:
+            raise prompts.needs_terminal(ctx, "Without a terminal give the value, e.g. `sij impression 3`.")
+        number = ask_impression()
+        if number is None:
+            console.info("Nothing was recorded.")
+            raise typer.Exit(1)
+    with naming(value="N"), app.work() as session:
+        record = record_impression(session=session, value=number, at=moment, now=app.clock.now())
+    show_impression_saved(record)
+
+
+def ask_impression() -> int | None:
+    from tracker import safety
+
+    console.err.print(f"[bold]{safety.IMPRESSION_QUESTION}[/bold]")
+    for n, words in safety.IMPRESSION_WORDS.items():
+        console.err.print(f"  {n}  {words}")
+    return prompts.ask_number("Your answer", safety.IMPRESSION_MIN, safety.IMPRESSION_MAX, skip=True)
+
+
+def show_impression_saved(record: RatingRecord) -> None:
+    from tracker import safety
+
+    console.out_line(
+        f"Saved rating #{record.id}: impression of change {safety.impression_label(record.value)} "
+        f"({safety.impression_meaning(record.value)})."
+    )
+    if safety.impression_needs_review(record.value):
+        console.warn(safety.IMPRESSION_REVIEW_ADVICE)
+
+
+def ratings_table(records: list[RatingRecord]) -> Any:
+    from tracker import safety
+
+    table = console.list_table("Ratings, newest first")
+    table.add_column("ID", justify="right", no_wrap=True)
+    table.add_column("When (local)", no_wrap=True)
+    table.add_column("What", overflow="fold", min_width=12)
+    table.add_column("Rating", no_wrap=True)
+    for r in records:
+        if r.kind == "impression":
+            what, shown_value = "Impression of change", safety.impression_label(r.value)
+        else:
+            what, shown_value = r.activity_text or "", f"{r.value}/10"
+        table.add_row(str(r.id), f"{r.local_time:%Y-%m-%d %H:%M}", what, shown_value)
+    return table
