@@ -290,7 +290,7 @@ def _diary(sij, db: Any) -> None:
         ("log", "--at", "2026-11-01T08:00", "--pain-before", "6", "--pain-after", "4", "--heat"),
         ("log", "--at", "2026-11-02T01:30", "--stretch", "supine-twist", "--note", "Après 🙂"),
         ("log", "--at", "2026-07-02T07:30", "--pain-before", "5", "--note", "summer time"),
-        ("run", "--yes", "--speed", "1000", "--pain-before", "5", "--pain-after", "3"),
+        ("run", "--yes", "--no-red-flags", "--speed", "1000", "--pain-before", "5", "--pain-after", "3"),
         ("pain", "8", "--sharp", "--at", "2026-11-10T21:15", "--note", "=1+1"),
         ("pain", "3", "--at", "2026-11-11T09:00"),
         ("screen", "--answers", "nnnnnnnnnnnnn"),
@@ -302,7 +302,7 @@ def _diary(sij, db: Any) -> None:
     ):
         result = sij(*args, db=db)
         assert result.exit_code == 0, (args, result.output)
-    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n", interactive=True, db=db)
+    result = sij("run", "--speed", "1000", input="n\nn\n4\nn\ny\n\n", interactive=True, db=db)
     assert result.exit_code == 0, result.output
 
 
