@@ -8,11 +8,16 @@ PostgreSQL too, in a fresh schema of its own. Tests about SQLite files are marke
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
+import pty
+import re
 import shutil
 import sqlite3
+import struct
 import subprocess
 import sys
+import termios
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -57,6 +62,10 @@ def isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     monkeypatch.delenv("SIJ_DB", raising=False)
     monkeypatch.setenv("TZ", "Europe/London")
     monkeypatch.setenv("COLUMNS", "100")
+    # Files written without --output (charts, reports) land in a folder of the test's own, never in the checkout.
+    work = tmp_path / "cwd"
+    work.mkdir()
+    monkeypatch.chdir(work)
     yield home
     assert _real_data_dir_state() == before, "a test touched the real user data folder"
 
@@ -167,11 +176,14 @@ class Result:
 
 @pytest.fixture
 def sij(db_path: Path, clock: ManualClock) -> Callable[..., Result]:
-    """Run `sij` in-process through Typer's CliRunner with the test database and clock."""
+    """Run `sij` in-process through Typer's CliRunner with the test database and clock.
+
+    The test database counts as the default place (a read may create it), unless the test passes `--db` itself.
+    """
 
     def run(*args: str, input: str | None = None, interactive: bool = False, db: Path | None = None) -> Result:
         runner = CliRunner()
-        obj = AppContext(db_option=str(db or db_path), clock=clock, interactive=interactive)
+        obj = AppContext(db_option=str(db or db_path), clock=clock, interactive=interactive, db_chosen=False)
         result = runner.invoke(app, list(args), input=input, obj=obj)
         if result.exception and not isinstance(result.exception, SystemExit):
             raise result.exception
@@ -260,3 +272,36 @@ def flat(text: str) -> str:
     for ch in "│╭╮╰╯─":
         text = text.replace(ch, " ")
     return " ".join(text.split())
+
+
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.fixture
+def sij_terminal(db_path: Path) -> Callable[..., tuple[int, str]]:
+    """Run the installed `sij` on a pseudo-terminal of a given width; returns its exit status and screen text."""
+
+    def run(*args: str, columns: int = 80, input: str | None = None, timeout: float = 60) -> tuple[int, str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+        env.update(SIJ_DB=str(db_path), TERM="xterm")
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, columns, 0, 0))
+        proc = subprocess.Popen([sij_executable(), *args], stdin=slave, stdout=slave, stderr=slave, env=env)
+        os.close(slave)
+        if input:
+            os.write(master, input.encode())
+        chunks: list[bytes] = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal closed: the program ended
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        code = proc.wait(timeout=timeout)
+        text = ANSI.sub("", b"".join(chunks).decode("utf-8", "replace")).replace("\r\n", "\n")
+        return code, text
+
+    return run

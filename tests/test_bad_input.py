@@ -107,7 +107,6 @@ BAD_INPUT: list[tuple[tuple[str, ...], str]] = [
         for v in ("no-such-folder/out.csv", "a-folder", "", HUGE, "nul\x00.csv")
     ],
     (("export", "--format", "csv", "--output", "taken.csv"), "--output"),
-    (("export", "--format", "pdf"), "--output"),
     (("export", "--format", "pdf", "--output", "-"), "--output"),
     # sij import FILE
     *[(("import", v), "FILE") for v in ("missing.json", "", "a-folder", "taken.csv", "latin1.json", CONTROL, HUGE)],
@@ -286,7 +285,11 @@ def test_bad_input_is_refused_naming_the_option(
     before, on_disk = contents(ready), files(workdir)
     result = sij(*args)
     assert result.exit_code == 2, result.output
-    assert option in result.stderr, result.stderr
+    # An option is named ("--at: ..."); an argument's message names the value itself, and the line ends
+    # with the command's help. Never Click's "Invalid value for 'N'".
+    named = option in result.stderr or (not option.startswith("-") and "--help" in result.stderr)
+    assert named, result.stderr
+    assert "Invalid value for" not in result.stderr
     assert "Traceback" not in result.output
     assert result.stderr.count("Error") == 1
     assert contents(ready) == before
@@ -480,6 +483,17 @@ def _socket(folder: Path) -> Path:
     return path
 
 
+def _device(folder: Path) -> Path:
+    """A character device of our own (like /dev/null), so that no test depends on the system's being intact."""
+    import stat
+
+    if os.geteuid() != 0:
+        pytest.skip("making a device node needs root")
+    path = folder / "null-like"
+    os.mknod(path, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    return path
+
+
 def _big(folder: Path) -> Path:
     path = folder / "big.json"
     with path.open("wb") as handle:
@@ -490,7 +504,7 @@ def _big(folder: Path) -> Path:
 HOSTILE_READS = [
     ("import FIFO", ("import",), _fifo, "is not a regular file"),
     ("import /dev/zero", ("import",), lambda _f: Path("/dev/zero"), "is not a regular file"),
-    ("import /dev/null", ("import",), lambda _f: Path("/dev/null"), "is not a regular file"),
+    ("import a device", ("import",), lambda f: _device(f), "is not a regular file"),
     ("import socket", ("import",), _socket, "is not a regular file"),
     ("import 100 MB", ("import",), _big, "larger than 100 MB"),
     ("--from FIFO", ("stretches", "add", "--from"), _fifo, "is not a regular file"),
@@ -511,6 +525,8 @@ def test_only_regular_files_of_a_stated_size_are_read(sij, ready: Path, tmp_path
 
 
 HOSTILE_TARGETS = [
+    ("export device", ("export", "--format", "csv", "--force", "-o"), _device),
+    ("backup device", ("db", "backup", "--force"), _device),
     ("export FIFO", ("export", "--format", "csv", "--force", "-o"), _fifo),
     ("export socket", ("export", "--format", "csv", "--force", "-o"), _socket),
     ("plot FIFO", ("plot", "--force", "-o"), lambda f: _fifo(f).rename(f / "p.png") or f / "p.png"),
@@ -528,7 +544,7 @@ def test_force_never_replaces_what_is_not_a_regular_file(sij, ready: Path, tmp_p
     kind = stat.S_IFMT(target.stat().st_mode)
     before = contents(ready)
     result = sij(*args, str(target))
-    assert result.exit_code in (1, 2), result.output
+    assert result.exit_code == 2, result.output
     assert "not a regular file" in result.stderr and "Traceback" not in result.output
     assert stat.S_IFMT(target.stat().st_mode) == kind, "the special file was replaced"
     assert contents(ready) == before

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import execute
+from tests.conftest import execute, flat
 from tracker.exports.csv_export import SESSION_HEADERS, neutralise
 
 
 def _rows(text: str) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(text)))
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
 
 
 def _log_some(sij) -> None:
@@ -29,12 +29,13 @@ def test_csv_one_row_per_session_with_clinician_headers(sij) -> None:
     _log_some(sij)
     result = sij("export", "--format", "csv")
     assert result.exit_code == 0, result.output
-    assert result.stdout.splitlines()[0].startswith("Session #,Date,")
+    # A byte-order mark first, so Excel reads UTF-8; then date, time and offset in cells of their own.
+    assert result.stdout.splitlines()[0].startswith("\ufeffSession #,Date,Time,UTC offset,")
     rows = _rows(result.stdout)
     assert list(rows[0]) == list(SESSION_HEADERS)
-    assert [(r["Date"], r["Time (local, UTC offset)"]) for r in rows] == [
-        ("2026-11-20", "08:00 (UTC+00:00)"),
-        ("2026-11-22", "18:30 (UTC+00:00)"),
+    assert [(r["Date"], r["Time"], r["UTC offset"]) for r in rows] == [
+        ("2026-11-20", "08:00", "UTC+00:00"),
+        ("2026-11-22", "18:30", "UTC+00:00"),
     ]
     first = rows[0]
     assert first["Routine"] == "SI basics"
@@ -46,7 +47,7 @@ def test_csv_one_row_per_session_with_clinician_headers(sij) -> None:
     second = rows[1]
     assert second["Routine"] == "hand-picked stretches"
     assert second["Pain after (0-10)"] == "" and second["Change (after minus before)"] == ""
-    assert "Exported 2 sessions and 4 pain scores as CSV." in result.stderr
+    assert "Exported 2 sessions as CSV." in result.stderr
 
 
 def test_csv_note_that_looks_like_a_formula_is_neutralised(sij) -> None:
@@ -114,11 +115,13 @@ def test_output_file_is_owner_only_and_reported(sij, tmp_path: Path) -> None:
     result = sij("export", "--format", "csv", "--output", str(target))
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
-    assert "Wrote 2 sessions and 4 pain scores as CSV to" in result.stderr
+    assert "Wrote 2 sessions as CSV to" in result.stderr  # the session table: it has sessions only
     assert str(target) in result.stderr.replace("\n", "")
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
-    assert target.read_text(encoding="utf-8").startswith("Session #,")
+    assert target.read_text(encoding="utf-8-sig").startswith("Session #,")
     assert [p.name for p in target.parent.iterdir()] == ["sessions.csv"]  # no temporary file left behind
+    pain = sij("export", "--format", "csv", "--table", "pain", "--output", str(target.with_name("pain.csv")))
+    assert "Wrote 4 pain scores as CSV to" in pain.stderr  # the pain table: it has pain scores only
 
 
 def test_existing_file_is_refused_without_force(sij, tmp_path: Path) -> None:
@@ -158,7 +161,7 @@ def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) 
     ("args", "code", "message"),
     [
         (["--format", "xml"], 2, "'xml' is not an export format; choose csv, json, fhir or pdf."),
-        ([], 2, "Missing option '--format'"),
+        ([], 2, "`sij export` needs --format"),
         (["--format", "pdf", "--output", "r.pdf"], 1, "no report to make"),
         (["--format", "json", "--table", "pain"], 2, "--table applies only to --format csv"),
         (["--format", "csv", "--table", "holds"], 2, "'holds' is not a CSV table; choose sessions, pain or ratings."),
@@ -191,3 +194,20 @@ def test_installed_sij_exports_every_format_from_another_directory(sij_process, 
         assert stat.S_IMODE(os.stat(work / f"out.{fmt}").st_mode) == 0o600
     assert json.loads((work / "out.fhir").read_text(encoding="utf-8"))["resourceType"] == "Bundle"
     assert (work / "out.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_csv_shows_the_date_alone_when_no_time_was_given(sij) -> None:
+    assert sij("log", "--at", "2026-11-20", "--pain-before", "5").exit_code == 0
+    assert sij("pain", "4", "--at", "yesterday").exit_code == 0
+    rows = _rows(sij("export", "--format", "csv").stdout)
+    assert [(r["Date"], r["Time"], r["UTC offset"]) for r in rows] == [("2026-11-20", "", "UTC+00:00")]
+    pains = _rows(sij("export", "--format", "csv", "--table", "pain").stdout)
+    assert [(r["Date"], r["Time"]) for r in pains] == [("2026-11-20", ""), ("2026-11-23", "")]
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+def test_a_future_day_is_bad_input(sij, option: str) -> None:
+    result = sij("export", "--format", "csv", option, "2026-11-25")
+    assert result.exit_code == 2
+    assert "'2026-11-25' is in the future" in flat(result.stderr) and "Traceback" not in result.output
+    assert result.stdout == ""

@@ -367,3 +367,22 @@ def test_backup_without_created_at_still_imports(sij, tmp_path: Path) -> None:
     result = sij("import", str(_write(tmp_path / "old.json", document)), db=fresh)
     assert result.exit_code == 0, result.output
     assert len(_export(sij, db=fresh)["sessions"]) == len(document["sessions"])
+
+
+def test_a_restore_into_an_empty_database_keeps_every_number(sij, tmp_path: Path, clock) -> None:
+    assert sij("log", "--pain-before", "5", "--pain-after", "3").exit_code == 0  # session 1
+    assert sij("pain", "4").exit_code == 0  # check-in 1
+    assert sij("log", "--pain-before", "6").exit_code == 0  # session 2
+    assert sij("pain", "2").exit_code == 0  # check-in 2
+    assert sij("delete", "1", "--yes").exit_code == 0  # session 1 to the trash; 2 keeps its number
+    assert sij("delete", "--check-in", "1", "--yes").exit_code == 0
+    backup = tmp_path / "backup.json"
+    assert sij("export", "--format", "json", "-o", str(backup)).exit_code == 0
+    fresh = tmp_path / "fresh.db"
+    assert sij("import", str(backup), db=fresh).exit_code == 0
+    sessions = json.loads(sij("history", "--json", db=fresh).stdout)
+    check_ins = json.loads(sij("history", "--check-ins", "--json", db=fresh).stdout)
+    assert [s["id"] for s in sessions] == [2] and [c["id"] for c in check_ins] == [2]
+    trash = json.loads(sij("trash", "--json", db=fresh).stdout)
+    assert sorted((t["kind"], t["id"]) for t in trash) == [("check-in", 1), ("session", 1)]
+    assert sij("restore", "1", db=fresh).exit_code == 0 and sij("restore", "--check-in", "1", db=fresh).exit_code == 0

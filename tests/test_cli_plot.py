@@ -38,6 +38,12 @@ def test_default_file_name_is_dated_in_the_current_folder(
     assert result.exit_code == 0, result.output
     assert result.stdout.strip() == str(tmp_path / "sij-progress-2026-11-24.png")  # the full path, to find it again
     assert (tmp_path / "sij-progress-2026-11-24.png").read_bytes().startswith(b"\x89PNG")
+    # The second plot of the day takes the next free name; the first is kept.
+    first = (tmp_path / "sij-progress-2026-11-24.png").read_bytes()
+    again = sij("plot", "--kind", "adherence")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.strip() == str(tmp_path / "sij-progress-2026-11-24-2.png")
+    assert (tmp_path / "sij-progress-2026-11-24.png").read_bytes() == first
 
 
 def test_existing_file_is_kept_without_force(sij, tmp_path: Path, history) -> None:

@@ -249,6 +249,7 @@ def test_due_follows_the_day_start(sij, db_path: Path, clock: ManualClock) -> No
 
 
 def test_due_as_a_process(sij_process) -> None:
+    assert sij_process("pain", "2").returncode == 0  # SIJ_DB names a diary that exists (else: "no diary there")
     result = sij_process("due")
     assert result.returncode == 1 and "due" in result.stdout and "Traceback" not in result.stderr
 

@@ -92,7 +92,7 @@ def test_self_paced_prompt_says_enter_records_the_hold_as_done(sij) -> None:
     result = sij("run", "--self-paced", input=answers, interactive=True)
     assert result.exit_code == 0, result.output
     text = flat(result.stderr)
-    assert "Hold Knee to chest (left side) for about 30 s [Enter when done · s skip · q stop]" in text
+    assert "Hold Knee to chest, left side, for about 30 s [Enter when done · s skip · q stop]" in text
     assert "then press Enter" not in text
     done = [h["completed"] for h in _only_session(sij)["stretches"]]
     assert done[:2] == [True, False]

@@ -144,6 +144,16 @@ def test_a_full_history_validates(sij) -> None:
     assert quick and quick[0]["component"][0]["valueBoolean"] is False
 
 
+def test_a_date_without_a_time_is_exported_as_a_date(sij) -> None:
+    assert sij("log", "--at", "2026-11-20", "--pain-before", "5").exit_code == 0
+    assert sij("pain", "3", "--at", "9am").exit_code == 0
+    document = _export(sij)
+    procedure = _resources(document, "Procedure")[0]
+    assert procedure["performedDateTime"] == "2026-11-20"  # logged afterwards: no end; no time given
+    times = sorted(o["effectiveDateTime"] for o in _resources(document, "Observation"))
+    assert times == ["2026-11-20", "2026-11-24T09:00:00+00:00"]
+
+
 def test_every_screen_question_has_its_own_code_and_the_quick_check_names_all_six_signs(sij) -> None:
     assert sij("run", "--speed", "1000", input="n\nn\n4\ny\n", interactive=True).exit_code == 0  # quick: yes
     assert sij("screen", "--answers", "y" * 13).exit_code == 0

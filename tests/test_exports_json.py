@@ -157,7 +157,7 @@ def _fill(path: Path, history: dict[str, Any]) -> None:
                             deleted_at=NOW if item["trashed"] else None,
                         )
                     )
-            for at, offset, score, sharp, note, trashed in history["check_ins"]:
+            for number, (at, offset, score, sharp, note, trashed) in enumerate(history["check_ins"], start=1):
                 session.add(
                     PainScore(
                         recorded_at=at,
@@ -167,6 +167,7 @@ def _fill(path: Path, history: dict[str, Any]) -> None:
                         note=note,
                         flagged=sharp or score >= safety.SEVERE_AT,
                         deleted_at=NOW if trashed else None,
+                        check_in_number=number,  # as the program numbers check-ins
                     )
                 )
             for at, offset, yes, full in history["screenings"]:

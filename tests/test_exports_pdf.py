@@ -279,11 +279,18 @@ def test_refuses_to_overwrite_without_force(sij, small, tmp_path: Path) -> None:
     assert target.read_bytes().startswith(b"%PDF-")
 
 
-def test_needs_an_output_file(sij, small) -> None:
-    result = sij("export", "--format", "pdf")
-    assert result.exit_code == 2
-    assert "--format pdf needs --output FILE" in flat(result.stderr)
-    assert result.stdout == ""
+def test_without_output_writes_a_dated_report_here_under_a_free_name(sij, small) -> None:
+    first = sij("export", "--format", "pdf")
+    assert first.exit_code == 0, first.output
+    here = Path.cwd()
+    assert first.stdout == f"{here / 'sij-report-2026-11-24.pdf'}\n"
+    second = sij("export", "--format", "pdf")
+    assert second.exit_code == 0, second.output
+    assert second.stdout == f"{here / 'sij-report-2026-11-24-2.pdf'}\n"
+    assert (here / "sij-report-2026-11-24.pdf").read_bytes().startswith(b"%PDF-")
+    assert (here / "sij-report-2026-11-24-2.pdf").stat().st_mode & 0o777 == 0o600
+    result = sij("export", "--format", "pdf", "--output", "-")
+    assert result.exit_code == 2 and "give --output FILE" in flat(result.stderr)
 
 
 @pytest.mark.parametrize("period", [[], ["--since", "2026-10-01", "--until", "2026-10-31"]])
@@ -398,6 +405,25 @@ def test_page_one_orders_emergency_same_day_sharp_then_severe_newest_first(sij, 
     assert "2 of 6 holds done" in " ".join(pages[1:])
 
 
+def test_a_date_without_a_time_shows_the_date_alone(sij, tmp_path: Path) -> None:
+    assert sij("pain", "8", "--at", "2026-11-20", "--note", "no time").exit_code == 0
+    assert sij("pain", "8", "--at", "2026-11-21 9:05").exit_code == 0
+    target = tmp_path / "dates.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    text = " ".join(flat(p.extract_text()) for p in PdfReader(target).pages)
+    assert "2026-11-20 12:00" not in text and "no time given" in text
+    assert "2026-11-21 09:05" in text
+
+
+def test_a_corrected_score_keeps_the_advice_and_says_why(sij, tmp_path: Path) -> None:
+    assert sij("pain", "8", "--at", "2026-11-20 9:00").exit_code == 0
+    assert sij("edit", "--check-in", "1", "--score", "3").exit_code == 0
+    target = tmp_path / "corrected.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    text = " ".join(flat(p.extract_text()) for p in PdfReader(target).pages)
+    assert "advice shown at 8/10" in text and "corrected to 3" in text
+
+
 # ---- issue 10: corrections, sharp stops and a same-day answer, as page 1 and the log tell them ---------------
 
 
@@ -405,7 +431,7 @@ def test_a_corrected_entry_keeps_its_event_with_both_values(sij, tmp_path: Path)
     assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "8", "--pain-after", "6").exit_code == 0
     assert sij("edit", "1", "--pain-before", "5").exit_code == 0
     assert sij("pain", "9", "--at", "2026-11-21T08:00").exit_code == 0
-    assert sij("edit", "--check-in", "3", "--score", "4").exit_code == 0  # pain scores 1 and 2 are the session's
+    assert sij("edit", "--check-in", "1", "--score", "4").exit_code == 0  # check-ins are numbered among check-ins
     assert sij("log", "--at", "2026-11-22T08:00", "--pain-before", "3", "--pain-after", "2").exit_code == 0
     target = tmp_path / "corrected.pdf"
     assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0

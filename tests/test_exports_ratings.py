@@ -41,16 +41,14 @@ def test_csv_ratings_table(sij, clock) -> None:
     _history(sij, clock)
     result = sij("export", "--format", "csv", "--table", "ratings")
     assert result.exit_code == 0, result.output
-    rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == [
-        *("Rating #", "Date", "Time (local, UTC offset)", "Measure", "Activity", "Rating", "Scale", "Meaning")
-    ]
+    rows = list(csv.reader(io.StringIO(result.stdout.removeprefix("\ufeff"))))
+    assert rows[0] == [*("Rating #", "Date", "Time", "UTC offset", "Measure", "Activity", "Rating", "Scale", "Meaning")]
     body = rows[1:]
     assert len(body) == 7  # the trashed rating is left out
-    assert body[0][:6] == ["1", "2026-10-01", "08:10 (UTC+01:00)", "Function (activity)", "Putting on socks", "3"]
+    assert body[0][:7] == ["1", "2026-10-01", "08:10", "UTC+01:00", "Function (activity)", "Putting on socks", "3"]
     impression = next(r for r in body if r[0] == "8")
-    assert impression[3:6] == ["Impression of change", "", "2"]
-    assert impression[7] == "much better: a clinically important improvement"
+    assert impression[4:7] == ["Impression of change", "", "2"]
+    assert impression[8] == "much better: a clinically important improvement"
 
 
 # ---- JSON backup -------------------------------------------------------------------------------

@@ -109,11 +109,13 @@ def year_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _damage(source: Path, target: Path) -> Path:
-    """Page-level damage in the middle of the file: the header and schema are intact, one b-tree page is not."""
+    """Page-level damage inside the file: the header and schema are intact, the sessions' b-tree root is not."""
+    with contextlib.closing(sqlite3.connect(source)) as conn:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'practice'").fetchone()
+        page = int(conn.execute("PRAGMA page_size").fetchone()[0])
     data = bytearray(source.read_bytes())
-    page = 4096
-    middle = (len(data) // page) // 2
-    data[middle * page : middle * page + 16] = b"\xff" * 16
+    start = (root - 1) * page
+    data[start : start + 16] = b"\xff" * 16
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(bytes(data))
     try:
@@ -551,7 +553,19 @@ def _inject_directly(db_path: Path) -> None:
         ("history", "--json"),
         ("history", "--check-ins"),
         ("trash",),
-        ("run", "--yes", "--speed", "1000", "--get-ready", "0", "--pain-before", "2", "--pain-after", "2"),
+        (
+            "run",
+            "--yes",
+            "--no-red-flags",
+            "--speed",
+            "1000",
+            "--get-ready",
+            "0",
+            "--pain-before",
+            "2",
+            "--pain-after",
+            "2",
+        ),
         (),
     ],
     ids=lambda c: " ".join(c) or "sij",

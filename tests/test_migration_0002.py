@@ -61,13 +61,16 @@ def test_upgrade_from_0001_keeps_records_and_backfills_created_at(db_path: Path,
 
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(db.SCHEMA_HEAD,)]
-    # Every old column and value is unchanged; created_at is appended, filled from the recorded instant.
+    # Every old column and value is unchanged; created_at is appended (later revisions append after it),
+    # filled from the recorded instant.
     practices = _dump(db_path, "practice", "*")
-    assert [row[:-1] for row in practices] == kept["practice"]
-    assert [row[-1] for row in practices] == ["2026-11-01 08:00:00.000000", "2026-11-02 08:00:00.000000"]
+    n = len(kept["practice"][0])
+    assert [row[:n] for row in practices] == kept["practice"]
+    assert [row[n] for row in practices] == ["2026-11-01 08:00:00.000000", "2026-11-02 08:00:00.000000"]
     pains = _dump(db_path, "pain_score", "*")
-    assert [row[:-1] for row in pains] == kept["pain_score"]
-    assert [row[-1] for row in pains] == ["2026-11-01 08:00:00.000000", "2026-11-05 20:00:00.000000"]
+    n = len(kept["pain_score"][0])
+    assert [row[:n] for row in pains] == kept["pain_score"]
+    assert [row[n] for row in pains] == ["2026-11-01 08:00:00.000000", "2026-11-05 20:00:00.000000"]
     assert _dump(db_path, "hold", "*") == kept["hold"]
     assert _dump(db_path, "stretch", "*")[0] == kept["stretch"][0]  # the person's edit survives seeding
     backups = list(db_path.parent.glob(f"*.before-{db.SCHEMA_HEAD}-*.bak"))

@@ -39,11 +39,11 @@ def test_upgrade_from_0002_keeps_records_and_adds_empty_rating_tables(db_path: P
         )
     db.open_database(db_path).close()
     with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [(db.SCHEMA_HEAD,)]
         assert conn.execute("SELECT score, note FROM pain_score").fetchall() == [(3, "evening")]
         assert conn.execute("SELECT count(*) FROM activity").fetchone() == (0,)
         assert conn.execute("SELECT count(*) FROM rating").fetchone() == (0,)
-    assert list(db_path.parent.glob("*.before-0003-*.bak"))  # a backup copy was made first
+    assert list(db_path.parent.glob(f"*.before-{db.SCHEMA_HEAD}-*.bak"))  # a backup copy was made first
     assert sij("activities", "add", "Walking").exit_code == 0
     assert sij("activities", "rate", "1=5").exit_code == 0
 

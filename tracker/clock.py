@@ -131,6 +131,11 @@ def utc_window_end(day: date) -> datetime:
     return datetime.combine(day, wall_time(0), tzinfo=timezone.utc) + timedelta(days=3)
 
 
+def when_text(moment: datetime, time_known: bool = True) -> str:
+    """A local moment without its offset: `2026-11-24 08:15`, or `2026-11-24` when only the date was given."""
+    return f"{moment:%Y-%m-%d %H:%M}" if time_known else f"{moment:%Y-%m-%d}"
+
+
 def format_local(moment: datetime) -> str:
     """A stored moment as a person reads it: `2026-11-24 08:15 (UTC+01:00)`."""
     offset = moment.strftime("%z")

@@ -33,7 +33,7 @@ from tracker.files import clean_leftovers, partial_path, remove_partial
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
 _Row = TypeVar("_Row")

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 
@@ -123,8 +124,12 @@ class Practice(SQLModel, table=True):
     advice: str = ""
     guided: bool = False
     deleted_at: datetime | None = _utc_column(nullable=True)
-    # When the row was entered (the app clock), unlike started_at which `--at` can backdate; for `sij undo`.
+    # When the row was entered (the app clock), unlike started_at which `--at` can backdate.
     created_at: datetime | None = _utc_column(nullable=True)
+    # False when only the date was given (`--at 2026-11-29`): started_at then holds midday, never shown as a time.
+    time_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    # The highest pain score when the see-a-doctor advice was last recorded (None: sharp pain only, or not known).
+    advice_score: int | None = None
 
 
 class Hold(SQLModel, table=True):
@@ -145,7 +150,10 @@ class Hold(SQLModel, table=True):
 
 class PainScore(SQLModel, table=True):
     __tablename__ = "pain_score"
-    __table_args__ = (Index("ix_pain_score_recorded_at", "recorded_at"),)
+    __table_args__ = (
+        Index("ix_pain_score_recorded_at", "recorded_at"),
+        Index("ix_pain_score_check_in_number", "check_in_number", unique=True),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uuid: str = Field(default_factory=new_uuid, unique=True, max_length=36)
@@ -160,6 +168,11 @@ class PainScore(SQLModel, table=True):
     advice: str = ""
     deleted_at: datetime | None = _utc_column(nullable=True)
     created_at: datetime | None = _utc_column(nullable=True)
+    time_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    # The highest pain score when the see-a-doctor advice was last recorded (None: sharp pain only, or not known).
+    advice_score: int | None = None
+    # A check-in's number among check-ins, the one people type (None for a session's scores).
+    check_in_number: int | None = None
 
 
 class Screening(SQLModel, table=True):
@@ -220,3 +233,23 @@ class Setting(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = ""
+
+
+class ChangeJournal(SQLModel, table=True):
+    """One change a person made on this machine (add, edit, delete, restore), in the order made; see DESIGN.md.
+
+    `previous` holds every touched row's column values before the change ([{"table", "id", "values"}]);
+    `added` the rows the change created ([{"table", "id"}]). `sij undo` reverses the newest change not undone.
+    """
+
+    __tablename__ = "change_journal"
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: int | None = Field(default=None, primary_key=True)
+    made_at: datetime = _utc_column()
+    action: str = Field(max_length=16)
+    record_kind: str = Field(max_length=32)
+    record_id: int
+    previous: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    added: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    undone_at: datetime | None = _utc_column(nullable=True)

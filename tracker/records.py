@@ -68,6 +68,8 @@ class PainRecord:
     flagged: bool
     advice: str
     day: date
+    time_known: bool = True  # False: only the date was given
+    advice_score: int | None = None  # the score the advice was shown for
 
     @property
     def local_time(self) -> datetime:
@@ -114,6 +116,8 @@ class PracticeRecord(HoldCounts):
     # How many holds the session set out to do; the services derive it (services.practices.planned_holds).
     # None: not known, so the holds recorded.
     planned_holds: int | None = None
+    time_known: bool = True  # False: only the date was given
+    advice_score: int | None = None  # the highest score when the see-a-doctor advice was shown
 
     @property
     def local_time(self) -> datetime:

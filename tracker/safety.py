@@ -17,6 +17,10 @@ SEVERE_AT = 7  # a score at or above this is severe: see-a-doctor panel, routine
 
 PAIN_QUESTION = "Rate your low-back or pelvic pain right now"
 PAIN_QUESTION_THEN = "Rate your low-back or pelvic pain as it was at that time"  # for a session logged afterwards
+# `sij log` records a session after it: the question before it cannot be about "right now".
+PAIN_BEFORE_STARTED = "Rate your low-back or pelvic pain before you started"
+PAIN_AFTER_NOW = "Rate your low-back or pelvic pain now"
+PAIN_AFTER_THEN = "Rate your low-back or pelvic pain after stretching, at that time"
 PAIN_SCALE = "0 = no pain … 10 = worst pain you can imagine"
 
 SHARP_QUESTION = "Did you feel sharp, stabbing or shooting pain, or new numbness or tingling?"

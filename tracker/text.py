@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+# How a session logged with its own list of stretches (no routine) is named, everywhere.
+HAND_PICKED = "hand-picked stretches"
+
 
 def plural(count: int, word: str, many: str | None = None) -> str:
     """`1 severe score`, `2 severe scores`, `0 points`; `many` for irregular plurals (`plural(2, "day", "days")`)."""

@@ -23,6 +23,42 @@ ClickException: type[Exception] = next(k for k in typer.BadParameter.__mro__ if 
 Abort = typer.Abort
 
 
+def _plain_help() -> None:
+    """Help as people read it: no `<bool>`/`<str>` beside options, no `{N}` or `[[SLUG]]` in usage lines.
+
+    Typer (0.2x) prints a parameter's Python type where a metavar is missing and braces around required
+    arguments; both read as noise to a person. Options keep the metavar they were given (SLUG, 0-10, WHEN),
+    flags show none, text and numbers read TEXT and N; an argument's name says what to type.
+    """
+    from typer import core
+
+    plain = {"<str>": "TEXT", "<int>": "N", "<float>": "NUMBER"}
+
+    def option_type(self: Any, ctx: Any) -> str | None:
+        if self.metavar is not None:
+            return str(self.metavar)
+        if getattr(self, "is_flag", False) or getattr(self, "is_bool_flag", False):
+            return None
+        label = str(self.display_type(ctx))
+        return plain.get(label, label.strip("<>").upper())
+
+    def argument_type(self: Any, ctx: Any) -> str | None:
+        return None  # the argument's own name (N, SLUG, SESSION_ID) already says it
+
+    def usage_name(self: Any) -> str:
+        name = str(self.display_name_raw).strip("[]{}")
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    core.TyperOption.display_type_rich = option_type  # type: ignore[method-assign]
+    core.TyperArgument.display_type_rich = argument_type  # type: ignore[method-assign]
+    if hasattr(core.TyperArgument, "_usage_display_name"):
+        core.TyperArgument._usage_display_name = usage_name  # type: ignore[method-assign]
+
+
+_plain_help()
+
+
 # Commands are imported only when they run (or when help lists them), so that `sij --version` and a
 # single command load just what they need. Name -> "module:attribute", in the order help lists them;
 # the attribute is a command function or a Typer sub-app.
@@ -69,6 +105,19 @@ class SijGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in LAZY_COMMANDS:
             self.commands[cmd_name] = _load_command(cmd_name, LAZY_COMMANDS[cmd_name])
         return super().get_command(ctx, cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as err:
+            import difflib
+
+            typed = args[0] if args else ""
+            close = difflib.get_close_matches(typed, self.list_commands(ctx), n=1, cutoff=0.6)
+            if not typed or typed.startswith("-") or "No such command" not in str(err):
+                raise
+            nearest = f"; did you mean `sij {close[0]}`?" if close else "; `sij --help` lists the commands."
+            raise UsageError(f"There is no command '{typed}'{nearest}", ctx=ctx) from None  # type: ignore[call-arg]
 
     def invoke(self, ctx: Any) -> Any:
         # Typer turns a KeyboardInterrupt (Ctrl-C at a prompt) into a silent exit 130; make it an Abort
@@ -119,6 +168,7 @@ class SijGroup(TyperGroup):
             return err.exit_code
         except UsageError as err:
             _plain_choice_message(err)
+            _plain_bad_value(err)
             hint = ""
             ctx = getattr(err, "ctx", None)
             if ctx is not None:
@@ -152,6 +202,34 @@ class SijGroup(TyperGroup):
 # What a value of each choice option is, for "'xml' is not an export format; choose csv, json, fhir or pdf."
 CHOICE_NOUNS = {"fmt": "an export format", "format": "an export format", "table": "a CSV table", "kind": "a chart kind"}
 _NOT_ONE_OF = re.compile(r"(?:Value error, )?(?P<value>'.*') is not one of (?P<choices>'.*')\.", re.DOTALL)
+
+
+def _plain_bad_value(err: Exception) -> None:
+    """Say "--check-in: 'x' is not an id; ..." (or the message alone for an argument), never Click's
+    "Invalid value for 'N': ..."; and "`sij pain` needs N" instead of "Missing argument 'N'"."""
+    kind = type(err).__name__
+    if kind not in ("BadParameter", "MissingParameter"):
+        return
+    param = getattr(err, "param", None)
+    ctx = getattr(err, "ctx", None)
+    hint = getattr(err, "param_hint", None)
+    if hint is None and param is not None:
+        try:
+            hint = param.get_error_hint()  # this Typer's signature
+        except TypeError:
+            hint = param.get_error_hint(ctx)
+    if isinstance(hint, (list, tuple)):
+        hint = hint[0] if hint else None
+    name = str(hint).split(" / ")[0].strip("'\"") if hint else ""
+    if kind == "MissingParameter":
+        if name and getattr(err, "message", None) in (None, ""):
+            where = f"`{ctx.command_path}`" if ctx is not None else "This command"
+            text = f"{where} needs {name}."
+            err.format_message = lambda: text  # type: ignore[attr-defined]
+        return
+    message = str(getattr(err, "message", ""))
+    text = f"{name}: {message}" if name.startswith("-") else message
+    err.format_message = lambda: text  # type: ignore[attr-defined]
 
 
 def _plain_choice_message(err: Exception) -> None:
@@ -212,6 +290,7 @@ def root(
     if isinstance(ctx.obj, AppContext):
         if db is not None:
             ctx.obj.db_option = db
+            ctx.obj.db_chosen = True
     else:
         ctx.obj = AppContext(db_option=db)
     if ctx.invoked_subcommand is None:

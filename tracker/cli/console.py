@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.panel import Panel
     from rich.table import Table
+    from rich.text import Text
 
     from tracker.records import PainRecord, PracticeRecord, StretchInfo
     from tracker.safety import Advice
@@ -177,8 +178,11 @@ def describe_pain(score: int | None) -> str:
 
 
 def when(record: PracticeRecord | PainRecord) -> str:
+    """`2026-11-24 08:15 (UTC+00:00)`, or `2026-11-24 (no time given)` for an entry given a date only."""
     from tracker.clock import format_local
 
+    if not record.time_known:
+        return f"{record.local_time:%Y-%m-%d} (no time given)"
     return format_local(record.local_time)
 
 
@@ -197,6 +201,16 @@ def holds_summary(record: PracticeRecord) -> str:
     if current is not None:
         parts.append(f"{current} {' '.join(sides)}")
     return " · ".join(parts) if parts else "no holds"
+
+
+def sides_key(record: PracticeRecord) -> Text:
+    """What the marks of `holds_summary` mean, said where they are shown."""
+    from rich.text import Text
+
+    key = "L = left side, R = right side"
+    if any(not h.completed for h in record.holds):
+        key += ", (L) = not completed"
+    return Text(key, style="dim")
 
 
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
@@ -220,8 +234,10 @@ def show_practice_saved(record: PracticeRecord) -> None:
     table.add_column(style="bold")
     table.add_column()
     table.add_row("When", when(record))
-    table.add_row("Routine", record.routine_name or "hand-picked stretches")
-    table.add_row("Holds", f"{holds_done_text(record)}\n{holds_summary(record)}")
+    from tracker.text import HAND_PICKED
+
+    table.add_row("Routine", record.routine_name or HAND_PICKED)
+    table.add_row("Holds", f"{holds_done_text(record)}\n{holds_summary(record)}\n{sides_key(record)}")
     pain = f"{describe_pain(record.pain_before)} → {describe_pain(record.pain_after)}"
     if record.change is not None:
         pain += f" (change {record.change:+d})"
@@ -251,6 +267,8 @@ SHORT_STATE = {"completed": "done", "stopped_sharp": "stopped", "aborted": "stop
 
 def short_when(record: PracticeRecord | PainRecord) -> str:
     moment = record.local_time
+    if not record.time_known:
+        return f"{moment:%Y-%m-%d}"
     offset = moment.strftime("%z")
     return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
 
@@ -271,39 +289,127 @@ def list_table(title: str) -> Table:
     )
 
 
-def history_table(records: Sequence[PracticeRecord]) -> Table:
+NARROW = 72  # below this many columns, `sij history` leaves out the routine column to keep id, date and note
+
+
+def corrected_advice(record: PracticeRecord | PainRecord) -> str | None:
+    """`advice shown at 8, corrected` for an entry whose see-a-doctor advice its current scores no longer explain.
+
+    The advice stays on record (CLINICAL.md, "Corrections"); this says why an entry that now reads 3 carries it.
+    """
+    from tracker.records import PracticeRecord
+    from tracker.safety import needs_doctor
+
+    scores = [record.pain_before, record.pain_after] if isinstance(record, PracticeRecord) else [record.score]
+    if not record.flagged or needs_doctor(scores, record.sharp):
+        return None
+    return (
+        "advice shown, corrected"
+        if record.advice_score is None
+        else (f"advice shown at {record.advice_score}, corrected")
+    )
+
+
+def _zone_title(title: str, records: Sequence[PracticeRecord | PainRecord]) -> tuple[str, bool]:
+    """The title, naming the UTC offset when every record shares one (then rows show the local time alone)."""
+    offsets = {r.offset_minutes for r in records}
+    if len(offsets) != 1:
+        return title, True
+    sample = records[0].local_time.strftime("%z")
+    return f"{title}; times are UTC{sample[:3]}:{sample[3:]}", False
+
+
+def _row_when(record: PracticeRecord | PainRecord, with_offset: bool) -> str:
+    return short_when(record) if with_offset else when_short(record)
+
+
+def when_short(record: PracticeRecord | PainRecord) -> str:
+    """`2026-11-24 08:15`, or the date alone when no time was given."""
+    from tracker.clock import when_text
+
+    return when_text(record.local_time, record.time_known)
+
+
+def _note_cell(record: PracticeRecord | PainRecord) -> Text:
     from rich.text import Text
 
-    table = list_table("Sessions, newest first (pain 0-10 before → after)")
-    table.add_column("ID", justify="right")
+    note = Text()
+    corrected = corrected_advice(record)
+    if corrected:
+        note.append(f"({corrected})", style="red")
+        if record.note:
+            note.append(" ")
+    note.append(record.note)
+    return note
+
+
+def _flags(record: PracticeRecord | PainRecord, heat: bool = False) -> Text:
+    from rich.text import Text
+
+    flags = Text()
+    if record.sharp:
+        flags.append("sharp ", style="bold red")
+    if record.flagged and not record.sharp:
+        flags.append("severe " if corrected_advice(record) is None else "advice ", style="bold red")
+    if heat:
+        flags.append("heat")
+    return flags
+
+
+def history_table(records: Sequence[PracticeRecord], width: int | None = None) -> Table:
+    """Sessions as a table that keeps the id, the date and whole words of the note at 60 columns and up."""
+    from tracker.text import HAND_PICKED
+
+    title, with_offset = _zone_title("Sessions, newest first (pain 0-10 before → after)", records)
+    wide = width is None or width >= NARROW
+    table = list_table(title)
+    table.add_column("ID", justify="right", no_wrap=True, min_width=2)
     table.add_column("When (local)", no_wrap=True)
-    table.add_column("Routine", no_wrap=True, overflow="ellipsis", max_width=14)
+    if wide:
+        table.add_column("Routine", no_wrap=True, overflow="ellipsis", max_width=14 if width else None)
     table.add_column("Holds", justify="right", no_wrap=True)
     table.add_column("Pain", justify="center", no_wrap=True)
     table.add_column("Flags", no_wrap=True)
-    table.add_column("State")
-    table.add_column("Note", overflow="fold", min_width=12)
+    table.add_column("Note", overflow="fold", min_width=10, ratio=1)
     for r in records:
         before = "–" if r.pain_before is None else str(r.pain_before)
         after = "–" if r.pain_after is None else str(r.pain_after)
-        flags = Text()
-        if r.sharp:
-            flags.append("sharp ", style="bold red")
-        if r.flagged and not r.sharp:
-            flags.append("severe ", style="bold red")
-        if r.heat:
-            flags.append("heat")
-        table.add_row(
-            str(r.id),
-            short_when(r),
-            stored(r.routine_slug or "custom"),
-            f"{r.holds_done}/{r.holds_planned}",
-            f"{before} → {after}",
-            flags,
-            SHORT_STATE.get(r.state, r.state),
-            Text(r.note),
-        )
+        holds = f"{r.holds_done}/{r.holds_planned}"
+        if r.state != "completed":
+            holds += f" {SHORT_STATE.get(r.state, r.state)}"
+        cells: list[str | Text] = [str(r.id), _row_when(r, with_offset)]
+        if wide:
+            cells.append(stored(r.routine_name or HAND_PICKED))
+        cells += [holds, f"{before} → {after}", _flags(r, r.heat), _note_cell(r)]
+        table.add_row(*cells)
     return table
+
+
+def check_in_table(records: Sequence[PainRecord], width: int | None = None) -> Table:
+    title, with_offset = _zone_title("Pain check-ins, newest first", records)
+    table = list_table(title)
+    table.add_column("ID", justify="right", no_wrap=True, min_width=2)
+    table.add_column("When (local)", no_wrap=True)
+    table.add_column("Pain", no_wrap=True)
+    table.add_column("Flags", no_wrap=True)
+    table.add_column("Note", overflow="fold", min_width=10, ratio=1)
+    for r in records:
+        table.add_row(str(r.id), _row_when(r, with_offset), describe_pain(r.score), _flags(r), _note_cell(r))
+    return table
+
+
+def render_records(table_for: Any, records: Sequence[Any]) -> None:
+    """A record table: fitted to the terminal, or, piped, at full width so that every note is printed whole."""
+    console = _console("out")
+    if console.is_terminal:
+        console.print(table_for(records, console.width))
+    else:
+        saved = console.width
+        console.width = 100_000  # a table sizes its columns to their content, so no note is wrapped or cut
+        try:
+            console.print(table_for(records, None), crop=False)
+        finally:
+            console.width = saved
 
 
 def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
@@ -311,7 +417,7 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
     from rich.text import Text
 
     table = Table(header_style="bold")
-    table.add_column("Slug")
+    table.add_column("Short name", no_wrap=True)
     table.add_column("Name")
     table.add_column("Hold", justify="right")
     table.add_column("Sides")
@@ -321,23 +427,41 @@ def stretches_table(stretches: Sequence[StretchInfo]) -> Table:
     return table
 
 
+def numbered(items: Sequence[str], marks: Sequence[str] | None = None, style: str = "") -> Table:
+    """Items with a number (or mark) each, a wrapped line indented under its text, not under the number."""
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for index, item in enumerate(items):
+        mark = marks[index] if marks is not None else f"{index + 1}."
+        grid.add_row(mark, Text(item, style=style))
+    return grid
+
+
+def named(name: str, slug: str) -> str:
+    """A stretch or routine with the short name people type: `Figure 4 (lying piriformis stretch) · figure-4`."""
+    return f"{name} · {slug}"
+
+
 def stretch_panel(stretch: StretchInfo) -> Panel:
+    from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
 
-    body = Text()
     side = "on each side" if stretch.per_side else "with both sides together"
-    body.append(f"Hold about {stretch.hold_seconds} seconds {side}.\n\n", style="bold")
-    for number, step in enumerate(stretch.steps, start=1):
-        body.append(f"{number}. {step}\n")
+    parts: list[Any] = [Text(f"Hold about {stretch.hold_seconds} seconds {side}.\n", style="bold")]
+    parts.append(numbered(stretch.steps))
     if stretch.cautions:
-        body.append("\nTake care\n", style="bold yellow")
-        for caution in stretch.cautions:
-            body.append(f"  • {caution}\n")
-    body.append("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
+        parts.append(Text("\nTake care", style="bold yellow"))
+        parts.append(numbered(stretch.cautions, ["  •"] * len(stretch.cautions)))
+    tail = Text("\nMove slowly, stretch to gentle tension only, and stop if you feel sharp pain.", style="italic")
     if stretch.source:
-        body.append(f"\nSource: {stretch.source}", style="dim")
-    return Panel(body, title=f"[bold]{stored(stretch.name)}[/bold] ({stored(stretch.slug)})", expand=False)
+        tail.append(f"\nSource: {stretch.source}", style="dim")
+    parts.append(tail)
+    return Panel(Group(*parts), title=f"[bold]{stored(named(stretch.name, stretch.slug))}[/bold]", expand=False)
 
 
 def render(*items: Any, to_err: bool = False) -> None:

@@ -175,6 +175,12 @@ def _backup_target(target: str, source: Path | ServerUrl, force: bool) -> Path:
     try:
         if destination.is_dir():
             raise typer.BadParameter(f"'{target}' is a folder; give a file name.", param_hint="'PATH'")
+        if destination.exists() and not destination.is_file():
+            raise typer.BadParameter(
+                f"'{target}' is not a regular file (a device, pipe or socket); sij never replaces one, even with "
+                "--force. Choose another name.",
+                param_hint="'PATH'",
+            )
         if not destination.parent.is_dir():
             raise typer.BadParameter(
                 f"the folder '{destination.parent}' does not exist; create it first or choose another place.",

@@ -19,10 +19,13 @@ from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
 from tracker.cli.params import naming, pain_value, rating_value, shown, whole_number
 from tracker.errors import InvalidInput
+from tracker.text import HAND_PICKED
 
 if TYPE_CHECKING:
+    from tracker.dates import When
     from tracker.records import PainRecord, PracticeRecord, RatingRecord
     from tracker.services.corrections import Change, EditResult, Entry, TrashItem
+    from tracker.services.journal import JournalEntry
 
 CLEAR = -1  # `--pain-before none`: remove the score
 ID_MAX = 2**63 - 1  # the largest id SQLite can hold
@@ -103,13 +106,13 @@ def _target(session_id: int | None, check_in: int | None, command: str, rating: 
     return Entry(SESSION, session_id) if session_id is not None else Entry(CHECK_IN, check_in or 0)
 
 
-def _when(ctx: typer.Context, at: str | None) -> datetime | None:
+def _when(ctx: typer.Context, at: str | None) -> When | None:
     if at is None:
         return None
-    from tracker.dates import DateInputError, parse_when
+    from tracker.dates import DateInputError, parse_moment
 
     try:
-        return parse_when(at, get_app(ctx).clock)
+        return parse_moment(at, get_app(ctx).clock)
     except DateInputError as err:
         raise prompts.date_error("--at", str(err)) from None
 
@@ -154,7 +157,11 @@ def edit_command(
     ] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="WHEN", help="Correct when it happened: ISO date or date-time, today, yesterday."),
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="Correct when it happened: 9am, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone.",
+        ),
     ] = None,
     heat: Annotated[
         bool | None, typer.Option("--heat/--no-heat", help="Whether heat was used first.", show_default=False)
@@ -219,7 +226,13 @@ def edit_command(
             result = edit_check_in(
                 session=session,
                 pain_id=target.id,
-                edit=CheckInEdit(score=score, note=note, at=moment, sharp=sharp),
+                edit=CheckInEdit(
+                    score=score,
+                    note=note,
+                    at=moment.moment if moment else None,
+                    sharp=sharp,
+                    time_known=moment.time_known if moment else True,
+                ),
                 now=app.clock.now(),
             )
     else:
@@ -237,8 +250,9 @@ def edit_command(
             clear_pain_before=pain_before == CLEAR,
             clear_pain_after=pain_after == CLEAR,
             note=note,
-            at=moment,
+            at=moment.moment if moment else None,
             heat=heat,
+            time_known=moment.time_known if moment else True,
         )
         with naming(**NAMED), app.work() as session:
             result = edit_practice(session=session, practice_id=target.id, edit=edit, now=app.clock.now())
@@ -247,12 +261,19 @@ def edit_command(
         console.show_doctor_panel(result.advice)
 
 
-def _edit_rating(ctx: typer.Context, rating_id: int, value: int | None, moment: datetime | None) -> None:
+def _edit_rating(ctx: typer.Context, rating_id: int, value: int | None, moment: When | None) -> None:
     from tracker.services.corrections import RATING, Change, EditResult
     from tracker.services.ratings import edit_rating
 
-    with naming(**NAMED), get_app(ctx).work() as session:
-        record, changes = edit_rating(session=session, rating_id=rating_id, value=value, at=moment)
+    app = get_app(ctx)
+    with naming(**NAMED), app.work() as session:
+        record, changes = edit_rating(
+            session=session,
+            rating_id=rating_id,
+            value=value,
+            at=moment.moment if moment else None,
+            now=app.clock.now(),
+        )
     show_edit(EditResult(RATING, record.id, record.uuid, tuple(Change(*c) for c in changes)))
     advice = _impression_advice(record.kind, record.value)
     if advice:
@@ -296,7 +317,7 @@ def _show_value(change: Change, value: object) -> Text:
 def show_edit(result: EditResult) -> None:
     what = {"session": "session", "rating": "rating"}.get(result.kind, "pain check-in")
     table = Table(
-        title=f"Corrected {what} #{result.id} (same uuid {result.uuid})",
+        title=f"Corrected {what} #{result.id}",
         title_justify="left",
         header_style="bold",
         box=box.SIMPLE_HEAD,
@@ -325,8 +346,8 @@ def _describe(record: PracticeRecord | PainRecord | RatingRecord) -> str:
         return describe_rating(record)
     if isinstance(record, PracticeRecord):
         pain = f"pain {_score(record.pain_before)} → {_score(record.pain_after)}"
-        return f"session #{record.id} of {console.when(record)} ({record.routine_slug or 'hand-picked'}, {pain})"
-    return f"pain check-in #{record.id} of {console.when(record)} ({record.score}/10)"
+        return f"session #{record.id} of {console.when_short(record)} ({record.routine_name or HAND_PICKED}, {pain})"
+    return f"pain check-in #{record.id} of {console.when_short(record)} ({record.score}/10)"
 
 
 def _score(value: int | None) -> str:
@@ -404,13 +425,14 @@ def restore_command(
 
     target = _target(session_id, check_in, "restore", rating)
     record: PracticeRecord | PainRecord | RatingRecord
-    with naming(**NAMED), get_app(ctx).work() as session:
+    app = get_app(ctx)
+    with naming(**NAMED), app.work() as session:
         if target.kind == RATING:
-            record = restore_rating(session=session, rating_id=target.id)
+            record = restore_rating(session=session, rating_id=target.id, now=app.clock.now())
         elif target.kind == SESSION:
-            record = restore_practice(session=session, practice_id=target.id)
+            record = restore_practice(session=session, practice_id=target.id, now=app.clock.now())
         else:
-            record = restore_check_in(session=session, pain_id=target.id)
+            record = restore_check_in(session=session, pain_id=target.id, now=app.clock.now())
     console.out_line(f"Restored {_describe(record)}.")
 
 
@@ -459,7 +481,7 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
             what = item.what
             how = f"sij restore --rating {item.id}"
         elif item.kind == "session":
-            what = f"{item.routine or 'hand-picked'}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
+            what = f"{item.routine or HAND_PICKED}, pain {_score(item.pain_before)} → {_score(item.pain_after)}"
             how = f"sij restore {item.id}"
         else:
             what = f"pain {item.score}/10"
@@ -477,15 +499,77 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
         console.out.print(block, overflow="fold")
 
 
-def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
-    """Move the entry you made most recently (in the last 10 minutes) to the trash.
+# What an edit's undo gives back, by `table.column` (columns not named here are bookkeeping that goes along).
+UNDO_FIELDS = {
+    "practice.started_at": "the time",
+    "practice.time_known": "the time",
+    "practice.heat": "heat",
+    "practice.note": "the note",
+    "pain_score.score": "the pain score",
+    "pain_score.recorded_at": "the time",
+    "pain_score.time_known": "the time",
+    "pain_score.sharp": "sharp pain",
+    "pain_score.note": "the note",
+    "pain_score.deleted_at": "a removed pain score",
+    "pain_score.added": "an added pain score goes to the trash",
+    "rating.value": "the value",
+    "rating.recorded_at": "the time",
+}
 
-    Goes by when an entry was made, not the time given with --at. Example: [bold]sij undo[/bold]
+
+def _undo_question(entry: JournalEntry, record: PracticeRecord | PainRecord | RatingRecord | None) -> str:
+    """What undo will do, in words: `Undo your edit of session #12 (the note, the pain score)?`."""
+    from tracker.services import journal
+
+    named = _describe(record) if record is not None else f"{entry.kind} #{entry.record_id}"
+    if entry.action == journal.ADD:
+        return f"Undo adding {named}? It goes to the trash"
+    if entry.action == journal.DELETE:
+        return f"Undo the deletion of {named}? It comes back from the trash"
+    if entry.action == journal.RESTORE:
+        return f"Undo the restore of {named}? It goes back to the trash"
+    fields: list[str] = []
+    for key in entry.fields:
+        label = UNDO_FIELDS.get(key)
+        if label and label not in fields:
+            fields.append(label)
+    what = f" ({', '.join(fields)})" if fields else ""
+    return f"Undo your edit of {named}{what}? It gets its previous values back"
+
+
+def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
+    """Undo the last change you made in the last 10 minutes: a new entry, an edit, a delete or a restore.
+
+    Goes by the order changes were made on this machine. Example: [bold]sij undo[/bold]
     """
-    from tracker.services.corrections import latest_entry
+    from tracker.services.corrections import Entry, entry_record
+    from tracker.services.journal import last_change, undo_change
 
     app = get_app(ctx)
     now = app.clock.now()
     with naming(**NAMED), app.work(readonly=True) as session:
-        target = latest_entry(session=session, now=now)
-    _trash(ctx, target, yes, now)
+        entry = last_change(session=session, now=now)
+        record = entry_record(session=session, entry=Entry(entry.kind, entry.record_id))
+    question = _undo_question(entry, record)
+    if not yes:
+        if not app.is_interactive:
+            raise InvalidInput(f"{question}: undo needs confirmation; add --yes to do it without a terminal.")
+        if not prompts.ask_yes_no(f"{question}."):
+            console.info("Nothing was changed.")
+            raise typer.Exit(1)
+    from tracker.services import journal
+
+    before = record
+    with app.work() as session:
+        done = undo_change(session=session, change_id=entry.id, now=now)
+        record = entry_record(session=session, entry=Entry(done.kind, done.record_id))
+    # Named as it is after the undo, except an entry going to the trash: as it was (its scores go with it).
+    shown_record = before if done.action in (journal.ADD, journal.RESTORE) else record
+    named = _describe(shown_record) if shown_record is not None else f"{done.kind} #{done.record_id}"
+
+    result = {
+        journal.ADD: f"Undone: moved {named} to the trash.",
+        journal.DELETE: f"Undone: {named} is back from the trash.",
+        journal.RESTORE: f"Undone: moved {named} back to the trash.",
+    }.get(done.action, f"Undone: {named} has its previous values back.")
+    console.out_line(result)

@@ -17,7 +17,7 @@ from rich.text import Text
 from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import SinceOption, UntilOption, date_range
-from tracker.cli.output import new_file_path, write_new_file
+from tracker.cli.output import free_default_path, new_file_path, write_new_file
 from tracker.cli.params import shown
 from tracker.errors import DataError, InvalidInput
 from tracker.exports.registry import FORMATS
@@ -67,6 +67,15 @@ def _write_stdout(payload: bytes) -> None:
         # The reader stopped early (e.g. `sij export ... | head`): not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
+
+
+def _exported(fmt: str, table: CsvTable | None, sessions: int, pains: int) -> str:
+    """What the file holds, in words: a CSV names only the rows it has (sessions, or pain scores)."""
+    from tracker.text import plural
+
+    if fmt == "csv":
+        return plural(pains, "pain score") if table is CsvTable.pain else plural(sessions, "session")
+    return f"{plural(sessions, 'session')} and {plural(pains, 'pain score')}"
 
 
 def _size(count: int) -> str:
@@ -125,9 +134,14 @@ def export_command(
         )
     person = _check_name(name)
     to_stdout = output is None or output == "-"
-    if exporter.binary and to_stdout:
-        raise typer.BadParameter(f"--format {exporter.name} needs --output FILE.", param_hint="'--output'")
-    target = None if to_stdout else new_file_path(str(output), force=force)
+    if exporter.binary and output == "-":
+        raise typer.BadParameter(
+            f"--format {exporter.name} cannot go to standard output; give --output FILE.", param_hint="'--output'"
+        )
+    if exporter.binary and output is None:  # a report nobody named: a free name in this folder
+        target: Path | None = free_default_path(f"sij-report-{get_app(ctx).clock.now().date().isoformat()}", ".pdf")
+    else:
+        target = None if to_stdout else new_file_path(str(output), force=force)
 
     from tracker.services.exchange import build_export
 
@@ -148,7 +162,7 @@ def export_command(
     payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     sessions = sum(1 for s in data.sessions if s.deleted_at is None)
     pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
-    what = f"{sessions} session{'s' * (sessions != 1)} and {pains} pain score{'s' * (pains != 1)}"
+    what = _exported(exporter.name, table, sessions, pains)
     if target is None:
         if not exporter.binary and sys.stdout.isatty():
             # On a terminal, stored text is shown, never obeyed; redirected to a file or a pipe, the bytes are exact.
@@ -160,6 +174,8 @@ def export_command(
     else:
         write_new_file(target, payload, force=force)
         console.info(f"Wrote {what} as {exporter.title} to {target} ({_size(len(payload))}, readable by you only).")
+        if output is None:
+            console.out_line(str(target))  # the file nobody named: its path on stdout, as `sij plot` prints
     if not sessions and not pains:
         console.warn("There are no sessions or pain scores in this period yet.")
 

@@ -13,8 +13,6 @@ from tracker.cli.params import positive_int
 if TYPE_CHECKING:
     from datetime import date
 
-    from rich.table import Table
-
     from tracker.records import PainRecord, PracticeRecord
 
 
@@ -23,6 +21,7 @@ def practice_json(r: PracticeRecord) -> dict[str, Any]:
         "id": r.id,
         "uuid": r.uuid,
         "started_at": r.local_time.isoformat(),
+        "time_known": r.time_known,
         "day": r.day.isoformat(),
         "routine": r.routine_slug,
         "stretches": [
@@ -54,31 +53,13 @@ def check_in_json(r: PainRecord) -> dict[str, Any]:
         "id": r.id,
         "uuid": r.uuid,
         "recorded_at": r.local_time.isoformat(),
+        "time_known": r.time_known,
         "day": r.day.isoformat(),
         "score": r.score,
         "sharp": r.sharp,
         "note": r.note,
         "flagged": r.flagged,
     }
-
-
-def check_in_table(records: list[PainRecord]) -> Table:
-    from rich.text import Text
-
-    table = console.list_table("Pain check-ins, newest first")
-    table.add_column("ID", justify="right", no_wrap=True)
-    table.add_column("When (local)", no_wrap=True)
-    table.add_column("Pain", no_wrap=True)
-    table.add_column("Flags", no_wrap=True)
-    table.add_column("Note", overflow="fold", min_width=12)
-    for r in records:
-        flags = Text()
-        if r.sharp:
-            flags.append("sharp ", style="bold red")
-        if r.flagged and not r.sharp:
-            flags.append("severe", style="bold red")
-        table.add_row(str(r.id), console.short_when(r), console.describe_pain(r.score), flags, Text(r.note))
-    return table
 
 
 def day_option(ctx: typer.Context, value: str | None, option: str) -> date | None:
@@ -103,10 +84,16 @@ def date_range(ctx: typer.Context, since: str | None, until: str | None) -> tupl
 
 
 SinceOption = Annotated[
-    str | None, typer.Option("--since", metavar="DATE", help="First day (ISO date, today, yesterday).")
+    str | None,
+    typer.Option(
+        "--since", metavar="DATE", help="First day (2026-11-01, today, yesterday, monday; not later than today)."
+    ),
 ]
 UntilOption = Annotated[
-    str | None, typer.Option("--until", metavar="DATE", help="Last day (ISO date, today, yesterday).")
+    str | None,
+    typer.Option(
+        "--until", metavar="DATE", help="Last day (2026-11-30, today, yesterday, monday; not later than today)."
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -154,7 +141,7 @@ def history_command(
     elif not records:
         console.info("No sessions recorded yet in this period. Record one with `sij run` or `sij log`.")
     else:
-        console.render(console.history_table(records))
+        console.render_records(console.history_table, records)
 
 
 def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, limit: int | None, as_json: bool) -> None:
@@ -167,7 +154,7 @@ def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, li
     elif not records:
         console.info("No pain check-ins recorded in this period. Record one with `sij pain SCORE`.")
     else:
-        console.render(check_in_table(records))
+        console.render_records(console.check_in_table, records)
 
 
 def _show_ratings(ctx: typer.Context, start: date | None, end: date | None, limit: int | None, as_json: bool) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,17 +11,20 @@ from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.params import naming, pain_value, slug_value
 
+if TYPE_CHECKING:
+    from tracker.dates import When
+
 PAST_AFTER = timedelta(minutes=10)  # a session logged this long after it happened is asked about as past
 
 
-def _when(ctx: typer.Context, at: str | None, option: str = "--at"):  # type: ignore[no-untyped-def]
-    from tracker.dates import DateInputError, parse_when
+def _when(ctx: typer.Context, at: str | None, option: str = "--at") -> When:
+    from tracker.dates import DateInputError, When, parse_moment
 
     clock = get_app(ctx).clock
     if at is None:
-        return clock.now()
+        return When(clock.now())
     try:
-        return parse_when(at, clock)
+        return parse_moment(at, clock)
     except DateInputError as err:
         raise prompts.date_error(option, str(err)) from None
 
@@ -70,7 +73,11 @@ def log_command(
     note: Annotated[str | None, typer.Option("--note", "-n", help="A note (up to 2,000 characters).")] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="WHEN", help="When: ISO date or date-time, today, yesterday (default: now)."),
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now).",
+        ),
     ] = None,
 ) -> None:
     """Record a session done without the guided timer.
@@ -78,15 +85,18 @@ def log_command(
     Example: [bold]sij log --pain-before 6 --pain-after 4 --heat[/bold]
     """
     app = get_app(ctx)
-    moment = _when(ctx, at)
+    when = _when(ctx, at)
+    moment = when.moment
     if app.is_interactive:
         then = None
-        if moment is not None and app.clock.now() - moment > PAST_AFTER:
-            then = f"{moment:%Y-%m-%d %H:%M}"  # the questions are about that time, not right now
+        if app.clock.now() - moment > PAST_AFTER or not when.time_known:
+            from tracker.clock import when_text
+
+            then = when_text(moment, when.time_known)  # the questions are about that time, not right now
         if pain_before is None:
-            pain_before = prompts.ask_pain(" before stretching", then)
+            pain_before = prompts.ask_pain(prompts.BEFORE, then)
         if pain_after is None:
-            pain_after = prompts.ask_pain(" after stretching", then)
+            pain_after = prompts.ask_pain(prompts.AFTER_THEN if then else prompts.AFTER_NOW, then)
         if sharp is None:
             sharp = prompts.ask_yes_no("Did you feel sharp, stabbing or shooting pain, or new numbness or tingling?")
         if heat is None:
@@ -109,6 +119,7 @@ def log_command(
             heat=bool(heat),
             note=note,
             now=app.clock.now(),
+            time_known=when.time_known,
         )
     console.show_practice_saved(record)
     if needs_doctor([record.pain_before, record.pain_after], record.sharp):
@@ -127,7 +138,11 @@ def pain_command(
     note: Annotated[str | None, typer.Option("--note", "-n", help="A note (up to 2,000 characters).")] = None,
     at: Annotated[
         str | None,
-        typer.Option("--at", metavar="WHEN", help="When: ISO date or date-time, today, yesterday (default: now)."),
+        typer.Option(
+            "--at",
+            metavar="WHEN",
+            help="When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now).",
+        ),
     ] = None,
 ) -> None:
     """Record a pain check-in without stretching.
@@ -135,13 +150,21 @@ def pain_command(
     Example: [bold]sij pain 4 --note "after a long drive"[/bold]
     """
     app = get_app(ctx)
-    moment = _when(ctx, at)
+    when = _when(ctx, at)
 
     from tracker.safety import doctor_advice, is_severe, needs_doctor
     from tracker.services.pain import record_check_in
 
     with naming(note="--note"), app.work() as session:
-        record = record_check_in(session=session, at=moment, score=score, sharp=sharp, note=note, now=app.clock.now())
+        record = record_check_in(
+            session=session,
+            at=when.moment,
+            score=score,
+            sharp=sharp,
+            note=note,
+            now=app.clock.now(),
+            time_known=when.time_known,
+        )
     console.show_pain_saved(record)
     if needs_doctor([record.score], record.sharp):
         console.show_doctor_panel(doctor_advice(severe=is_severe(record.score), sharp=record.sharp))

@@ -65,6 +65,20 @@ def _checked_path(output: str, *, force: bool, suffixes: Sequence[str]) -> Path:
     return path
 
 
+def free_default_path(stem: str, suffix: str) -> Path:
+    """A file name in the current folder for output nobody named: `stem.suffix`, else `stem-2.suffix`, `-3`, ...
+
+    A second chart or report of the day then never fails for want of --force, and nothing is replaced.
+    """
+    folder = Path.cwd()
+    number = 1
+    while True:
+        path = folder / (f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}")
+        if not path.exists():
+            return path
+        number += 1
+
+
 def write_new_file(path: Path, content: bytes, *, force: bool) -> None:
     """Write owner-only to a temporary file beside `path`, then move it into place.
 

@@ -15,7 +15,7 @@ from rich.text import Text
 from tracker.cli import console
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
-from tracker.cli.output import new_file_path, write_new_file
+from tracker.cli.output import free_default_path, new_file_path, write_new_file
 from tracker.cli.params import naming, shown, whole_number
 from tracker.errors import NothingToDo
 from tracker.text import plural, signed_points
@@ -217,9 +217,9 @@ class PlotKind(str, enum.Enum):
 
 
 def _plot_target(output: str | None, today: str, force: bool) -> tuple[Path, str]:
-    path = new_file_path(
-        f"sij-progress-{today}.png" if output is None else output, force=force, suffixes=[f".{f}" for f in PLOT_FORMATS]
-    )
+    if output is None:  # nobody named a file: a free name here, never a refusal
+        return free_default_path(f"sij-progress-{today}", ".png"), "png"
+    path = new_file_path(output, force=force, suffixes=[f".{f}" for f in PLOT_FORMATS])
     return path, path.suffix.lower().lstrip(".")
 
 
@@ -231,7 +231,7 @@ def plot_command(
             "--output",
             "-o",
             metavar="FILE",
-            help="Where to write: .png, .svg or .pdf (default: sij-progress-DATE.png here).",
+            help="Where to write: .png, .svg or .pdf (default: sij-progress-DATE.png here, or -2, -3, ... if taken).",
             show_default=False,
         ),
     ] = None,

@@ -6,7 +6,21 @@ import typer
 from rich.markup import escape
 
 from tracker.cli import console
-from tracker.safety import PAIN_MAX, PAIN_MIN, PAIN_QUESTION, PAIN_QUESTION_THEN, PAIN_SCALE
+from tracker.safety import (
+    PAIN_AFTER_NOW,
+    PAIN_AFTER_THEN,
+    PAIN_BEFORE_STARTED,
+    PAIN_MAX,
+    PAIN_MIN,
+    PAIN_QUESTION,
+    PAIN_QUESTION_THEN,
+    PAIN_SCALE,
+)
+
+# The questions `sij log` asks (a session already done): before it, and after it now or at a past time.
+BEFORE = PAIN_BEFORE_STARTED
+AFTER_NOW = PAIN_AFTER_NOW
+AFTER_THEN = PAIN_AFTER_THEN
 
 
 def _ask(text: str) -> str:
@@ -15,12 +29,16 @@ def _ask(text: str) -> str:
 
 
 def ask_pain(when: str, then: str | None = None) -> int | None:
-    """Pain on the 0-10 scale; Enter skips (None). `when` names the moment, e.g. ' before stretching'.
+    """Pain on the 0-10 scale; Enter skips (None).
 
-    `then` is the local time of a past moment the question is about (e.g. a session logged afterwards).
+    `when` names the moment, e.g. ' before stretching' (asked about right now), or is a whole question
+    (`BEFORE`, `AFTER_NOW`, `AFTER_THEN`). `then` is the local time of a past moment the question is about.
     """
-    label = f"Pain{when}: " if when else ""
-    question = PAIN_QUESTION if then is None else f"{PAIN_QUESTION_THEN} ({then})"
+    if when in (BEFORE, AFTER_NOW, AFTER_THEN):
+        label, question = "", when if then is None else f"{when} ({then})"
+    else:
+        label = f"Pain{when}: " if when else ""
+        question = PAIN_QUESTION if then is None else f"{PAIN_QUESTION_THEN} ({then})"
     while True:
         answer = _ask(f"[bold]{escape(label)}{escape(question)}[/bold] ({PAIN_SCALE}) \\[Enter to skip]: ").strip()
         if not answer:

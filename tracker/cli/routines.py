@@ -62,7 +62,7 @@ def _stretch_list(r: RoutineInfo) -> Text:
 
 def routines_table(routines: list[RoutineInfo]) -> Table:
     table = Table(header_style="bold", box=box.SIMPLE_HEAD)
-    table.add_column("Slug", no_wrap=True)
+    table.add_column("Short name", no_wrap=True)
     table.add_column("Name")
     table.add_column("Stretches, in order")
     table.add_column("Default")
@@ -73,7 +73,7 @@ def routines_table(routines: list[RoutineInfo]) -> Table:
 
 
 def routine_panel(r: RoutineInfo) -> Table:
-    title = f"{console.stored(r.name)} ({console.stored(r.slug)})" + (" · your default" if r.is_default else "")
+    title = console.stored(console.named(r.name, r.slug)) + (" · your default" if r.is_default else "")
     table = Table(
         title=title,
         title_justify="left",
@@ -87,7 +87,7 @@ def routine_panel(r: RoutineInfo) -> Table:
     table.add_column("Hold", justify="right")
     table.add_column("Sides")
     for n, s in enumerate(r.stretches, start=1):
-        name = Text(f"{s.name} ({s.slug})")
+        name = Text(console.named(s.name, s.slug))
         if not s.active:
             name.append(" retired", style="dim")
         table.add_row(str(n), name, f"{s.hold_seconds} s", "each side" if s.per_side else "both together")

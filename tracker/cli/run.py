@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.console import Group
 from rich.live import Live
 from rich.panel import Panel
 from rich.progress_bar import ProgressBar
@@ -239,14 +240,14 @@ def _side_words(hold: PlannedHold) -> str:
 
 def _stretch_panel(hold: PlannedHold, number: int, total: int) -> Panel:
     stretch = hold.stretch
-    body = Text()
     sides = "each side" if stretch.per_side else "both sides together"
-    body.append(f"Stretch {number} of {total}: hold {hold.seconds} s, {sides}\n\n", style="bold")
-    for n, step in enumerate(stretch.steps, start=1):
-        body.append(f"{n}. {step}\n")
-    for caution in stretch.cautions:
-        body.append(f"Take care: {caution}\n", style="yellow")
-    return Panel(body, title=f"[bold]{console.stored(stretch.name)}[/bold]", border_style="green", expand=False)
+    parts: list[Any] = [Text(f"Stretch {number} of {total}: hold {hold.seconds} s, {sides}\n", style="bold")]
+    parts.append(console.numbered(stretch.steps))
+    if stretch.cautions:
+        parts.append(console.numbered(stretch.cautions, ["Take care:"] * len(stretch.cautions), style="yellow"))
+    return Panel(
+        Group(*parts), title=f"[bold]{console.stored(stretch.name)}[/bold]", border_style="green", expand=False
+    )
 
 
 def _ask_sharp(opts: Options, reader: KeyReader, about: PlannedHold) -> bool:
@@ -275,7 +276,7 @@ def _self_paced(opts: Options, reader: KeyReader, hold: PlannedHold) -> tuple[bo
     try:
         while True:
             answer = prompts.ask_text(
-                f"Hold {hold.stretch.name} ({side}) for about {hold.seconds} s",
+                f"Hold {hold.stretch.name}, {side}, for about {hold.seconds} s",
                 keys="Enter when done · s skip · q stop",
             ).lower()
             if answer != "q":
@@ -516,6 +517,7 @@ def run_command(
 
     now = app.clock.now()
     resumable = None
+    app.database()  # a guided session writes: opened for writing, it may start a new diary
     with naming(routine="--routine"), app.work(readonly=True) as session:
         if resume:
             today = local_day(now, offset_minutes(now), day_start_minutes(session=session))

@@ -17,6 +17,12 @@ def show_today(ctx: typer.Context) -> None:
     app = get_app(ctx)
     with app.work(readonly=True) as session:
         today = today_at_a_glance(session=session, now=app.clock.now())
+    from tracker.safety import Level
+
+    if any(w.level is Level.emergency for w in today.warnings):
+        # The emergency advice alone: nothing beside it ("routine done", "Next: ...") may water it down.
+        console.show_recent_warnings(today.warnings)
+        return
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column()
@@ -55,7 +61,7 @@ def show_today(ctx: typer.Context) -> None:
         else:
             console.out.print("Safety: your last red-flag screen is over a week old; run [bold]sij screen[/bold].")
     _ratings(ctx)
-    console.out.print("Help: [bold]sij --help[/bold] · how to do a stretch: [bold]sij stretches show SLUG[/bold]")
+    console.out.print("Help: [bold]sij --help[/bold] · how to do a stretch: [bold]sij stretches show NAME[/bold]")
 
 
 def _ratings(ctx: typer.Context) -> None:

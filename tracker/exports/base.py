@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from tracker.clock import as_recorded, local_day
+from tracker.clock import as_recorded, local_day, when_text
 from tracker.records import HoldCounts
 
 if TYPE_CHECKING:
@@ -73,15 +73,23 @@ class SessionItem(HoldCounts):
     guided: bool
     deleted_at: datetime | None
     holds: tuple[HoldItem, ...]
+    time_known: bool = True  # False: only the date was given; started_at holds midday and is never shown as a time
+    # The score the see-a-doctor advice was shown for (None: sharp pain only, or not known); not compared.
+    advice_score: int | None = field(default=None, compare=False)
     # When the entry was made (for `sij undo`); not compared, so that older backups without it still merge cleanly.
     created_at: datetime | None = field(default=None, compare=False)
-    id: int | None = field(default=None, compare=False)  # the number people type; not part of the backup
+    id: int | None = field(default=None, compare=False)  # the number people type; kept by a restore when free
     # The holds the session set out to do, derived by services.practices.planned_holds; not part of the backup.
     planned_holds: int | None = field(default=None, compare=False)
 
     @property
     def local_start(self) -> datetime:
         return as_recorded(self.started_at, self.offset_minutes)
+
+    @property
+    def when_text(self) -> str:
+        """`2026-11-24 08:15`, or the date alone when no time was given: what every renderer shows."""
+        return when_text(self.local_start, self.time_known)
 
     @property
     def local_end(self) -> datetime | None:
@@ -101,12 +109,19 @@ class PainItem:
     flagged: bool
     advice: str
     deleted_at: datetime | None
+    time_known: bool = True
+    advice_score: int | None = field(default=None, compare=False)
     created_at: datetime | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)
+    number: int | None = field(default=None, compare=False)  # a check-in's number among check-ins
 
     @property
     def local_time(self) -> datetime:
         return as_recorded(self.recorded_at, self.offset_minutes)
+
+    @property
+    def when_text(self) -> str:
+        return when_text(self.local_time, self.time_known)
 
 
 @dataclass(frozen=True)

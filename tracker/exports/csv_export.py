@@ -4,6 +4,10 @@ per rating of an activity or of the impression of change.
 Stdlib only. Named csv_export so it does not shadow the standard `csv` module. Text cells that start like a formula
 (= + - @ tab or carriage return) get a leading apostrophe, so a spreadsheet shows them as text instead of running
 them; numbers stay numbers. Trashed records are not included.
+
+Spreadsheets (Excel, LibreOffice) read it as UTF-8 only with a byte-order mark, and recognise a date and a time only
+in cells of their own: so `Date` is YYYY-MM-DD, `Time` is HH:MM local (empty when only the date was given), and the
+UTC offset has its own column.
 """
 
 from __future__ import annotations
@@ -15,13 +19,15 @@ from datetime import datetime
 
 from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, SessionItem
 from tracker.safety import band
+from tracker.text import HAND_PICKED
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 SESSION_HEADERS = (
     "Session #",
     "Date",
-    "Time (local, UTC offset)",
+    "Time",
+    "UTC offset",
     "Routine",
     "Stretches and sides",
     "Holds done",
@@ -40,7 +46,8 @@ SESSION_HEADERS = (
 PAIN_HEADERS = (
     "Pain score #",
     "Date",
-    "Time (local, UTC offset)",
+    "Time",
+    "UTC offset",
     "Pain (0-10)",
     "Band",
     "When",
@@ -53,7 +60,8 @@ PAIN_HEADERS = (
 RATING_HEADERS = (
     "Rating #",
     "Date",
-    "Time (local, UTC offset)",
+    "Time",
+    "UTC offset",
     "Measure",
     "Activity",
     "Rating",
@@ -85,9 +93,14 @@ def _yes(flag: bool) -> str:
     return "yes" if flag else "no"
 
 
-def _time(moment: datetime) -> str:
+BOM = "\ufeff"  # tells Excel the file is UTF-8 (LibreOffice and Python's utf-8-sig read it too)
+
+
+def _when(moment: datetime, time_known: bool) -> tuple[str, str, str]:
+    """Date, local time (empty when not given) and UTC offset, each in a cell a spreadsheet reads as such."""
     offset = moment.strftime("%z")
-    return f"{moment:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    # "UTC+01:00", not "+01:00": a cell starting with + would be read as a formula.
+    return moment.date().isoformat(), f"{moment:%H:%M}" if time_known else "", f"UTC{offset[:3]}:{offset[3:]}"
 
 
 def _stretches(data: ExportData, session: SessionItem) -> str:
@@ -124,9 +137,8 @@ def _session_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
         local = session.local_start
         yield (
             session.id,
-            local.date().isoformat(),
-            _time(local),
-            routine.name if routine else "hand-picked stretches",
+            *_when(local, session.time_known),
+            routine.name if routine else HAND_PICKED,
             _stretches(data, session),
             session.holds_done,
             session.holds_planned,
@@ -149,8 +161,7 @@ def _pain_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
         local = pain.local_time
         yield (
             pain.id,
-            local.date().isoformat(),
-            _time(local),
+            *_when(local, pain.time_known),
             pain.score,
             band(pain.score).value,
             CONTEXT_TEXT.get(pain.context, pain.context),
@@ -175,8 +186,7 @@ def _rating_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
             measure, scale, meaning = "Function (activity)", "0 cannot do it … 10 as before the problem", ""
         yield (
             rating.id,
-            local.date().isoformat(),
-            _time(local),
+            *_when(local, True),
             measure,
             activity.text if activity else "",
             rating.value,
@@ -187,6 +197,7 @@ def _rating_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
 
 def render(data: ExportData, options: ExportOptions) -> str:
     buffer = io.StringIO()
+    buffer.write(BOM)
     writer = csv.writer(buffer)  # the standard dialect: quotes where needed, CRLF line ends (RFC 4180)
     if options.table == "pain":
         writer.writerow(PAIN_HEADERS)

@@ -79,8 +79,9 @@ def _ref(uuid: str) -> dict[str, str]:
     return {"reference": f"urn:uuid:{uuid}"}
 
 
-def _iso(moment: datetime) -> str:
-    return moment.isoformat()
+def _iso(moment: datetime, time_known: bool = True) -> str:
+    """A FHIR dateTime: the instant with its offset, or the date alone when no time was given (FHIR allows it)."""
+    return moment.isoformat() if time_known else moment.date().isoformat()
 
 
 def _notes(*texts: str) -> list[dict[str, str]]:
@@ -117,9 +118,12 @@ def _procedure(data: ExportData, session: SessionItem) -> dict[str, Any]:
         "subject": _ref(data.patient_id),
     }
     if session.local_end is not None:
-        resource["performedPeriod"] = {"start": _iso(session.local_start), "end": _iso(session.local_end)}
+        resource["performedPeriod"] = {
+            "start": _iso(session.local_start, session.time_known),
+            "end": _iso(session.local_end, session.time_known),
+        }
     else:  # logged afterwards: when it was done is known, how long it took is not
-        resource["performedDateTime"] = _iso(session.local_start)
+        resource["performedDateTime"] = _iso(session.local_start, session.time_known)
     resource["performer"] = [{"actor": _ref(data.patient_id)}]
     if session.state in STOP_REASON:
         resource["statusReason"] = {"text": STOP_REASON[session.state]}
@@ -158,7 +162,7 @@ def _pain(data: ExportData, pain: PainItem, sessions: set[str]) -> dict[str, Any
         "category": [SURVEY],
         "code": {"coding": [PAIN_CODE], "text": "Pain severity 0-10"},
         "subject": _ref(data.patient_id),
-        "effectiveDateTime": _iso(pain.local_time),
+        "effectiveDateTime": _iso(pain.local_time, pain.time_known),
         "performer": [_ref(data.patient_id)],
         "valueInteger": pain.score,
     }

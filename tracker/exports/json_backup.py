@@ -114,6 +114,9 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "flagged": p.flagged,
                 "advice": p.advice,
                 "note": p.note,
+                "id": p.id,
+                "time_known": p.time_known,
+                "advice_score": p.advice_score,
                 "created_at": _utc(p.created_at),
                 "deleted_at": _utc(p.deleted_at),
                 "holds": [
@@ -143,6 +146,10 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "flagged": s.flagged,
                 "advice": s.advice,
                 "note": s.note,
+                "id": s.id,
+                "number": s.number,
+                "time_known": s.time_known,
+                "advice_score": s.advice_score,
                 "created_at": _utc(s.created_at),
                 "deleted_at": _utc(s.deleted_at),
             }
@@ -401,7 +408,7 @@ def _session(raw: Any, path: str) -> SessionItem:
             "deleted_at",
             "holds",
         ),
-        optional=("created_at",),
+        optional=("created_at", "id", "time_known", "advice_score"),
     )
     offset = _offset(r)
     return SessionItem(
@@ -419,6 +426,9 @@ def _session(raw: Any, path: str) -> SessionItem:
         guided=r.boolean("guided"),
         deleted_at=r.moment("deleted_at", nullable=True),
         created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
+        id=_optional_int(r, "id", 1, ID_MAX),
+        time_known=r.boolean("time_known") if "time_known" in r.value else True,
+        advice_score=_optional_int(r, "advice_score", safety.PAIN_MIN, safety.PAIN_MAX),
         holds=tuple(_hold(h, f"{path}.holds[{i}]") for i, h in enumerate(r.items("holds"))),
     )
 
@@ -440,7 +450,7 @@ def _pain(raw: Any, path: str) -> PainItem:
             "note",
             "deleted_at",
         ),
-        optional=("created_at",),
+        optional=("created_at", "id", "number", "time_known", "advice_score"),
     )
     offset = _offset(r)
     return PainItem(
@@ -456,7 +466,21 @@ def _pain(raw: Any, path: str) -> PainItem:
         advice=r.text("advice"),
         deleted_at=r.moment("deleted_at", nullable=True),
         created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
+        id=_optional_int(r, "id", 1, ID_MAX),
+        number=_optional_int(r, "number", 1, ID_MAX),
+        time_known=r.boolean("time_known") if "time_known" in r.value else True,
+        advice_score=_optional_int(r, "advice_score", safety.PAIN_MIN, safety.PAIN_MAX),
     )
+
+
+ID_MAX = 2**63 - 1
+
+
+def _optional_int(r: _Record, key: str, low: int, high: int) -> int | None:
+    """An optional whole number (absent or null: None); older backups have none of these."""
+    if r.value.get(key) is None:
+        return None
+    return r.integer(key, low, high)
 
 
 def _screening(raw: Any, path: str) -> ScreeningItem:

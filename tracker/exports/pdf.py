@@ -460,7 +460,7 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     what_x = MARGIN + 8 + 84
     room = PAGE_W - MARGIN - 8 - what_x
     for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
-        page.text(MARGIN + 8, y, f"{event.at:%Y-%m-%d %H:%M}", 7.5, bold=True)
+        page.text(MARGIN + 8, y, event.when_text, 7.5, bold=True)
         page.text(what_x, y, page.fonts.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
         page.text(what_x, y + 9, _advice_head(page.fonts, event.advice, room, 7), 7)
         y += EVENT_ROW
@@ -767,12 +767,12 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
     def wrap(column: int, text: str, max_lines: int = 3) -> list[str]:
         return fonts.wrap(text, widths[column], LOG_SIZE, max_lines=max_lines)
 
-    def when(row: Row, moment: datetime) -> None:
-        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}")
+    def when(row: Row, moment: datetime, time_known: bool = True) -> None:
+        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}" if time_known else "no time given")
 
     for s in report.sessions:
         row = Row()
-        when(row, s.local_start)
+        when(row, s.local_start, s.time_known)
         row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
         row.add(1, *wrap(1, f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done", 2))
         if s.heat:
@@ -800,7 +800,7 @@ def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
         entries.append((s.started_at, 0, row))
     for p in report.check_ins:
         row = Row()
-        when(row, p.local_time)
+        when(row, p.local_time, p.time_known)
         row.add(1, "Check-in")
         row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
         own = person_note(p.note)
@@ -882,7 +882,7 @@ def _event_block(event: Event, text: str, fonts: Fonts) -> Block:
 
     def draw(page: Page, top: float) -> None:
         page.box(MARGIN, top, 3, height - 4, fill=ALERT)
-        page.text(MARGIN + 8, top + 10, _stamp(event.at), 7.5, bold=True)
+        page.text(MARGIN + 8, top + 10, _stamp(event.at) if event.time_known else event.when_text, 7.5, bold=True)
         y = top + 10
         for text in what:
             page.text(MARGIN + indent, y, text, 8, bold=True, colour=ALERT)
@@ -953,7 +953,8 @@ def _pages(report: Report, fonts: Fonts) -> Iterator[Callable[[Page, int, int], 
             if earlier is event or not event.advice.strip():
                 blocks.append(_event_block(event, event.advice, fonts))
             else:
-                same = f"The same advice as for {_stamp(earlier.at)}, shown in full above."
+                stamp = _stamp(earlier.at) if earlier.time_known else earlier.when_text
+                same = f"The same advice as for {stamp}, shown in full above."
                 blocks.append(_event_block(event, same, fonts))
     blocks.append(_heading("Chronological log", "times are local, with their UTC offset; L = left, R = right"))
     blocks += [_row_block(row) for row in _log_rows(report, fonts)]

@@ -49,6 +49,12 @@ class Event:
     advice: str  # the advice as shown, without the correction lines
     rank: int  # event_rank
     correction: str = ""  # "advice shown at 8/10; corrected to 5 on 2026-11-24", when the entry was corrected
+    time_known: bool = True  # False: only the date was given
+
+    @property
+    def when_text(self) -> str:
+        """`2026-11-24 08:15`, or the date alone when no time was given."""
+        return f"{self.at:%Y-%m-%d %H:%M}" if self.time_known else f"{self.at:%Y-%m-%d}"
 
 
 def most_serious(events: Sequence[Event], count: int | None = None) -> list[Event]:
@@ -180,7 +186,9 @@ class Report:
                     parts.append(f"pain {p.score}/10 {p.context}")
             sharp = s.state == "stopped_sharp" or s.sharp or bool(sharp_holds) or any(p.sharp for p in pains)
             severe = any(safety.is_severe(p.score) for p in pains)
-            event = self._event(s.local_start, "Session", parts, s.advice or _first_advice(pains), s.flagged)
+            event = self._event(
+                s.local_start, "Session", parts, s.advice or _first_advice(pains), s.flagged, s.time_known
+            )
             if event is not None:
                 found.append(_ranked(event, min(event.rank, event_rank(sharp=sharp, severe=severe))))
         for p in self.check_ins:
@@ -190,7 +198,7 @@ class Report:
             if p.sharp:
                 parts.append("sharp pain or new numbness")
             kind = "Check-in before a run that was not started" if p.note == safety.BLOCKED_RUN_NOTE else "Check-in"
-            event = self._event(p.local_time, kind, parts, p.advice, p.flagged)
+            event = self._event(p.local_time, kind, parts, p.advice, p.flagged, p.time_known)
             if event is not None:
                 rank = event_rank(sharp=p.sharp, severe=safety.is_severe(p.score))
                 found.append(_ranked(event, min(event.rank, rank)))
@@ -205,7 +213,9 @@ class Report:
         return most_serious(found)
 
     @staticmethod
-    def _event(at: datetime, kind: str, parts: list[str], advice: str, flagged: bool) -> Event | None:
+    def _event(
+        at: datetime, kind: str, parts: list[str], advice: str, flagged: bool, time_known: bool = True
+    ) -> Event | None:
         shown, corrections = split_advice(advice)
         correction = correction_text(corrections) if flagged else ""
         if not parts and not flagged:
@@ -218,7 +228,7 @@ class Report:
                 rank = SEVERE
         elif correction:
             parts.append(correction)
-        return Event(at, f"{kind}: " + "; ".join(parts), shown, rank, correction)
+        return Event(at, f"{kind}: " + "; ".join(parts), shown, rank, correction, time_known)
 
     def _stretch_name(self, hold: HoldItem) -> str:
         stretch = self.data.stretch(hold.stretch)
@@ -287,7 +297,7 @@ def _first_advice(pains: Sequence[PainItem]) -> str:
 
 
 def _ranked(event: Event, rank: int) -> Event:
-    return Event(event.at, event.what, event.advice, rank, event.correction)
+    return Event(event.at, event.what, event.advice, rank, event.correction, event.time_known)
 
 
 def _never_started(data: ExportData, session: SessionItem, recorded: dict[str, list[HoldItem]]) -> dict[str, int]:

@@ -8,24 +8,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import as_recorded, offset_minutes
-from tracker.db import get_by_id
-from tracker.errors import InvalidInput, NotFound, NothingToDo
+from tracker.clock import as_recorded, format_local, offset_minutes
+from tracker.db import MAX_ID, get_by_id
+from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, Rating, Routine
 from tracker.records import PainRecord, PracticeRecord, RatingRecord
-from tracker.services.practices import add_pain, check_note, check_pain, get_practice, pain_record
+from tracker.services import journal
+from tracker.services.practices import add_pain, check_note, check_pain, get_practice, pain_record, records_of
 from tracker.services.settings import day_start_minutes
 
-UNDO_WINDOW = timedelta(minutes=10)
-
-SESSION = "session"
-CHECK_IN = "check-in"
-RATING = "rating"
+SESSION = journal.SESSION
+CHECK_IN = journal.CHECK_IN
+RATING = journal.RATING
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,7 @@ class PracticeEdit:
     note: str | None = None
     at: datetime | None = None
     heat: bool | None = None
+    time_known: bool = True  # with `at`: False when only a date was given
 
     def is_empty(self) -> bool:
         return (
@@ -77,6 +77,7 @@ class CheckInEdit:
     note: str | None = None
     at: datetime | None = None
     sharp: bool | None = None
+    time_known: bool = True
 
     def is_empty(self) -> bool:
         return self.score is None and self.note is None and self.at is None and self.sharp is None
@@ -125,13 +126,15 @@ def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> P
 
 
 def _check_in(session: Session, pain_id: int, *, trashed: bool = False) -> PainScore:
-    row = get_by_id(session, PainScore, pain_id)
+    """A check-in by its number among check-ins (the id `sij history --check-ins` shows)."""
+    row = (
+        session.exec(select(PainScore).where(PainScore.check_in_number == pain_id)).first()
+        if 0 < pain_id <= MAX_ID  # a larger number cannot be stored, and PostgreSQL would refuse to compare it
+        else None
+    )
     if row is None:
-        raise NotFound(f"No pain check-in with id {pain_id}; its id was shown when it was saved.", subject="check_in")
-    if row.practice_id is not None:
-        raise InvalidInput(
-            f"Pain score #{pain_id} belongs to session #{row.practice_id}, not a check-in; change it with "
-            f"`sij edit {row.practice_id} --pain-before N` or `--pain-after N`.",
+        raise NotFound(
+            f"No pain check-in with id {pain_id}; `sij history --check-ins` lists them with their ids.",
             subject="check_in",
         )
     if trashed and row.deleted_at is None:
@@ -170,6 +173,21 @@ def describe_entry(*, session: Session, entry: Entry) -> PracticeRecord | PainRe
     return get_check_in(session=session, pain_id=entry.id)
 
 
+def entry_record(*, session: Session, entry: Entry) -> PracticeRecord | PainRecord | RatingRecord | None:
+    """A session, check-in or rating as a record, live or in the trash (None: another kind, or gone)."""
+    if entry.kind == RATING:
+        from tracker.services.ratings import rating_record_any
+
+        return rating_record_any(session=session, rating_id=entry.id)
+    if entry.kind == SESSION:
+        practice = session.get(Practice, entry.id)
+        return records_of(session, [practice])[0] if practice is not None else None
+    if entry.kind == CHECK_IN:
+        row = session.exec(select(PainScore).where(PainScore.check_in_number == entry.id)).first()
+        return pain_record(row, day_start_minutes(session=session)) if row is not None else None
+    return None
+
+
 # ---- editing -----------------------------------------------------------------------------------
 
 
@@ -189,6 +207,7 @@ def _reflag_score(row: PainScore) -> None:
         new = safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp).as_text()
         row.advice = _keep_advice(row.advice, new)
         row.flagged = True
+        row.advice_score = row.score
 
 
 def _set_pain(
@@ -228,6 +247,12 @@ def _set_pain(
     return old, value
 
 
+def _at_text(moment: datetime, offset: int, time_known: bool) -> str:
+    """When a record happened, as a correction shows it: with its offset, or the date alone if no time was given."""
+    local = as_recorded(moment, offset)
+    return format_local(local) if time_known else f"{local:%Y-%m-%d} (no time given)"
+
+
 def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now: datetime) -> EditResult:
     """Change only what `edit` gives; re-check the safety flag when a pain score changes."""
     if edit.is_empty():
@@ -240,22 +265,25 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
     practice = _practice(session, practice_id)
     assert practice.id is not None
     pains = _live_pains(session, practice.id)
+    previous = journal.snapshot([practice, *pains])
     changes: list[Change] = []
     new_scores: list[int] = []
 
     if edit.at is not None:
-        old_local = as_recorded(practice.started_at, practice.offset_minutes)
+        old_local = _at_text(practice.started_at, practice.offset_minutes, practice.time_known)
         delta = edit.at - practice.started_at
         offset = offset_minutes(edit.at)
         practice.started_at = edit.at
         practice.offset_minutes = offset
+        practice.time_known = edit.time_known
         if practice.ended_at is not None:
             practice.ended_at = practice.ended_at + delta
         for pain in pains:  # the session's scores move with it
             pain.recorded_at = pain.recorded_at + delta
             pain.offset_minutes = offset
+            pain.time_known = edit.time_known
             session.add(pain)
-        changes.append(Change("at", old_local, as_recorded(edit.at, offset)))
+        changes.append(Change("at", old_local, _at_text(edit.at, offset, edit.time_known)))
 
     for context, value, clear, key in (
         (PainContext.before, before_value, edit.clear_pain_before, "pain_before"),
@@ -296,10 +324,22 @@ def edit_practice(*, session: Session, practice_id: int, edit: PracticeEdit, now
             new = safety.doctor_advice(severe=severe, sharp=sharp).as_text()
             practice.advice = _keep_advice(practice.advice, new)
             practice.flagged = True
+            practice.advice_score = max((s for s in current if s is not None), default=None)
         if any(safety.is_severe(s) for s in new_scores):
             advice = safety.doctor_advice(severe=True, sharp=sharp)
     session.add(practice)
     session.flush()
+    known = {p.id for p in pains}
+    added = [p for p in _live_pains(session, practice.id) if p.id not in known]
+    journal.record_change(
+        session=session,
+        action=journal.EDIT,
+        kind=SESSION,
+        record_id=practice.id,
+        now=now,
+        previous=previous,
+        added=added,
+    )
     return EditResult(SESSION, practice.id, practice.uuid, tuple(changes), advice)
 
 
@@ -314,12 +354,20 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
     note = check_note(edit.note) if edit.note is not None else None
     row = _check_in(session, pain_id)
     assert row.id is not None
+    previous = journal.snapshot([row])
     changes: list[Change] = []
     if edit.at is not None:
         offset = offset_minutes(edit.at)
-        changes.append(Change("at", as_recorded(row.recorded_at, row.offset_minutes), as_recorded(edit.at, offset)))
+        changes.append(
+            Change(
+                "at",
+                _at_text(row.recorded_at, row.offset_minutes, row.time_known),
+                _at_text(edit.at, offset, edit.time_known),
+            )
+        )
         row.recorded_at = edit.at
         row.offset_minutes = offset
+        row.time_known = edit.time_known
     if score is not None:
         changes.append(Change("score", row.score, score))
         row.score = score
@@ -345,8 +393,10 @@ def edit_check_in(*, session: Session, pain_id: int, edit: CheckInEdit, now: dat
         if row.flagged and newly:
             advice = safety.doctor_advice(severe=safety.is_severe(row.score), sharp=row.sharp)
     session.add(row)
-    session.flush()
-    return EditResult(CHECK_IN, row.id, row.uuid, tuple(changes), advice)
+    journal.record_change(
+        session=session, action=journal.EDIT, kind=CHECK_IN, record_id=pain_id, now=now, previous=previous
+    )
+    return EditResult(CHECK_IN, pain_id, row.uuid, tuple(changes), advice)
 
 
 # ---- trash -------------------------------------------------------------------------------------
@@ -357,43 +407,71 @@ def trash_practice(*, session: Session, practice_id: int, now: datetime) -> Prac
     record = describe_entry(session=session, entry=Entry(SESSION, practice_id))
     assert isinstance(record, PracticeRecord)
     practice = _practice(session, practice_id)
+    previous = journal.snapshot([practice, *_live_pains(session, practice_id)])
+    _trash_practice(session, practice_id, now)
+    journal.record_change(
+        session=session, action=journal.DELETE, kind=SESSION, record_id=practice_id, now=now, previous=previous
+    )
+    return record
+
+
+def _trash_practice(session: Session, practice_id: int, now: datetime) -> None:
+    practice = _practice(session, practice_id)
     for pain in _live_pains(session, practice_id):
         pain.deleted_at = now
         session.add(pain)
     practice.deleted_at = now
     session.add(practice)
     session.flush()
-    return record
 
 
 def trash_check_in(*, session: Session, pain_id: int, now: datetime) -> PainRecord:
     row = _check_in(session, pain_id)
     record = pain_record(row, day_start_minutes(session=session))
-    row.deleted_at = now
-    session.add(row)
-    session.flush()
+    previous = journal.snapshot([row])
+    _trash_check_in(session, pain_id, now)
+    journal.record_change(
+        session=session, action=journal.DELETE, kind=CHECK_IN, record_id=pain_id, now=now, previous=previous
+    )
     return record
 
 
-def restore_practice(*, session: Session, practice_id: int) -> PracticeRecord:
+def _trash_check_in(session: Session, pain_id: int, now: datetime) -> None:
+    row = _check_in(session, pain_id)
+    row.deleted_at = now
+    session.add(row)
+    session.flush()
+
+
+def restore_practice(*, session: Session, practice_id: int, now: datetime) -> PracticeRecord:
     """Bring a session back with the pain scores that went to the trash with it (not ones cleared before)."""
     practice = _practice(session, practice_id, trashed=True)
     when = practice.deleted_at
-    for pain in session.exec(select(PainScore).where(PainScore.practice_id == practice_id)).all():
-        if pain.deleted_at is not None and pain.deleted_at == when:
-            pain.deleted_at = None
-            session.add(pain)
+    pains = [
+        p
+        for p in session.exec(select(PainScore).where(PainScore.practice_id == practice_id)).all()
+        if p.deleted_at is not None and p.deleted_at == when
+    ]
+    previous = journal.snapshot([practice, *pains])
+    for pain in pains:
+        pain.deleted_at = None
+        session.add(pain)
     practice.deleted_at = None
     session.add(practice)
-    session.flush()
+    journal.record_change(
+        session=session, action=journal.RESTORE, kind=SESSION, record_id=practice_id, now=now, previous=previous
+    )
     return get_practice(session=session, practice_id=practice_id)
 
 
-def restore_check_in(*, session: Session, pain_id: int) -> PainRecord:
+def restore_check_in(*, session: Session, pain_id: int, now: datetime) -> PainRecord:
     row = _check_in(session, pain_id, trashed=True)
+    previous = journal.snapshot([row])
     row.deleted_at = None
     session.add(row)
-    session.flush()
+    journal.record_change(
+        session=session, action=journal.RESTORE, kind=CHECK_IN, record_id=pain_id, now=now, previous=previous
+    )
     return pain_record(row, day_start_minutes(session=session))
 
 
@@ -401,7 +479,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
     """Everything in the trash, most recently deleted first."""
     items: list[TrashItem] = []
     practices = session.exec(select(Practice).where(col(Practice.deleted_at).is_not(None))).all()
-    routines = {r.id: r.slug for r in session.exec(select(Routine)).all()}
+    routines = {r.id: r.name for r in session.exec(select(Routine)).all()}
     for p in practices:
         assert p.id is not None and p.deleted_at is not None
         pains = [
@@ -433,7 +511,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
         items.append(
             TrashItem(
                 kind=CHECK_IN,
-                id=c.id,
+                id=c.check_in_number or c.id,
                 uuid=c.uuid,
                 when=as_recorded(c.recorded_at, c.offset_minutes),
                 deleted_at=c.deleted_at,
@@ -477,45 +555,8 @@ def _order(p: PainScore) -> tuple[datetime, int]:
     return (p.recorded_at, p.id or 0)
 
 
-# ---- undo --------------------------------------------------------------------------------------
+# ---- undo: sessions and check-ins are journaled kinds ----------------------------------------
 
 
-def latest_entry(*, session: Session, now: datetime) -> Entry:
-    """The session or check-in entered most recently, within the last ten minutes (by when it was entered)."""
-    since = now - UNDO_WINDOW
-    practice = session.exec(
-        select(Practice)
-        .where(col(Practice.deleted_at).is_(None), col(Practice.created_at) >= since)
-        .order_by(col(Practice.created_at).desc(), col(Practice.id).desc())
-    ).first()
-    check = session.exec(
-        select(PainScore)
-        .where(
-            col(PainScore.deleted_at).is_(None),
-            col(PainScore.practice_id).is_(None),
-            col(PainScore.created_at) >= since,
-        )
-        .order_by(col(PainScore.created_at).desc(), col(PainScore.id).desc())
-    ).first()
-    from tracker.services.ratings import latest_rating_entry
-
-    rating = latest_rating_entry(session=session, since=since)
-    minutes = int(UNDO_WINDOW.total_seconds() // 60)
-    if rating is not None and all(other is None or _created(rating) > _created(other) for other in (practice, check)):
-        assert rating.id is not None
-        return Entry(RATING, rating.id)
-    if practice is None and check is None:
-        raise NothingToDo(
-            f"Nothing was entered in the last {minutes} minutes, so there is nothing to undo; "
-            "to remove an older entry use `sij delete ID` (ids are in `sij history`)."
-        )
-    if check is not None and (practice is None or _created(check) > _created(practice)):
-        assert check.id is not None
-        return Entry(CHECK_IN, check.id)
-    assert practice is not None and practice.id is not None
-    return Entry(SESSION, practice.id)
-
-
-def _created(row: Practice | PainScore | Rating) -> datetime:
-    assert row.created_at is not None
-    return row.created_at
+journal.register_kind(SESSION, trash=_trash_practice, tables=(Practice, PainScore, Hold))
+journal.register_kind(CHECK_IN, trash=_trash_check_in, tables=(PainScore,))

@@ -17,7 +17,6 @@ from sqlmodel import Session, col, select
 
 from tracker import __version__
 from tracker.clock import as_recorded, local_day
-from tracker.errors import InvalidInput
 from tracker.exports.base import (
     ActivityItem,
     ExportData,
@@ -32,7 +31,6 @@ from tracker.exports.base import (
 from tracker.models import (
     Activity,
     Hold,
-    PainContext,
     PainScore,
     Practice,
     Rating,
@@ -42,7 +40,7 @@ from tracker.models import (
     Setting,
     Stretch,
 )
-from tracker.services.practices import planned_holds, routine_hold_counts
+from tracker.services.practices import next_check_in_number, planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data
 from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, day_start_minutes, get_setting, put_setting
 
@@ -128,6 +126,8 @@ def _session_items(
             guided=row.guided,
             deleted_at=row.deleted_at,
             created_at=row.created_at,
+            time_known=row.time_known,
+            advice_score=row.advice_score,
             holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
             id=row.id,
             planned_holds=planned_holds(
@@ -151,8 +151,11 @@ def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
         flagged=row.flagged,
         advice=row.advice,
         deleted_at=row.deleted_at,
+        time_known=row.time_known,
+        advice_score=row.advice_score,
         created_at=row.created_at,
         id=row.id,
+        number=row.check_in_number,
     )
 
 
@@ -340,18 +343,6 @@ class ImportSummary:
         return sum(self.added.values())
 
 
-def _check_activities(data: ExportData) -> None:
-    """Activity texts (ratings, issue 15) by the rule `sij rate` applies; the rest is in import_checks."""
-    from tracker.services.ratings import check_activity_text
-
-    for i, a in enumerate(data.activities):
-        try:
-            if check_activity_text(a.text) != a.text:
-                raise InvalidInput("The activity has spaces at its ends or several spaces in a row.")
-        except InvalidInput as err:
-            raise InvalidInput(f"activities[{i}].text: {err}") from None
-
-
 def _has_records(session: Session) -> bool:
     return any(
         session.exec(select(model.id).limit(1)).first() is not None
@@ -364,7 +355,6 @@ def check_importable(data: ExportData) -> None:
     from tracker.services.import_checks import check_backup
 
     check_backup(data)
-    _check_activities(data)
 
 
 def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
@@ -518,6 +508,9 @@ def _merge_sessions(
             guided=item.guided,
             deleted_at=item.deleted_at,
             created_at=item.created_at,
+            time_known=item.time_known,
+            advice_score=item.advice_score,
+            id=_free_id(session, Practice, item.id),
         )
         session.add(practice)
         session.flush()
@@ -544,6 +537,23 @@ def _merge_sessions(
     return ids
 
 
+def _free_id(session: Session, model: type[Practice] | type[PainScore], wanted: int | None) -> int | None:
+    """The number the record had where it was exported, when no record here has it (a restore into an empty
+    database keeps every number people quote); otherwise None, and the database gives the next free one."""
+    if wanted is None or wanted < 1 or session.get(model, wanted) is not None:
+        return None
+    return wanted
+
+
+def _free_number(session: Session, wanted: int | None) -> int:
+    """A check-in keeps its number when no check-in here has it; otherwise it gets the next one."""
+    if wanted is not None and wanted >= 1:
+        taken = session.exec(select(PainScore.id).where(PainScore.check_in_number == wanted)).first()
+        if taken is None:
+            return wanted
+    return next_check_in_number(session)
+
+
 def _day(moment: datetime, offset_minutes: int) -> str:
     """A record's local date and time as people read it in `sij history`."""
     return f"{as_recorded(moment, offset_minutes):%Y-%m-%d %H:%M}"
@@ -562,8 +572,8 @@ def _merge_pains(
                 summary.unchanged["pain_scores"] += 1
             else:
                 day = _day(row.recorded_at, row.offset_minutes)
-                if row.context == PainContext.check_in:
-                    what = f"check-in #{row.id} of {day}"
+                if row.practice_id is None:
+                    what = f"check-in #{row.check_in_number} of {day}"
                 else:
                     what = f"pain score #{row.id} of session #{row.practice_id} ({day})"
                 summary.conflict(
@@ -590,8 +600,13 @@ def _merge_pains(
                 advice=item.advice,
                 deleted_at=item.deleted_at,
                 created_at=item.created_at,
+                time_known=item.time_known,
+                advice_score=item.advice_score,
+                id=_free_id(session, PainScore, item.id),
+                check_in_number=_free_number(session, item.number) if item.session is None else None,
             )
         )
+        session.flush()  # the next record's number is then checked against this one
         summary.added["pain_scores"] += 1
 
 

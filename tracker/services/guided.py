@@ -15,6 +15,7 @@ from tracker.clock import local_day, offset_minutes
 from tracker.errors import NothingToDo
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Screening
 from tracker.records import PracticeRecord, ScreeningRecord
+from tracker.services import journal
 from tracker.services.practices import add_pain, get_practice
 from tracker.services.settings import day_start_minutes
 
@@ -37,6 +38,7 @@ def start_practice(
     assert practice.id is not None
     if pain_before is not None:
         add_pain(session=session, at=at, score=pain_before, context=PainContext.before, practice_id=practice.id)
+    journal.record_change(session=session, action=journal.ADD, kind=journal.SESSION, record_id=practice.id, now=at)
     return practice.id
 
 
@@ -68,9 +70,9 @@ def mark_sharp(*, session: Session, practice_id: int, stretch_id: int, at: datet
     for hold in session.exec(select(Hold).where(Hold.practice_id == practice_id, Hold.stretch_id == stretch_id)):
         hold.sharp = True
         session.add(hold)
-    severe = any(
-        safety.is_severe(p.score) for p in session.exec(select(PainScore).where(PainScore.practice_id == practice_id))
-    )
+    scores = [p.score for p in session.exec(select(PainScore).where(PainScore.practice_id == practice_id))]
+    severe = any(safety.is_severe(s) for s in scores)
+    practice.advice_score = max(scores, default=None)
     practice.sharp = True
     practice.flagged = True
     practice.advice = safety.doctor_advice(severe=severe, sharp=True).as_text()
@@ -88,6 +90,7 @@ def finish_practice(
         if safety.is_severe(pain_after):
             practice.flagged = True
             practice.advice = safety.doctor_advice(severe=True, sharp=practice.sharp).as_text()
+            practice.advice_score = pain_after
     if practice.state != PracticeState.stopped_sharp.value:
         practice.state = state.value
     practice.ended_at = at

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from tracker import safety
 from tracker.dates import EARLIEST, LATEST, in_range
 from tracker.errors import InvalidInput
 from tracker.exports.base import ExportData
@@ -33,7 +34,7 @@ from tracker.services.customise import (
     STEPS_MAX,
 )
 from tracker.services.practices import NOTE_MAX
-from tracker.services.settings import DAY_START, DEFAULT_ROUTINE, NOTICE_SHOWN, SEED_VERSION, parse_day_start
+from tracker.services.settings import DAY_START, DEFAULT_ROUTINE, NOTICE_SHOWN, SEED_VERSION, VOICE, parse_day_start
 from tracker.text import describe_char, first_control
 
 ADVICE_MAX = 4000  # the longest advice sij writes is under 1,000 characters
@@ -57,6 +58,7 @@ TEXT_RULES: dict[str, TextRule] = {
     "description": TextRule(DESCRIPTION_MAX),
     "note": TextRule(NOTE_MAX, lines=True),
     "advice": TextRule(ADVICE_MAX, lines=True),
+    "text": TextRule(safety.ACTIVITY_TEXT_MAX),  # an activity the person rates
 }
 DEFAULT_TEXT = TextRule(200)
 
@@ -71,6 +73,23 @@ LIST_LIMITS: dict[str, int] = {
 # Numbers by (kind, field) where the commands are stricter than the file's own shape check.
 NUMBER_RULES: dict[tuple[str, str], tuple[int, int]] = {
     ("stretches", "hold_seconds"): (HOLD_MIN, HOLD_MAX),
+}
+
+
+def _activity_text(value: str) -> None:
+    from tracker.services.ratings import check_activity_text
+
+    try:
+        tidy = check_activity_text(value)
+    except InvalidInput as err:
+        raise ValueError(str(err)) from None
+    if tidy != value:
+        raise ValueError("has spaces at its ends or several spaces in a row")
+
+
+# Rules of one field that the tables above cannot say, as `sij` applies them when the value is typed.
+FIELD_CHECKS: dict[tuple[str, str], Callable[[str], None]] = {
+    ("activities", "text"): _activity_text,
 }
 
 
@@ -93,6 +112,22 @@ def _uuid(value: str) -> None:
         raise ValueError("is not a uuid in lower case with hyphens")
 
 
+def _on_off(value: str) -> None:
+    if value not in ("on", "off"):
+        raise ValueError("should be on or off")
+
+
+def _iso_day(value: str) -> None:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("is not an ISO date") from None
+    if not in_range(day):
+        raise ValueError(f"is not from {EARLIEST} to {LATEST}")
+
+
 def _day_start(value: str) -> None:
     try:
         parse_day_start(value)
@@ -111,7 +146,10 @@ SETTING_RULES: dict[str, Callable[[str], None]] = {
     DAY_START: _day_start,
     NOTICE_SHOWN: _yes_no,
     "fhir_patient_id": _uuid,
+    VOICE: _on_off,
+    "activities_offered": _yes_no,
     SEED_VERSION: _digits,  # bookkeeping: accepted, never imported
+    "impression_asked_on": _iso_day,  # bookkeeping: accepted, never imported
 }
 
 
@@ -135,6 +173,12 @@ def _check_record(kind: str, item: Any, where: str) -> None:
         path = f"{where}.{field.name}"
         if isinstance(value, str):
             _check_text(field.name, value, path, TEXT_RULES.get(field.name, DEFAULT_TEXT))
+            extra = FIELD_CHECKS.get((kind, field.name))
+            if extra is not None:
+                try:
+                    extra(value)
+                except ValueError as err:
+                    raise InvalidInput(f"{path} {err}.") from None
         elif isinstance(value, datetime):
             _check_moment(value, path)
         elif isinstance(value, bool):

@@ -9,6 +9,7 @@ from sqlmodel import Session, col, select
 from tracker.clock import utc_window_end, utc_window_start
 from tracker.models import PainContext, PainScore
 from tracker.records import PainRecord
+from tracker.services import journal
 from tracker.services.practices import add_pain, check_note, check_pain, pain_record
 from tracker.services.settings import day_start_minutes
 
@@ -21,8 +22,9 @@ def record_check_in(
     sharp: bool = False,
     note: str | None = None,
     now: datetime | None = None,
+    time_known: bool = True,
 ) -> PainRecord:
-    """A check-in outside a session; `now` is when it is entered (default: `at`), which `sij undo` goes by."""
+    """A check-in outside a session; `now` is when it is entered (default: `at`), which the journal records."""
     value = check_pain(score, "Pain")
     assert value is not None
     row = add_pain(
@@ -33,8 +35,13 @@ def record_check_in(
         sharp=sharp,
         note=check_note(note),
         created_at=now or at,
+        time_known=time_known,
     )
     session.flush()
+    assert row.check_in_number is not None
+    journal.record_change(
+        session=session, action=journal.ADD, kind=journal.CHECK_IN, record_id=row.check_in_number, now=now or at
+    )
     return pain_record(row, day_start_minutes(session=session))
 
 

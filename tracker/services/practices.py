@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from tracker import safety
 from tracker.clock import local_day, offset_minutes, utc_window_end, utc_window_start
@@ -15,6 +15,7 @@ from tracker.db import get_by_id
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, RoutineStep, Stretch
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
+from tracker.services import journal
 from tracker.services.catalog import get_routine, get_stretch, routine_to_practise
 from tracker.services.settings import day_start_minutes
 from tracker.text import describe_char, first_control
@@ -107,6 +108,7 @@ def add_pain(
     note: str = "",
     practice_id: int | None = None,
     created_at: datetime | None = None,
+    time_known: bool = True,
 ) -> PainScore:
     """A pain score, flagged with its advice when severe or sharp; `created_at` defaults to `at`."""
     flagged = safety.needs_doctor([score], sharp)
@@ -121,10 +123,19 @@ def add_pain(
         practice_id=practice_id,
         flagged=flagged,
         advice=advice,
+        advice_score=score if flagged else None,
         created_at=created_at or at,
+        time_known=time_known,
+        check_in_number=next_check_in_number(session) if practice_id is None else None,
     )
     session.add(row)
     return row
+
+
+def next_check_in_number(session: Session) -> int:
+    """The number the next check-in gets: one more than the highest so far (numbers are never reused)."""
+    highest = session.exec(select(func.max(PainScore.check_in_number))).one()
+    return (highest or 0) + 1
 
 
 def record_practice(
@@ -139,10 +150,12 @@ def record_practice(
     heat: bool = False,
     note: str | None = None,
     now: datetime | None = None,
+    time_known: bool = True,
 ) -> PracticeRecord:
     """A session done without the guided timer: every hold counted as done at its usual length.
 
-    `now` is when it is being entered (default: `at`); `sij undo` goes by it, not by the backdatable `at`.
+    `now` is when it is being entered (default: `at`); the change journal records it for `sij undo`.
+    `time_known` is False when only a date was given (`at` then holds midday of it).
     """
     created = now or at
     pain_before = check_pain(pain_before, "Pain before")
@@ -161,7 +174,9 @@ def record_practice(
         state=PracticeState.completed.value,
         flagged=flagged,
         advice=safety.doctor_advice(severe=severe, sharp=sharp).as_text() if flagged else "",
+        advice_score=max((p for p in (pain_before, pain_after) if p is not None), default=None) if flagged else None,
         created_at=created,
+        time_known=time_known,
     )
     session.add(practice)
     session.flush()
@@ -184,6 +199,7 @@ def record_practice(
             context=PainContext.before,
             practice_id=practice.id,
             created_at=created,
+            time_known=time_known,
         )
     if pain_after is not None:
         add_pain(
@@ -194,8 +210,10 @@ def record_practice(
             sharp=sharp,
             practice_id=practice.id,
             created_at=created,
+            time_known=time_known,
         )
     session.flush()
+    journal.record_change(session=session, action=journal.ADD, kind=journal.SESSION, record_id=practice.id, now=created)
     return get_practice(session=session, practice_id=practice.id)
 
 
@@ -203,7 +221,7 @@ def get_practice(*, session: Session, practice_id: int) -> PracticeRecord:
     row = get_by_id(session, Practice, practice_id)
     if row is None or row.deleted_at is not None:
         raise NotFound(f"No session with id {practice_id}; `sij history` lists them with their ids.")
-    return _records(session, [row])[0]
+    return records_of(session, [row])[0]
 
 
 def list_practices(
@@ -230,10 +248,10 @@ def list_practices(
         rows.append(row)
         if limit is not None and len(rows) >= limit:
             break
-    return _records(session, rows, day_start)
+    return records_of(session, rows, day_start)
 
 
-def _records(session: Session, rows: Sequence[Practice], day_start: int | None = None) -> list[PracticeRecord]:
+def records_of(session: Session, rows: Sequence[Practice], day_start: int | None = None) -> list[PracticeRecord]:
     if not rows:
         return []
     if day_start is None:
@@ -300,6 +318,8 @@ def _records(session: Session, rows: Sequence[Practice], day_start: int | None =
                 pain_sharp=row.sharp or any(p.sharp for p in mine),
                 pains=tuple(mine),
                 planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
+                time_known=row.time_known,
+                advice_score=row.advice_score,
             )
         )
     return records
@@ -308,7 +328,8 @@ def _records(session: Session, rows: Sequence[Practice], day_start: int | None =
 def pain_record(row: PainScore, day_start: int) -> PainRecord:
     assert row.id is not None
     return PainRecord(
-        id=row.id,
+        # A check-in is known by its number among check-ins; a session's score by its row id.
+        id=row.check_in_number if row.practice_id is None and row.check_in_number is not None else row.id,
         uuid=row.uuid,
         recorded_at=row.recorded_at,
         offset_minutes=row.offset_minutes,
@@ -320,4 +341,6 @@ def pain_record(row: PainScore, day_start: int) -> PainRecord:
         flagged=row.flagged,
         advice=row.advice,
         day=local_day(row.recorded_at, row.offset_minutes, day_start),
+        time_known=row.time_known,
+        advice_score=row.advice_score,
     )

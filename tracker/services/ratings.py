@@ -17,6 +17,7 @@ from tracker.clock import as_recorded, local_day, offset_minutes
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Activity, Practice, Rating, RatingKind
 from tracker.records import ActivityRecord, RatingRecord
+from tracker.services import journal
 from tracker.services.settings import day_start_minutes, get_setting, put_setting
 from tracker.stats import RatingsView, function_summary, latest_impression
 
@@ -215,6 +216,9 @@ def rate_activities(*, session: Session, values: Mapping[int, int], at: datetime
     ]
     session.add_all(rows)
     session.flush()
+    for added in rows:  # one change each: `sij undo` takes them back one at a time, newest first
+        assert added.id is not None
+        journal.record_change(session=session, action=journal.ADD, kind=journal.RATING, record_id=added.id, now=now)
     day_start = day_start_minutes(session=session)
     everything = _all_activities(session)
     return [_rating_record(r, everything, day_start) for r in rows]
@@ -231,6 +235,8 @@ def record_impression(*, session: Session, value: int, at: datetime, now: dateti
     )
     session.add(row)
     session.flush()
+    assert row.id is not None
+    journal.record_change(session=session, action=journal.ADD, kind=journal.RATING, record_id=row.id, now=now)
     return _rating_record(row, {}, day_start_minutes(session=session))
 
 
@@ -321,12 +327,13 @@ def get_rating(*, session: Session, rating_id: int) -> RatingRecord:
 
 
 def edit_rating(
-    *, session: Session, rating_id: int, value: int | None, at: datetime | None
+    *, session: Session, rating_id: int, value: int | None, at: datetime | None, now: datetime | None = None
 ) -> tuple[RatingRecord, list[tuple[str, object, object]]]:
     """Change a rating's value and/or time; returns the record and (field, before, after) changes."""
     if value is None and at is None:
         raise InvalidInput("Nothing to change; give --value N and/or --at WHEN.")
     row = _rating(session, rating_id)
+    previous = journal.snapshot([row])
     changes: list[tuple[str, object, object]] = []
     if value is not None:
         if row.kind == RatingKind.impression.value:
@@ -341,25 +348,58 @@ def edit_rating(
         row.recorded_at = at
         row.offset_minutes = offset
     session.add(row)
-    session.flush()
+    journal.record_change(
+        session=session,
+        action=journal.EDIT,
+        kind=journal.RATING,
+        record_id=rating_id,
+        now=now or row.created_at or row.recorded_at,
+        previous=previous,
+    )
     return get_rating(session=session, rating_id=rating_id), changes
 
 
 def trash_rating(*, session: Session, rating_id: int, now: datetime) -> RatingRecord:
     record = get_rating(session=session, rating_id=rating_id)
     row = _rating(session, rating_id)
-    row.deleted_at = now
-    session.add(row)
-    session.flush()
+    previous = journal.snapshot([row])
+    _trash_rating(session, rating_id, now)
+    journal.record_change(
+        session=session, action=journal.DELETE, kind=journal.RATING, record_id=rating_id, now=now, previous=previous
+    )
     return record
 
 
-def restore_rating(*, session: Session, rating_id: int) -> RatingRecord:
-    row = _rating(session, rating_id, trashed=True)
-    row.deleted_at = None
+def _trash_rating(session: Session, rating_id: int, now: datetime) -> None:
+    row = _rating(session, rating_id)
+    row.deleted_at = now
     session.add(row)
     session.flush()
+
+
+def restore_rating(*, session: Session, rating_id: int, now: datetime | None = None) -> RatingRecord:
+    row = _rating(session, rating_id, trashed=True)
+    previous = journal.snapshot([row])
+    row.deleted_at = None
+    session.add(row)
+    journal.record_change(
+        session=session,
+        action=journal.RESTORE,
+        kind=journal.RATING,
+        record_id=rating_id,
+        now=now or row.created_at or row.recorded_at,
+        previous=previous,
+    )
     return get_rating(session=session, rating_id=rating_id)
+
+
+def rating_record_any(*, session: Session, rating_id: int) -> RatingRecord | None:
+    """A rating as a record, live or in the trash (for `sij undo`'s question)."""
+    row = session.get(Rating, rating_id)
+    return None if row is None else _rating_record(row, _all_activities(session), day_start_minutes(session=session))
+
+
+journal.register_kind(journal.RATING, trash=_trash_rating, tables=(Rating,))
 
 
 def latest_rating_entry(*, session: Session, since: datetime) -> Rating | None:
