@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import flat, snapshot
+from tests.conftest import execute, flat, snapshot
 
 
 def _without_time(document: dict[str, Any]) -> dict[str, Any]:
@@ -44,10 +44,9 @@ def _write(path: Path, document: Any) -> Path:
     return path
 
 
-def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path: Path, clock) -> None:
+def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path: Path, db_path: Path, clock) -> None:
     _history(sij)
-    with sqlite3.connect(tmp_path / "data" / "sij.db") as conn:
-        conn.execute("INSERT INTO setting (key, value) VALUES ('day_start', '03:00')")
+    execute(db_path, "INSERT INTO setting (key, value) VALUES ('day_start', '03:00')")
     source = _export(sij)
     assert source["settings"]["day_start"] == "03:00"
     assert len(source["sessions"]) == 4

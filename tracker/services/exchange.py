@@ -82,7 +82,8 @@ def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[Rout
             seeded=row.seeded,
             stretches=tuple(steps[row.id] if row.id is not None else ()),
         )
-        for row in session.exec(select(Routine).order_by(col(Routine.slug)))
+        # Sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
+        for row in sorted(session.exec(select(Routine)), key=lambda r: r.slug)
     ]
 
 
@@ -243,7 +244,7 @@ def build_export(
 
     patient_id = ensure_patient_id(session=session) if with_patient_id else ""
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    stretches = [_stretch_item(row) for row in session.exec(select(Stretch).order_by(col(Stretch.slug)))]
+    stretches = [_stretch_item(row) for row in sorted(session.exec(select(Stretch)), key=lambda r: r.slug)]
     practices = [
         row
         for row in session.exec(select(Practice))
@@ -267,7 +268,7 @@ def build_export(
     screenings.sort(key=lambda s: (s.taken_at, s.uuid))
     settings = {
         row.key: row.value
-        for row in session.exec(select(Setting).order_by(col(Setting.key)))
+        for row in sorted(session.exec(select(Setting)), key=lambda r: r.key)
         if row.key not in INTERNAL_SETTINGS
     }
     # Every activity travels (ratings refer to them, and they are few); ratings count by their own day.
