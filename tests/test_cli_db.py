@@ -15,6 +15,9 @@ import pytest
 from tests.conftest import count_rows, sij_executable, snapshot
 from tracker import db
 
+# SQLite files: where the file is, SQLite's checks, file copies. tests/test_postgres.py covers `sij db` on a server.
+pytestmark = pytest.mark.sqlite_only
+
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()

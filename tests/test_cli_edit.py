@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import count_rows, flat, snapshot
+from tests.conftest import count_rows, flat, query, snapshot
 
 
 def history(sij) -> list[dict]:
@@ -18,8 +17,7 @@ def history(sij) -> list[dict]:
 
 
 def rows(db_path: Path, sql: str) -> list[tuple]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute(sql).fetchall()
+    return query(db_path, sql)
 
 
 # ---- edit a session ----------------------------------------------------------------------------

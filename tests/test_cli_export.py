@@ -6,13 +6,12 @@ import csv
 import io
 import json
 import os
-import sqlite3
 import stat
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import flat
+from tests.conftest import execute, flat
 from tracker.exports.csv_export import SESSION_HEADERS, neutralise
 
 
@@ -181,9 +180,8 @@ def test_same_data_gives_byte_identical_json(sij) -> None:
 
 def test_json_keeps_trashed_records_and_csv_leaves_them_out(sij, db_path: Path) -> None:
     _log_some(sij)
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE practice SET deleted_at = '2026-11-24 09:00:00.000000' WHERE id = 1")
-        conn.execute("UPDATE pain_score SET deleted_at = '2026-11-24 09:00:00.000000' WHERE practice_id = 1")
+    execute(db_path, "UPDATE practice SET deleted_at = '2026-11-24 09:00:00.000000' WHERE id = 1")
+    execute(db_path, "UPDATE pain_score SET deleted_at = '2026-11-24 09:00:00.000000' WHERE practice_id = 1")
     document = json.loads(sij("export", "--format", "json").stdout)
     assert [s["deleted_at"] for s in document["sessions"]] == ["2026-11-24T09:00:00+00:00", None]
     assert sum(1 for p in document["pain_scores"] if p["deleted_at"]) == 2

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import flat, snapshot
+from tests.conftest import execute, flat, snapshot
 
 
 def _without_time(document: dict[str, Any]) -> dict[str, Any]:
@@ -44,10 +44,9 @@ def _write(path: Path, document: Any) -> Path:
     return path
 
 
-def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path: Path, clock) -> None:
+def test_round_trip_into_an_empty_database_gives_the_same_document(sij, tmp_path: Path, db_path: Path, clock) -> None:
     _history(sij)
-    with sqlite3.connect(tmp_path / "data" / "sij.db") as conn:
-        conn.execute("INSERT INTO setting (key, value) VALUES ('day_start', '03:00')")
+    execute(db_path, "INSERT INTO setting (key, value) VALUES ('day_start', '03:00')")
     source = _export(sij)
     assert source["settings"]["day_start"] == "03:00"
     assert len(source["sessions"]) == 4
@@ -387,3 +386,17 @@ def test_a_restore_into_an_empty_database_keeps_every_number(sij, tmp_path: Path
     trash = json.loads(sij("trash", "--json", db=fresh).stdout)
     assert sorted((t["kind"], t["id"]) for t in trash) == [("check-in", 1), ("session", 1)]
     assert sij("restore", "1", db=fresh).exit_code == 0 and sij("restore", "--check-in", "1", db=fresh).exit_code == 0
+
+
+def test_after_a_restore_new_records_get_new_numbers(sij, tmp_path) -> None:
+    """The restore keeps the file's numbers; the next session and check-in come after them (on every engine)."""
+    other = tmp_path / "other.db"
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "5", db=other).exit_code == 0
+    assert sij("pain", "3", "--at", "2026-11-21T08:00", db=other).exit_code == 0
+    backup = tmp_path / "b.json"
+    assert sij("export", "--format", "json", "-o", str(backup), db=other).exit_code == 0
+    assert sij("import", str(backup)).exit_code == 0
+    assert sij("log", "--pain-before", "4").exit_code == 0, "a new session after the restore"
+    assert sij("pain", "2").exit_code == 0, "a new check-in after the restore"
+    sessions = json.loads(sij("history", "--json").stdout)
+    assert len(sessions) == 2

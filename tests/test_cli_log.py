@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import flat, sij_executable, snapshot
+from tests.conftest import flat, never_created, sij_executable, snapshot
 
 
 def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
@@ -289,7 +289,7 @@ def test_days_outside_1970_to_2100_are_refused_everywhere(sij, db_path, command:
     result = sij(command, *extra, option, day)
     assert result.exit_code == 2, result.output
     assert f"'{day}' is out of range; give a day from 1970-01-01 to 2100-12-31" in result.stderr
-    assert "Traceback" not in result.output and not db_path.exists()
+    assert "Traceback" not in result.output and never_created(db_path)
 
 
 def test_log_for_an_earlier_time_asks_about_pain_at_that_time(sij) -> None:

@@ -259,13 +259,13 @@ def test_best_and_worst_day_ties_go_to_the_most_recent_day() -> None:
     assert stats.best_and_worst_day(days) == (DatedScore(date(2026, 1, 3), 2), DatedScore(date(2026, 1, 4), 6))
 
 
-def _progress_from_db(tmp_path, since: date | None = None) -> stats.Progress:
+def _progress_from_db(db_path, since: date | None = None) -> stats.Progress:
     from tests.conftest import NOW
     from tracker.cli.context import AppContext
     from tracker.clock import ManualClock
     from tracker.services.progress import progress_data
 
-    app = AppContext(db_option=str(tmp_path / "data" / "sij.db"), clock=ManualClock(NOW), interactive=False)
+    app = AppContext(db_option=str(db_path), clock=ManualClock(NOW), interactive=False)
     try:
         with app.work(readonly=True) as session:
             data = progress_data(session=session, now=NOW, since=since, until=None)
@@ -274,12 +274,12 @@ def _progress_from_db(tmp_path, since: date | None = None) -> stats.Progress:
     return stats.summarize(data, limited=since is not None)
 
 
-def test_the_pain_chart_shows_severe_check_ins_and_the_caution(sij, tmp_path) -> None:
+def test_the_pain_chart_shows_severe_check_ins_and_the_caution(sij, tmp_path, db_path) -> None:
     from tracker import charts
 
     severe_history(sij)
     assert sij("plot", "--kind", "pain", "--output", str(tmp_path / "pain.png")).exit_code == 0
-    (axes,) = charts.build_figure(_progress_from_db(tmp_path), [], charts.Kind.pain).axes
+    (axes,) = charts.build_figure(_progress_from_db(db_path), [], charts.Kind.pain).axes
     highest = max(y for c in axes.collections for _, y in c.get_offsets() if y <= 10)
     assert highest == 9
     checks = [tuple(p) for c in axes.collections if c.get_label().startswith("Check-in") for p in c.get_offsets()]
@@ -287,14 +287,14 @@ def test_the_pain_chart_shows_severe_check_ins_and_the_caution(sij, tmp_path) ->
     assert "Caution" in axes.get_title(loc="left")
 
 
-def test_a_period_chart_draws_the_baseline_from_the_first_scores_ever(sij, tmp_path) -> None:
+def test_a_period_chart_draws_the_baseline_from_the_first_scores_ever(sij, db_path) -> None:
     from tracker import charts
 
     for n in (365, 364, 363):
         log(sij, ago(n), 7)
     for n in (85, 84, 83, 3, 2, 1):
         log(sij, ago(n), 3)
-    (axes,) = charts.build_figure(_progress_from_db(tmp_path, ago(90)), [], charts.Kind.pain).axes
+    (axes,) = charts.build_figure(_progress_from_db(db_path, ago(90)), [], charts.Kind.pain).axes
     labels = axes.get_legend_handles_labels()[1]
     assert "Starting pain (baseline) 7" in labels
     assert axes.get_title(loc="left").splitlines()[1].startswith("Since the start: Pain before sessions has dropped")

@@ -7,14 +7,13 @@ import io
 import json
 import os
 import signal
-import sqlite3
 import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import count_rows, flat, sij_executable, snapshot
+from tests.conftest import count_rows, flat, query, sij_executable, snapshot
 
 SIX = [(slug, side) for slug in ("knee-to-chest", "figure-4", "supine-twist") for side in ("left", "right")]
 
@@ -48,8 +47,7 @@ def test_severe_pain_does_not_start_the_routine(sij, db_path: Path) -> None:
     assert "See a doctor or physiotherapist" in result.stderr
     assert "not started" in result.stderr
     assert count_rows(db_path, "practice") == 0
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT score, context, flagged FROM pain_score").fetchall() == [(8, "check-in", 1)]
+    assert query(db_path, "SELECT score, context, flagged FROM pain_score") == [(8, "check-in", 1)]
 
 
 def test_pain_six_still_starts(sij) -> None:
@@ -77,8 +75,7 @@ def test_quick_red_flag_question_blocks_the_session(sij, db_path: Path) -> None:
     assert "emergency department or call your local emergency number now" in flat(result.stderr)
     assert "loss of bowel control" in flat(result.stderr)
     assert count_rows(db_path, "practice") == 0
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT kind, level FROM screening").fetchall() == [("quick", "emergency")]
+    assert query(db_path, "SELECT kind, level FROM screening") == [("quick", "emergency")]
 
 
 def test_interactive_run_asks_pain_after_and_heat(sij) -> None:
@@ -123,8 +120,7 @@ def test_first_run_offers_the_full_screen(sij, db_path: Path) -> None:
     answers = "y\n" + "n\n" * 13 + "n\n2\nn\nn\nn\nn\n\n"
     result = sij("run", "--speed", "1000", input=answers, interactive=True)
     assert result.exit_code == 0, result.output
-    with sqlite3.connect(db_path) as conn:
-        assert ("full", "none") in conn.execute("SELECT kind, level FROM screening").fetchall()
+    assert ("full", "none") in query(db_path, "SELECT kind, level FROM screening")
 
 
 def test_run_needs_a_terminal_or_yes(sij, db_path: Path) -> None:
@@ -231,9 +227,8 @@ def test_sigint_keeps_completed_holds_and_resume_finishes(db_path: Path) -> None
     out, err = proc.communicate(timeout=300)
     assert proc.returncode == 130, err
     assert "Saved session #1" in err and "--resume" in err
-    with sqlite3.connect(db_path) as conn:
-        (state,) = conn.execute("SELECT state FROM practice").fetchone()
-        holds = conn.execute("SELECT completed FROM hold").fetchall()
+    [(state,)] = query(db_path, "SELECT state FROM practice")
+    holds = query(db_path, "SELECT completed FROM hold")
     assert state == "aborted"
     assert 1 <= len(holds) < 6 and all(c == 1 for (c,) in holds)
 
@@ -366,8 +361,9 @@ def test_planned_follows_the_routine_now_but_never_below_what_was_recorded(sij) 
 
 
 def _screenings(db_path: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT kind, level, answers FROM screening ORDER BY id").fetchall()
+    rows = query(db_path, "SELECT kind, level, answers FROM screening ORDER BY id")
+    # Answers are JSON: text on SQLite, already parsed on PostgreSQL; compared as SQLite stores them.
+    return [(k, lv, a if isinstance(a, str) else json.dumps(a)) for k, lv, a in rows]
 
 
 def _panel_is_last(stderr: str, title: str) -> bool:
@@ -477,8 +473,7 @@ def test_stopping_before_any_hold_keeps_only_the_pain_score(sij, db_path: Path) 
     assert "No hold was done yet. Save this as a session anyway? [y/N]" in result.stderr
     assert "no session was saved" in flat(result.stderr) and "check-in #1" in flat(result.stderr)
     assert count_rows(db_path, "practice") == 0
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT score, context, practice_id FROM pain_score").fetchall() == [(3, "check-in", None)]
+    assert query(db_path, "SELECT score, context, practice_id FROM pain_score") == [(3, "check-in", None)]
     assert "no routine stopped early today" in sij("run", "--resume", "--yes", "--no-red-flags").stderr
 
 

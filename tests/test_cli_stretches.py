@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import flat, snapshot
+from tests.conftest import execute, flat, query, snapshot
 
 STEP_ARGS = ["--step", "Kneel on all fours.", "--step", "Sit back slowly toward your heels."]
 
@@ -220,13 +220,14 @@ def test_edit_rejections(sij, db_path: Path, args: list[str], needle: str) -> No
 
 def test_reseeding_never_undoes_edits(sij, db_path: Path) -> None:
     from tracker import db
+    from tracker.config import resolve_database
     from tracker.services.seeding import apply_seed
 
     assert sij("stretches", "edit", "knee-to-chest", "--hold", "20", "--name", "My knee hug").exit_code == 0
     document = db.seed_document()
     document["version"] += 1  # a newer seed, so apply_seed really runs
     document["stretches"].append(_stretch("new-in-seed", hold_seconds=30, per_side=True))
-    database = db.open_database(db_path)
+    database = db.open_database(resolve_database(str(db_path)))  # a file or a test server's schema
     with db.unit_of_work(database) as session:
         apply_seed(session, document)
     database.close()
@@ -348,36 +349,31 @@ def test_seeded_stretches_define_sides_and_carry_every_caution(sij, slug: str, s
 def _seed_as_version_1(db_path: Path, *edits: str) -> None:
     """Make the database look as version 1 of the seed left it (its texts and its version), then apply `edits`."""
     import json
-    import sqlite3
 
     from tracker import db
 
     earlier = {s["slug"]: s["earlier"][0] for s in db.seed_document()["stretches"]}
-    with sqlite3.connect(db_path) as conn:
-        for slug, text in earlier.items():
-            conn.execute(
-                "UPDATE stretch SET steps = ?, cautions = ? WHERE slug = ?",
-                (json.dumps(text["steps"]), json.dumps(text["cautions"]), slug),
-            )
-        conn.execute("UPDATE setting SET value = '1' WHERE key = 'seed_version'")
-        for sql in edits:
-            conn.execute(sql)
+    for slug, text in earlier.items():
+        execute(
+            db_path,
+            "UPDATE stretch SET steps = ?, cautions = ? WHERE slug = ?",
+            (json.dumps(text["steps"]), json.dumps(text["cautions"]), slug),
+        )
+    execute(db_path, "UPDATE setting SET value = '1' WHERE key = 'seed_version'")
+    for sql in edits:
+        execute(db_path, sql)
 
 
 def test_reseeding_updates_seeded_text_only_where_it_was_not_edited(sij, db_path: Path) -> None:
-    import sqlite3
-
     assert sij("stretches").exit_code == 0  # creates and seeds the database
     # As version 1 left it, with figure 4's cautions edited by the person; the next command seeds version 2.
     edit = "UPDATE stretch SET cautions = '[\"My physio says: left side only.\"]' WHERE slug = 'figure-4'"
     _seed_as_version_1(db_path, edit)
-    with sqlite3.connect(db_path) as conn:
-        (old,) = conn.execute("SELECT cautions FROM stretch WHERE slug = 'supine-twist'").fetchone()
-    assert "hip replacement" not in old
+    [(old,)] = query(db_path, "SELECT cautions FROM stretch WHERE slug = 'supine-twist'")
+    assert "hip replacement" not in str(old)  # JSON text on SQLite, a parsed list on PostgreSQL
     twist = " ".join(sij("stretches", "show", "supine-twist").stdout.split())
     assert "hip replacement" in twist and "for the left side" in twist  # not edited: brought up to date
     figure = " ".join(sij("stretches", "show", "figure-4").stdout.split())
     assert "My physio says: left side only." in figure and "hip replacement" not in figure  # edited: kept
     assert "the leg you cross over" in figure  # its steps were not edited: brought up to date
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT value FROM setting WHERE key = 'seed_version'").fetchone() == ("2",)
+    assert query(db_path, "SELECT value FROM setting WHERE key = 'seed_version'") == [("2",)]

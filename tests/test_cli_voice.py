@@ -7,7 +7,6 @@ import json
 import math
 import os
 import shutil
-import sqlite3
 import stat
 import time
 import wave
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import flat, snapshot
+from tests.conftest import flat, query, snapshot
 from tracker.cli.voice import Engine, Voice, find_engine, spoken_text
 
 FAKE_ENGINE = """#!/bin/sh
@@ -295,5 +294,4 @@ def test_an_engine_that_fails_is_reported_once(tmp_path: Path, sij, monkeypatch:
 
 def test_voice_setting_is_kept_in_the_backup(sij, db_path: Path) -> None:
     sij("settings", "voice", "on")
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT value FROM setting WHERE key = 'voice'").fetchone() == ("on",)
+    assert query(db_path, "SELECT value FROM setting WHERE key = 'voice'") == [("on",)]

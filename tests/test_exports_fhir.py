@@ -7,6 +7,7 @@ from typing import Any
 
 from fhir.resources.R4B.bundle import Bundle
 
+from tests.conftest import execute
 from tracker import safety
 from tracker.exports import fhir
 
@@ -124,12 +125,9 @@ def test_patient_is_stable_per_database_and_named_only_on_request(sij) -> None:
 
 
 def test_trashed_sessions_are_left_out(sij, db_path) -> None:
-    import sqlite3
-
     assert sij("log", "--pain-before", "3").exit_code == 0
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE practice SET deleted_at = '2026-11-24 09:00:00'")
-        conn.execute("UPDATE pain_score SET deleted_at = '2026-11-24 09:00:00'")
+    execute(db_path, "UPDATE practice SET deleted_at = '2026-11-24 09:00:00'")
+    execute(db_path, "UPDATE pain_score SET deleted_at = '2026-11-24 09:00:00'")
     document = _export(sij)
     assert _resources(document, "Procedure") == [] and _resources(document, "Observation") == []
 

@@ -215,8 +215,9 @@ def test_fhir_ratings_validate_with_the_r4b_models(sij, clock) -> None:
 # ---- plot and PDF ------------------------------------------------------------------------------
 
 
-def test_plot_gains_a_function_panel_with_impressions(sij, clock, tmp_path: Path) -> None:
+def test_plot_gains_a_function_panel_with_impressions(sij, clock, db_path: Path, tmp_path: Path) -> None:
     from tracker import charts
+    from tracker.config import resolve_database
     from tracker.db import open_database, unit_of_work
     from tracker.records import StretchHolds
     from tracker.services.progress import progress_data
@@ -225,7 +226,7 @@ def test_plot_gains_a_function_panel_with_impressions(sij, clock, tmp_path: Path
 
     _history(sij, clock)
     assert sij("log", "--pain-before", "4", "--pain-after", "3", "--at", "2026-11-20T08:00").exit_code == 0
-    db = open_database(tmp_path / "data" / "sij.db")
+    db = open_database(resolve_database(str(db_path)))  # the test's file or server schema
     try:
         with unit_of_work(db, readonly=True) as session:
             progress = summarize(progress_data(session=session, now=NOW, since=None, until=None))

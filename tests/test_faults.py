@@ -21,6 +21,10 @@ import pytest
 
 from tests.conftest import count_rows, sij_executable
 
+# SQLite files: damaged, read-only and newer files, WAL recovery after a kill.
+# tests/test_postgres.py has the server's faults.
+pytestmark = pytest.mark.sqlite_only
+
 PROCESS_TIMEOUT = 180  # seconds; generous for a loaded two-core machine (busy_timeout is 30 s per wait)
 
 

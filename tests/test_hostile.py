@@ -25,6 +25,10 @@ import pytest
 from tests.conftest import count_rows, sij_executable
 from tracker.text import is_control
 
+# SQLite files (damaged, full disks, killed copies) and the terminal, whose handling does not depend on the
+# engine; tests/test_postgres.py has a server's faults.
+pytestmark = pytest.mark.sqlite_only
+
 PROCESS_TIMEOUT = 300  # seconds: generous, for a loaded two-core machine; never a measure of speed
 
 

@@ -5,7 +5,12 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from tracker import db
+
+# Built on a SQLite file at revision 0001; tests/test_postgres.py upgrades a server's schema from 0001.
+pytestmark = pytest.mark.sqlite_only
 
 
 def _database_at_0001(path: Path) -> None:

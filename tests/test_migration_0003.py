@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import execute
 from tracker import db
 
 
@@ -27,6 +28,7 @@ def _database_at(path: Path, revision: str) -> None:
     engine.dispose()
 
 
+@pytest.mark.sqlite_only  # built on a SQLite file at revision 0002
 def test_upgrade_from_0002_keeps_records_and_adds_empty_rating_tables(db_path: Path, sij) -> None:
     _database_at(db_path, "0002")
     with sqlite3.connect(db_path) as conn:
@@ -53,8 +55,14 @@ def test_upgrade_from_0002_keeps_records_and_adds_empty_rating_tables(db_path: P
 )  # fmt: skip
 def test_the_schema_refuses_values_outside_each_scale(db_path: Path, sij, kind, activity, value) -> None:
     assert sij("activities", "add", "Walking").exit_code == 0
-    with sqlite3.connect(db_path) as conn, pytest.raises(sqlite3.IntegrityError):
-        conn.execute(
+    refused: tuple[type[Exception], ...] = (sqlite3.IntegrityError,)
+    if not isinstance(db_path, Path):
+        import psycopg
+
+        refused = (psycopg.errors.IntegrityError,)
+    with pytest.raises(refused):
+        execute(
+            db_path,
             "INSERT INTO rating (uuid, kind, activity_id, value, recorded_at, offset_minutes) "
             "VALUES ('r', ?, ?, ?, '2026-11-05 20:00:00.000000', 0)",
             (kind, activity, value),

@@ -17,6 +17,9 @@ import pytest
 from tests.conftest import sij_executable
 from tracker import db
 
+# Migrations of SQLite files, with their backup copies; tests/test_postgres.py upgrades a server's schema.
+pytestmark = pytest.mark.sqlite_only
+
 FIRST = db.SCHEMA_REVISIONS[0]
 
 # One row of every kind a person's database holds, as the first revision stores them.

@@ -8,7 +8,7 @@ import stat
 import subprocess
 from pathlib import Path
 
-from tests.conftest import count_rows, sij_executable
+from tests.conftest import count_rows, never_created, sij_executable
 
 
 def _env(db_path: Path) -> dict[str, str]:
@@ -57,7 +57,7 @@ def test_db_option_beats_environment(tmp_path: Path, db_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert count_rows(other, "pain_score") == 1
-    assert not db_path.exists()
+    assert never_created(db_path)
 
 
 def test_twenty_processes_at_once_all_succeed(db_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import sij_executable
+from tests.conftest import execute, sij_executable
 
 # Loaded by every Python process whose PYTHONPATH holds its folder: any attempt to reach the network
 # raises, and is written down so that a swallowed failure is still seen.
@@ -85,6 +85,7 @@ MAIN_COMMANDS = [
 ]
 
 
+@pytest.mark.sqlite_only  # a PostgreSQL diary is reached over the network by design
 def test_main_commands_work_without_any_network(offline: dict[str, str], tmp_path: Path) -> None:
     commands = [*MAIN_COMMANDS, ["db", "backup", str(tmp_path / "copy.db")]]
     for args in commands:
@@ -102,6 +103,7 @@ def test_main_commands_work_without_any_network(offline: dict[str, str], tmp_pat
     assert not log.exists(), f"sij tried to connect: {log.read_text(encoding='utf-8')}"
 
 
+@pytest.mark.sqlite_only  # file modes
 def test_files_sij_writes_are_owner_only(offline: dict[str, str], db_path: Path, tmp_path: Path) -> None:
     copy = tmp_path / "copy.db"
     for args in (["pain", "3"], ["db", "backup", str(copy)]):
@@ -112,6 +114,7 @@ def test_files_sij_writes_are_owner_only(offline: dict[str, str], db_path: Path,
     assert stat.S_IMODE(db_path.parent.stat().st_mode) == 0o700
 
 
+@pytest.mark.sqlite_only  # file modes
 def test_backup_is_owner_only_even_with_a_permissive_umask(db_path: Path, tmp_path: Path) -> None:
     env = dict(os.environ, SIJ_DB=str(db_path))
     assert subprocess.run([sij_executable(), "pain", "3"], env=env, timeout=60, capture_output=True).returncode == 0
@@ -131,8 +134,6 @@ SECRET = "my-private-diagnosis-42"
 
 
 def test_error_messages_reveal_nothing_from_the_records(db_path: Path, tmp_path: Path) -> None:
-    import sqlite3
-
     env = dict(os.environ, SIJ_DB=str(db_path))
     assert subprocess.run([sij_executable(), "pain", "3", "--note", SECRET], env=env, timeout=60).returncode == 0
     existing = tmp_path / "exists.db"
@@ -145,10 +146,7 @@ def test_error_messages_reveal_nothing_from_the_records(db_path: Path, tmp_path:
     outputs = [
         subprocess.run([sij_executable(), *a], env=env, capture_output=True, text=True, timeout=60) for a in failures
     ]
-    conn = sqlite3.connect(db_path)
-    with conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
-    conn.close()
+    execute(db_path, "UPDATE alembic_version SET version_num = '9999'")
     outputs.append(subprocess.run([sij_executable(), "history"], env=env, capture_output=True, text=True, timeout=60))
     for done in outputs:
         assert done.returncode in (1, 2), done.stderr

@@ -12,7 +12,6 @@ import os
 import re
 import select
 import signal
-import sqlite3
 import subprocess
 import sys
 import termios
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import sij_executable
+from tests.conftest import query, sij_executable
 from tests.test_cli_voice import FAKE_ENGINE
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
@@ -217,9 +216,8 @@ def test_ctrl_c_before_any_hold_keeps_the_pain_score_as_a_check_in(env: dict[str
     term.send("\x03")
     term.expect("no session was saved")
     assert term.wait() == 130
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT count(*) FROM practice").fetchone() == (0,)
-        assert conn.execute("SELECT score, context FROM pain_score").fetchall() == [(4, "check-in")]
+    assert query(db_path, "SELECT count(*) FROM practice") == [(0,)]
+    assert query(db_path, "SELECT score, context FROM pain_score") == [(4, "check-in")]
 
 
 def test_sigterm_during_a_hold_saves_like_ctrl_c(env: dict[str, str]) -> None:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.conftest import query
 from tracker import safety
 
 
@@ -77,8 +77,7 @@ def test_doctor_advice_always_lists_the_red_flags() -> None:
 
 
 def _flagged(db_path: Path) -> list[tuple[int, str]]:
-    with sqlite3.connect(db_path) as conn:
-        return conn.execute("SELECT flagged, advice FROM practice").fetchall()
+    return query(db_path, "SELECT flagged, advice FROM practice")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from pathlib import Path
 from sqlmodel import SQLModel
 
 import tracker.models  # noqa: F401 - registers the tables
+from tests.conftest import query
 from tracker import db
+from tracker.config import resolve_database
 
 
 def test_revision_list_matches_alembic_scripts() -> None:
@@ -42,14 +44,10 @@ def test_seed_version_constant_matches_seed_file() -> None:
 
 
 def test_seeding_twice_changes_nothing(sij, db_path: Path) -> None:
-    import sqlite3
-
     sij("stretches")
-    with sqlite3.connect(db_path) as conn:
-        before = conn.execute("SELECT * FROM stretch ORDER BY id").fetchall()
-    database = db.open_database(db_path)
+    before = query(db_path, "SELECT * FROM stretch ORDER BY id")
+    database = db.open_database(resolve_database(str(db_path)))
     db.seed(database)
     database.close()
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT * FROM stretch ORDER BY id").fetchall() == before
-        assert conn.execute("SELECT count(*) FROM routine").fetchone()[0] == 1
+    assert query(db_path, "SELECT * FROM stretch ORDER BY id") == before
+    assert query(db_path, "SELECT count(*) FROM routine") == [(1,)]

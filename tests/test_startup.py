@@ -19,6 +19,9 @@ import typer
 from tests.conftest import sij_executable
 from tracker.cli import app
 
+# Start-up imports do not depend on the engine; the database file is checked to be left uncreated.
+pytestmark = pytest.mark.sqlite_only
+
 HEAVY = ("sqlalchemy", "sqlmodel", "matplotlib", "alembic", "fpdf", "fhir")
 
 PROBE = """

@@ -1,7 +1,8 @@
 """The database: engine with SQLite pragmas, one unit of work per command, migrate-if-behind and seeding.
 
-Everything SQLite-specific (pragmas, raw version checks, the online backup, local-day SQL) lives here,
-so that the rest of the program speaks plain SQLAlchemy and could run on PostgreSQL through a URL.
+Everything specific to an engine lives here (SQLite: pragmas, raw version checks, the online backup) and
+in tracker.pg (PostgreSQL, for a postgresql:// URL), so that the rest of the program speaks plain
+SQLAlchemy. SQL that differs between the engines is built by functions here (`local_day_sql`).
 Alembic is imported only when a migration is actually due.
 """
 
@@ -12,25 +13,30 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import String, cast, event, exc, func
+from sqlalchemy import String, event, exc, text
 from sqlalchemy.engine import URL, Engine
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 
-from tracker.errors import DataError
+from tracker.config import ServerUrl
+from tracker.errors import DataError, InvalidInput
 from tracker.files import clean_leftovers, partial_path, remove_partial
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
 SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
+
+_Row = TypeVar("_Row")
 
 BUSY_TIMEOUT_MS = 30_000
 # A write that still finds the database busy after BUSY_TIMEOUT_MS is tried again, with a random pause so that
@@ -66,7 +72,8 @@ class StoredState:
     notice_shown: bool = False
 
 
-def _describe(path: Path) -> str:
+def _describe(path: Path | ServerUrl) -> str:
+    # A ServerUrl prints without its password.
     return f"'{path}'"
 
 
@@ -325,24 +332,39 @@ def make_engine(path: Path) -> Engine:
 
 @dataclass
 class Database:
-    path: Path
+    path: Path | None  # the SQLite file; None on a server
     engine: Engine
     notice_shown: bool = True
+    server: ServerUrl | None = None
     sound: bool = False  # SQLite's quick check passed in this process; checked before the first write
 
     def close(self) -> None:
         self.engine.dispose()
 
+    def guard(self) -> contextlib.AbstractContextManager[None]:
+        """Turn the driver's errors into one DataError naming this database (never its password)."""
+        if self.server is not None:
+            from tracker import pg
 
-def open_database(path: Path, *, upgrade: bool = True) -> Database:
+            return pg.guard(self.server)
+        assert self.path is not None
+        return _guard(self.path)
+
+
+def open_database(path: Path | ServerUrl, *, upgrade: bool = True) -> Database:
     """Open (creating on first use) the database at `path`, migrating and seeding it if behind.
 
+    `path` is a SQLite file or a PostgreSQL URL (whose database or schema must exist; sij fills it).
     With `upgrade=False` the schema is left as it is (`sij db upgrade` migrates it explicitly).
     """
+    if isinstance(path, ServerUrl):
+        from tracker import pg
+
+        return pg.open_database(path, upgrade=upgrade)
     _prepare_file(path)
     with _leave_no_trace(path, always=False):
         state = read_state(path)
-        _refuse_newer(path, state.revision)
+        refuse_newer(path, state.revision)
     engine = make_engine(path)
     db = Database(path, engine, notice_shown=state.notice_shown)
     if upgrade:
@@ -353,7 +375,7 @@ def open_database(path: Path, *, upgrade: bool = True) -> Database:
     return db
 
 
-def _refuse_newer(path: Path, revision: str | None) -> None:
+def refuse_newer(path: Path | ServerUrl, revision: str | None) -> None:
     if revision is not None and revision not in SCHEMA_REVISIONS:
         raise DataError(
             f"The database {_describe(path)} was written by a newer version of sij "
@@ -407,8 +429,11 @@ def damaged_reading(path: Path) -> str:
 
 
 def ensure_sound(db: Database) -> None:
-    """Refuse a damaged file before the first write of this process, leaving it exactly as it is."""
-    if db.sound:
+    """Refuse a damaged file before the first write of this process, leaving it exactly as it is.
+
+    SQLite only: a PostgreSQL server checks its own pages (and there is no file to refuse).
+    """
+    if db.sound or db.path is None:
         return
     with _guard(db.path), db.engine.connect() as conn:
         conn.execution_options(sij_readonly=True)
@@ -453,11 +478,11 @@ def is_damaged(path: Path) -> bool:
 def unit_of_work(db: Database, *, readonly: bool = False) -> Iterator[Session]:
     """One transaction: commit once at the end, roll back on any error. Services never commit.
 
-    A writing unit first makes sure the file is sound (once per process), outside the write lock.
+    A writing unit first makes sure a SQLite file is sound (once per process), outside the write lock.
     """
     if not readonly:
         ensure_sound(db)
-    with _guard(db.path), Session(db.engine, expire_on_commit=False) as session:
+    with db.guard(), Session(db.engine, expire_on_commit=False) as session:
         session.connection(execution_options={"sij_readonly": readonly})
         try:
             yield session
@@ -507,9 +532,14 @@ def refuse_special(target: Path, what: str) -> None:
 
 def migrate(db: Database) -> str | None:
     """Bring the schema to SCHEMA_HEAD under the write lock. Returns the path of the backup made, if any."""
+    if db.server is not None:
+        from tracker import pg
+
+        return pg.migrate(db)
     from alembic import command
     from alembic.config import Config
 
+    assert db.path is not None
     backup_path: str | None = None
     ensure_sound(db)
     with _guard(db.path), db.engine.connect() as conn:
@@ -596,13 +626,58 @@ def seed(db: Database) -> None:
         apply_seed(session, seed_document())
 
 
+# Record ids are INTEGER columns: 64-bit on SQLite, 32-bit on PostgreSQL, where asking for a larger id is an
+# error rather than "not found". No diary holds two billion records, so a larger id is simply not there.
+MAX_ID = 2**31 - 1
+
+
+def get_by_id(session: Session, model: type[_Row], record_id: int) -> _Row | None:
+    """`session.get` for an id a person typed: None for an id no record can have, on either engine."""
+    if not 0 < record_id <= MAX_ID:
+        return None
+    return session.get(model, record_id)
+
+
+class _LocalDay(FunctionElement[str]):
+    """A record's local day as YYYY-MM-DD text, compiled for each engine below."""
+
+    type = String()
+    name = "sij_local_day"
+    inherit_cache = True
+
+
+@compiles(_LocalDay)
+def _local_day_sqlite(element: _LocalDay, compiler: Any, **kw: Any) -> str:
+    at, minutes = (compiler.process(c, **kw) for c in element.clauses)
+    return f"date({at}, CAST(({minutes}) AS VARCHAR) || ' minutes')"
+
+
+@compiles(_LocalDay, "postgresql")
+def _local_day_postgresql(element: _LocalDay, compiler: Any, **kw: Any) -> str:
+    at, minutes = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char({at} + ({minutes}) * INTERVAL '1 minute', 'YYYY-MM-DD')"
+
+
 def local_day_sql(at_column: Any, offset_column: Any, day_start_minutes: int) -> Any:
-    """SQL for a record's local day (YYYY-MM-DD text): its UTC instant moved by its offset and the day start."""
-    shift = cast(offset_column - day_start_minutes, String) + " minutes"
-    return func.date(at_column, shift)
+    """SQL for a record's local day (YYYY-MM-DD text): its UTC instant moved by its offset and the day start.
+
+    The one place where the engines differ in the queries of services/: call this, never date() or to_char().
+    The text compares with `date.isoformat()` and orders as dates do on both engines.
+    """
+    return _LocalDay(at_column, offset_column - day_start_minutes)
 
 
 # --- Database care: `sij db check`, `sij db backup`, `sij db upgrade` ---------------------------------
+
+
+def _file_only(path: Path | ServerUrl, what: str, instead: str) -> Path:
+    """`sij db check` and `sij db backup` work on a SQLite file; on a server, say what to use instead (exit 2)."""
+    if isinstance(path, ServerUrl):
+        raise InvalidInput(f"{what} works on a SQLite file, and {_describe(path)} is on PostgreSQL; {instead}")
+    return path
+
+
+SERVER_BACKUP = "use the server's tools (pg_dump) or `sij export --format json --output FILE`."
 
 
 def _require_existing(path: Path) -> None:
@@ -649,8 +724,14 @@ class CheckReport:
 COUNTED_TABLES = ("practice", "hold", "pain_score", "screening", "stretch", "routine")
 
 
-def check_database(path: Path) -> CheckReport:
+def check_database(target: Path | ServerUrl) -> CheckReport:
     """SQLite's integrity and foreign-key checks plus the schema revision, read-only: the file is not touched."""
+    path = _file_only(
+        target,
+        "sij db check",
+        "the server looks after its own integrity. `sij db upgrade` brings the schema up to date; for a copy, "
+        + SERVER_BACKUP,
+    )
     _require_existing(path)
     with _leave_no_trace(path, always=True):
         conn = _connect_readonly(path)
@@ -685,12 +766,13 @@ def _check(path: Path, conn: sqlite3.Connection) -> CheckReport:
     return CheckReport(path, integrity, broken, revision, SCHEMA_HEAD, counts)
 
 
-def backup_database(source: Path, target: Path, *, force: bool = False) -> CheckReport:
+def backup_database(database: Path | ServerUrl, target: Path, *, force: bool = False) -> CheckReport:
     """A consistent owner-only copy with SQLite's online backup, checked before it is put in place.
 
     The copy is written to a temporary file beside the target and renamed over it only once it checks
     clean, so a failed backup never leaves a half-written file under the name the person gave.
     """
+    source = _file_only(database, "sij db backup", SERVER_BACKUP)
     _require_existing(source)
     refuse_special(target, "backup")
     if target.exists() and target.resolve() == source.resolve():
@@ -708,7 +790,7 @@ def backup_database(source: Path, target: Path, *, force: bool = False) -> Check
             with _leave_no_trace(source, always=True):
                 conn = _connect_readonly(source)
                 try:
-                    _refuse_newer(source, _read_state(source, conn, close=False).revision)
+                    refuse_newer(source, _read_state(source, conn, close=False).revision)
                     backup_to(conn, partial)
                 finally:
                     conn.close()
@@ -746,7 +828,7 @@ def _check_copy(partial: Path, source: Path) -> CheckReport:
 
 @dataclass(frozen=True)
 class UpgradeResult:
-    path: Path
+    path: Path | ServerUrl
     before: str | None
     after: str
     backup: str | None
@@ -756,12 +838,14 @@ class UpgradeResult:
         return self.before != self.after
 
 
-def upgrade_database(path: Path) -> UpgradeResult:
+def upgrade_database(path: Path | ServerUrl) -> UpgradeResult:
     """Apply pending migrations now (normal commands do it on first use). Newer databases are refused."""
+    if isinstance(path, ServerUrl):
+        return _upgrade_server(path)
     _require_existing(path)
     with _leave_no_trace(path, always=True):
         before = read_state(path).revision
-        _refuse_newer(path, before)
+        refuse_newer(path, before)
     if before == SCHEMA_HEAD:
         return UpgradeResult(path, before, SCHEMA_HEAD, None)
     db = open_database(path, upgrade=False)
@@ -772,3 +856,28 @@ def upgrade_database(path: Path) -> UpgradeResult:
     finally:
         db.close()
     return UpgradeResult(path, before, SCHEMA_HEAD, backup)
+
+
+def _upgrade_server(server: ServerUrl) -> UpgradeResult:
+    from tracker import pg
+
+    db = open_database(server, upgrade=False)
+    try:
+        before = pg.read_state(server, db.engine).revision
+        migrate(db)
+        if pg.read_state(server, db.engine).seed_version < seed_version():
+            seed(db)
+    finally:
+        db.close()
+    return UpgradeResult(server, before, SCHEMA_HEAD, None)
+
+
+def follow_kept_ids(connection: Any, tables: Sequence[str]) -> None:
+    """After rows were inserted with the ids they already had (an import keeps the numbers people quote), make the
+    next id the database hands out come after them. SQLite does so by itself; PostgreSQL's sequences do not."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        connection.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        )

@@ -54,7 +54,8 @@ def upgrade() -> None:
     )
     # Plain ADD COLUMN (no table rebuild): practice is referenced by other tables' foreign keys.
     for table in ("practice", "pain_score"):
-        op.add_column(table, sa.Column("time_known", sa.Boolean(), nullable=False, server_default=sa.text("1")))
+        # sa.true(): DEFAULT 1 on SQLite (as before), DEFAULT true on PostgreSQL, whose booleans are not integers.
+        op.add_column(table, sa.Column("time_known", sa.Boolean(), nullable=False, server_default=sa.true()))
         op.add_column(table, sa.Column("advice_score", sa.Integer(), nullable=True))
     op.add_column("pain_score", sa.Column("check_in_number", sa.Integer(), nullable=True))
     op.execute(

@@ -271,8 +271,8 @@ def root(
         str | None,
         typer.Option(
             "--db",
-            metavar="PATH",
-            help="Database file to use (default: $SIJ_DB, else your user data folder).",
+            metavar="PATH|URL",
+            help="Database file, or a postgresql:// URL, to use (default: $SIJ_DB, else your user data folder).",
             show_default=False,
         ),
     ] = None,

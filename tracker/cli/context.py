@@ -48,19 +48,21 @@ class AppContext:
 
     def database(self, *, readonly: bool = False) -> Database:
         if self._db is None:
-            from tracker.config import resolve_db_path
+            from tracker.config import resolve_database
             from tracker.db import open_database
 
-            path = resolve_db_path(self.db_option)
-            self._path = path
-            new = not path.exists()
-            if new:
-                self._may_start_diary(path, readonly=readonly)
-            self._db = open_database(path)
+            target = resolve_database(self.db_option)
+            # The damaged-file diagnosis and "Started a new diary" are about a SQLite file; a server's
+            # database or schema must exist already, and reports its own errors.
+            self._path = target if isinstance(target, Path) else None
+            new = self._path is not None and not self._path.exists()
+            if self._path is not None and new:
+                self._may_start_diary(self._path, readonly=readonly)
+            self._db = open_database(target)
             if new and not self.quiet:
                 from tracker.cli.console import info
 
-                info(f"Started a new diary at {path}.")
+                info(f"Started a new diary at {target}.")
             if not self._db.notice_shown and not self.quiet:
                 self._show_first_use_notice(self._db)
         return self._db

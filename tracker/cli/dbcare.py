@@ -16,6 +16,7 @@ from tracker.cli.context import get_app
 from tracker.cli.params import shown
 
 if TYPE_CHECKING:
+    from tracker.config import ServerUrl
     from tracker.db import CheckReport
 
 db_app = typer.Typer(help="Look after the database: where it is, check it, back it up, upgrade it.")
@@ -42,10 +43,11 @@ def _say(text: str) -> None:
     console.out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
-def _path(ctx: typer.Context) -> Path:
-    from tracker.config import resolve_db_path
+def _path(ctx: typer.Context) -> Path | ServerUrl:
+    """The SQLite file, or the PostgreSQL URL (which prints without its password)."""
+    from tracker.config import resolve_database
 
-    return resolve_db_path(get_app(ctx).db_option)
+    return resolve_database(get_app(ctx).db_option)
 
 
 def _counts_text(report: CheckReport) -> str:
@@ -75,7 +77,7 @@ def _report_json(report: CheckReport) -> dict[str, Any]:
     }
 
 
-def _unreadable_json(path: Path, problem: str) -> dict[str, Any]:
+def _unreadable_json(path: Path | ServerUrl, problem: str) -> dict[str, Any]:
     """The --json answer when the file cannot be checked at all (missing, damaged, another program's)."""
     return {
         "path": str(path),
@@ -90,13 +92,13 @@ def _unreadable_json(path: Path, problem: str) -> dict[str, Any]:
 
 @db_app.command("path")
 def db_path_command(ctx: typer.Context) -> None:
-    """Print where the database file is (it is not created by this).
+    """Print where the database is: its file, or its PostgreSQL URL without the password. Creates nothing.
 
     Example: [bold]sij db path[/bold]
     """
     path = _path(ctx)
     _say(str(path))
-    if not path.exists():
+    if isinstance(path, Path) and not path.exists():
         console.info("(not created yet: sij creates it the first time you record something)")
 
 
@@ -160,12 +162,14 @@ def db_backup_command(
     from tracker.db import backup_database
 
     source = _path(ctx)
+    if not isinstance(source, Path):
+        backup_database(source, Path(target))  # refuses, saying what to use on a server
     destination = _backup_target(target, source, force)
     report = backup_database(source, destination, force=force)
     _say(f"Backed up to {destination} ({_counts_text(report)}); the copy checks clean.")
 
 
-def _backup_target(target: str, source: Path, force: bool) -> Path:
+def _backup_target(target: str, source: Path | ServerUrl, force: bool) -> Path:
     """PATH checked as export and plot check --output: a wrong place is bad input (exit 2), before any work."""
     destination = Path(target).expanduser().absolute()
     try:
@@ -183,7 +187,11 @@ def _backup_target(target: str, source: Path, force: bool) -> Path:
                 param_hint="'PATH'",
             )
         # Onto the database itself is refused by backup_database, which says so.
-        if destination.exists() and not force and destination.resolve() != source.resolve():
+        if (
+            destination.exists()
+            and not force
+            and not (isinstance(source, Path) and destination.resolve() == source.resolve())
+        ):
             raise typer.BadParameter(
                 f"'{target}' already exists; add --force to replace it, or choose another name.", param_hint="'PATH'"
             )
@@ -216,3 +224,5 @@ def db_upgrade_command(ctx: typer.Context) -> None:
     _say(f"Upgraded the database {path} from schema {before} to {result.after}.")
     if result.backup:
         _say(f"A copy from before the upgrade is at {result.backup}.")
+    elif not isinstance(path, Path):
+        _say("On PostgreSQL the upgrade ran as one transaction, so no copy was made; keep the server's own backups.")

@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from tracker import safety
 from tracker.clock import as_recorded, format_local, offset_minutes
+from tracker.db import MAX_ID, get_by_id
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, Rating, Routine
 from tracker.records import PainRecord, PracticeRecord, RatingRecord
@@ -109,7 +110,7 @@ class Entry:
 
 
 def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> Practice:
-    row = session.get(Practice, practice_id)
+    row = get_by_id(session, Practice, practice_id)
     if row is None:
         raise NotFound(
             f"No session with id {practice_id}; `sij history` lists sessions with their ids.", subject="session"
@@ -126,7 +127,11 @@ def _practice(session: Session, practice_id: int, *, trashed: bool = False) -> P
 
 def _check_in(session: Session, pain_id: int, *, trashed: bool = False) -> PainScore:
     """A check-in by its number among check-ins (the id `sij history --check-ins` shows)."""
-    row = session.exec(select(PainScore).where(PainScore.check_in_number == pain_id)).first()
+    row = (
+        session.exec(select(PainScore).where(PainScore.check_in_number == pain_id)).first()
+        if 0 < pain_id <= MAX_ID  # a larger number cannot be stored, and PostgreSQL would refuse to compare it
+        else None
+    )
     if row is None:
         raise NotFound(
             f"No pain check-in with id {pain_id}; `sij history --check-ins` lists them with their ids.",

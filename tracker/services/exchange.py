@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from tracker import __version__
 from tracker.clock import as_recorded
-from tracker.db import local_day_sql
+from tracker.db import follow_kept_ids, local_day_sql
 from tracker.exports.base import (
     ActivityItem,
     ExportData,
@@ -98,7 +98,8 @@ def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[Rout
             seeded=row.seeded,
             stretches=tuple(steps[row.id]),
         )
-        for row in _rows(session, select(_table(Routine)).order_by(col(Routine.slug)))
+        # Sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
+        for row in sorted(_rows(session, select(_table(Routine))), key=lambda r: r.slug)
     ]
 
 
@@ -113,7 +114,7 @@ def _session_items(
     holds: dict[int, list[HoldItem]] = defaultdict(list)
     if rows:
         hold = _table(Hold).c
-        ordered = select(_table(Hold)).order_by(hold.practice_id, hold.position, hold.uuid)
+        ordered = select(_table(Hold))
         for row in _rows(session, ordered if holds_of is None else ordered.where(hold.practice_id.in_(holds_of))):
             holds[row.practice_id].append(
                 HoldItem(
@@ -145,7 +146,7 @@ def _session_items(
             created_at=row.created_at,
             time_known=row.time_known,
             advice_score=row.advice_score,
-            holds=tuple(holds[row.id]),
+            holds=tuple(sorted(holds[row.id], key=lambda h: (h.position, h.uuid))),
             id=row.id,
             planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
         )
@@ -256,14 +257,15 @@ def build_export(
     day_start = day_start_minutes(session=session)
     patient_id = ensure_patient_id(session=session) if with_patient_id else ""
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    stretches = [_stretch_item(row) for row in _rows(session, select(_table(Stretch)).order_by(col(Stretch.slug)))]
+    # Text is sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
+    stretches = [_stretch_item(row) for row in sorted(_rows(session, select(_table(Stretch))), key=lambda r: r.slug)]
 
     practice_day = local_day_sql(col(Practice.started_at), col(Practice.offset_minutes), day_start)
     in_period = within_days(col(Practice.started_at), practice_day, since, until)
     if not include_trashed:
         in_period.append(col(Practice.deleted_at).is_(None))
     chosen = select(Practice.id).where(*in_period)
-    practices = _rows(session, select(_table(Practice)).where(*in_period).order_by(Practice.started_at, Practice.uuid))
+    practices = sorted(_rows(session, select(_table(Practice)).where(*in_period)), key=lambda r: (r.started_at, r.uuid))
     practice_uuids = {row.id: row.uuid for row in practices}
 
     pain_day = local_day_sql(col(PainScore.recorded_at), col(PainScore.offset_minutes), day_start)
@@ -275,23 +277,18 @@ def build_export(
         pain_where.append(col(PainScore.deleted_at).is_(None))
     pains = [
         _pain_item(row, practice_uuids)
-        for row in _rows(
-            session, select(_table(PainScore)).where(*pain_where).order_by(PainScore.recorded_at, PainScore.uuid)
+        for row in sorted(
+            _rows(session, select(_table(PainScore)).where(*pain_where)), key=lambda r: (r.recorded_at, r.uuid)
         )
     ]
     screen_day = local_day_sql(col(Screening.taken_at), col(Screening.offset_minutes), day_start)
-    screenings = [
-        _screening_item(row)
-        for row in _rows(
-            session,
-            select(_table(Screening))
-            .where(*within_days(col(Screening.taken_at), screen_day, since, until))
-            .order_by(Screening.taken_at, Screening.uuid),
-        )
-    ]
+    screened = _rows(
+        session, select(_table(Screening)).where(*within_days(col(Screening.taken_at), screen_day, since, until))
+    )
+    screenings = [_screening_item(row) for row in sorted(screened, key=lambda r: (r.taken_at, r.uuid))]
     settings = {
         key: value
-        for key, value in _rows(session, select(Setting.key, Setting.value).order_by(Setting.key))
+        for key, value in sorted(_rows(session, select(Setting.key, Setting.value)))
         if key not in INTERNAL_SETTINGS
     }
     # Every activity travels (ratings refer to them, and they are few); ratings count by their own day.
@@ -301,13 +298,8 @@ def build_export(
     rating_where = within_days(col(Rating.recorded_at), rating_day, since, until)
     if not include_trashed:
         rating_where.append(col(Rating.deleted_at).is_(None))
-    ratings = [
-        _rating_item(row, activity_uuids)
-        for row in _rows(
-            session,
-            select(_table(Rating)).where(*rating_where).order_by(col(Rating.recorded_at), col(Rating.uuid)),
-        )
-    ]
+    rated = _rows(session, select(_table(Rating)).where(*rating_where))
+    ratings = [_rating_item(row, activity_uuids) for row in sorted(rated, key=lambda r: (r.recorded_at, r.uuid))]
     progress = None
     rating_summary = None
     if with_progress:
@@ -402,6 +394,7 @@ def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
     _merge_ratings(session, data, summary)
     _merge_settings(session, data.settings, restoring, summary)
     session.flush()
+    follow_kept_ids(session.connection(), ("practice", "pain_score"))
     return summary
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Session, col, func, select
 
 from tracker import safety
 from tracker.clock import local_day, offset_minutes, utc_window_end, utc_window_start
+from tracker.db import get_by_id
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Routine, RoutineStep, Stretch
 from tracker.records import HoldRecord, PainRecord, PracticeRecord, StretchInfo
@@ -217,7 +218,7 @@ def record_practice(
 
 
 def get_practice(*, session: Session, practice_id: int) -> PracticeRecord:
-    row = session.get(Practice, practice_id)
+    row = get_by_id(session, Practice, practice_id)
     if row is None or row.deleted_at is not None:
         raise NotFound(f"No session with id {practice_id}; `sij history` lists them with their ids.")
     return records_of(session, [row])[0]
