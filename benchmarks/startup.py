@@ -19,7 +19,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 SQLMODEL_FLOOR = """
@@ -42,14 +41,54 @@ with Session(engine) as session:
 
 
 def timed(argv: list[str], env: dict[str, str], before: object = None) -> float:
+    """CPU seconds (user + system, from wait4) of one whole process: on a shared machine the wall clock mostly
+    measures the wait for a core, and it moves floors and commands by different amounts."""
     if callable(before):
         before()
-    start = time.perf_counter()
-    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
-    elapsed = time.perf_counter() - start
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode(errors='replace')}")
-    return elapsed
+    child = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    assert child.stderr is not None
+    errors = child.stderr.read()
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed: {errors.decode(errors='replace')}")
+    return usage.ru_utime + usage.ru_stime
+
+
+JRNL_CONFIG = """\
+colors: {body: none, date: none, tags: none, title: none}
+default_hour: 9
+default_minute: 0
+editor: ''
+encrypt: false
+highlight: true
+indent_character: '|'
+journals:
+  default:
+    journal: JOURNAL
+linewrap: 79
+tagsymbols: '#@'
+template: false
+timeformat: '%F %r'
+version: v4.6
+"""
+
+
+def other_tools(tools: Path, work: Path, env: dict[str, str]) -> list[tuple[str, list[str], dict[str, str]]]:
+    """jrnl and Watson writing one entry, for information: installed in their own environment (see README)."""
+    home = work / "tools-home"
+    (home / "config" / "jrnl").mkdir(parents=True, exist_ok=True)
+    (home / "config" / "jrnl" / "jrnl.yaml").write_text(JRNL_CONFIG.replace("JOURNAL", str(home / "journal.txt")))
+    tool_env = dict(env, HOME=str(home), XDG_CONFIG_HOME=str(home / "config"), WATSON_DIR=str(home / "watson"))
+    found = []
+    for name, argv in (
+        ("jrnl (one entry)", ["jrnl", "Stretched; pain 4 before, 3 after."]),
+        ("watson add (one frame)", ["watson", "add", "-f", "08:00", "-t", "08:10", "stretching"]),
+    ):
+        program = tools / "bin" / argv[0]
+        if program.exists():
+            subprocess.run([str(program), *argv[1:]], env=tool_env, capture_output=True)  # first run sets up
+            found.append((name, [str(program), *argv[1:]], tool_env))
+    return found
 
 
 def main() -> int:
@@ -57,6 +96,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=15, help="rounds; each round runs every floor and command once")
     default_sij = Path(sys.executable).with_name("sij")
     parser.add_argument("--sij", default=str(default_sij) if default_sij.exists() else shutil.which("sij"))
+    parser.add_argument(
+        "--tools",
+        type=Path,
+        default=Path(__file__).resolve().parent / ".tools",
+        help="a virtual environment holding jrnl and td-watson, timed for information (default benchmarks/.tools)",
+    )
     args = parser.parse_args()
     if not args.sij:
         raise SystemExit("sij is not installed in this environment; pip install -e . first")
@@ -95,21 +140,23 @@ def main() -> int:
             1.15,
         ),
         ("sij history --limit 20", [args.sij, "history", "--limit", "20"], "typer + sqlmodel, one row", 1.15),
-        ("sij pain 3", [args.sij, "pain", "3"], "typer + sqlmodel, one row", None),
+        ("sij pain 3", [args.sij, "pain", "3"], "typer + sqlmodel, one row", 1.15),
     ]
+    tools = other_tools(args.tools, work, env)
     # Round-robin: every floor and command once per round, so a change in machine load during the
     # run shifts floors and commands alike instead of skewing the ratios.
-    runs: dict[str, list[float]] = {name: [] for name in [*floors, *(c[0] for c in commands)]}
-    plan = [(name, argv, before) for name, (argv, before) in floors.items()]
-    plan += [(name, argv, None) for name, argv, _floor, _goal in commands]
-    for _name, argv, before in plan:
-        timed(argv, env, before)  # warm the file cache
+    runs: dict[str, list[float]] = {name: [] for name in [*floors, *(c[0] for c in commands), *(t[0] for t in tools)]}
+    plan = [(name, argv, before, env) for name, (argv, before) in floors.items()]
+    plan += [(name, argv, None, env) for name, argv, _floor, _goal in commands]
+    plan += [(name, argv, None, tool_env) for name, argv, tool_env in tools]
+    for _name, argv, before, run_env in plan:
+        timed(argv, run_env, before)  # warm the file cache
     for _ in range(args.runs):
-        for name, argv, before in plan:
-            runs[name].append(timed(argv, env, before))
+        for name, argv, before, run_env in plan:
+            runs[name].append(timed(argv, run_env, before))
     medians = {name: statistics.median(values) for name, values in runs.items()}
 
-    print(f"Python {sys.version.split()[0]}, median of {args.runs} rounds, {os.cpu_count()} CPUs")
+    print(f"Python {sys.version.split()[0]}, CPU time per process, median of {args.runs} rounds, {os.cpu_count()} CPUs")
     print()
     print(f"{'floor':<34} {'ms':>7}")
     for name in floors:
@@ -125,6 +172,13 @@ def main() -> int:
             missed += ratio > goal
         goal_text = f"{goal:.2f}" if goal else "-"
         print(f"{name:<34} {medians[name] * 1000:7.1f}  {ratio:6.2f}  {goal_text:>5}  {floor} {verdict}")
+    if tools:
+        print()
+        print(f"{'for information':<34} {'ms':>7}  {'sij log / it':>12}")
+        for name, _argv, _env in tools:
+            print(f"{name:<34} {medians[name] * 1000:7.1f}  {medians['sij log (flags)'] / medians[name]:12.2f}")
+    else:
+        print(f"\n(no jrnl or Watson in {args.tools}; see benchmarks/README.md to time them for information)")
     shutil.rmtree(work, ignore_errors=True)
     return 1 if missed else 0
 

@@ -108,6 +108,38 @@ def test_since_and_until_limit_the_period(sij) -> None:
     assert sorted(p["score"] for p in document["pain_scores"]) == [3, 5]
 
 
+def test_a_period_goes_by_local_day_and_day_start_and_reads_no_whole_table(sij) -> None:
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    assert sij("settings", "day-start", "03:00").exit_code == 0
+    # 01:30 on the 21st counts for the 20th (before the day starts); its pain scores go with it.
+    assert sij("log", "--at", "2026-11-21T01:30", "--pain-before", "5", "--pain-after", "4").exit_code == 0
+    assert sij("log", "--at", "2026-11-21T09:00", "--pain-before", "4").exit_code == 0
+    assert sij("pain", "2", "--at", "2026-11-21T02:59").exit_code == 0  # the 20th too
+    assert sij("pain", "3", "--at", "2026-11-21T03:00").exit_code == 0  # the 21st
+    statements: list[str] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(" ".join(statement.split()))
+
+    event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        twentieth = json.loads(sij("export", "--format", "json", "--until", "2026-11-20").stdout)
+        later = json.loads(sij("export", "--format", "json", "--since", "2026-11-21").stdout)
+    finally:
+        event.remove(Engine, "before_cursor_execute", seen)
+    assert [p["started_at"][11:16] for p in twentieth["sessions"]] == ["01:30"]
+    assert sorted(p["score"] for p in twentieth["pain_scores"]) == [2, 4, 5]
+    assert [p["started_at"][11:16] for p in later["sessions"]] == ["09:00"]
+    assert sorted(p["score"] for p in later["pain_scores"]) == [3, 4]
+    records = [s for s in statements if s.startswith("SELECT") and any(f"FROM {t}" in s for t in RECORD_TABLES)]
+    assert records and all(" WHERE " in s for s in records), [s for s in records if " WHERE " not in s]
+
+
+RECORD_TABLES = ("practice", "hold", "pain_score", "screening", "rating")
+
+
 def test_output_file_is_owner_only_and_reported(sij, tmp_path: Path) -> None:
     _log_some(sij)
     target = tmp_path / "out" / "sessions.csv"

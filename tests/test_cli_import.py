@@ -386,3 +386,17 @@ def test_a_restore_into_an_empty_database_keeps_every_number(sij, tmp_path: Path
     trash = json.loads(sij("trash", "--json", db=fresh).stdout)
     assert sorted((t["kind"], t["id"]) for t in trash) == [("check-in", 1), ("session", 1)]
     assert sij("restore", "1", db=fresh).exit_code == 0 and sij("restore", "--check-in", "1", db=fresh).exit_code == 0
+
+
+def test_after_a_restore_new_records_get_new_numbers(sij, tmp_path) -> None:
+    """The restore keeps the file's numbers; the next session and check-in come after them (on every engine)."""
+    other = tmp_path / "other.db"
+    assert sij("log", "--at", "2026-11-20T08:00", "--pain-before", "5", db=other).exit_code == 0
+    assert sij("pain", "3", "--at", "2026-11-21T08:00", db=other).exit_code == 0
+    backup = tmp_path / "b.json"
+    assert sij("export", "--format", "json", "-o", str(backup), db=other).exit_code == 0
+    assert sij("import", str(backup)).exit_code == 0
+    assert sij("log", "--pain-before", "4").exit_code == 0, "a new session after the restore"
+    assert sij("pain", "2").exit_code == 0, "a new check-in after the restore"
+    sessions = json.loads(sij("history", "--json").stdout)
+    assert len(sessions) == 2

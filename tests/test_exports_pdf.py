@@ -239,7 +239,32 @@ def test_no_log_row_is_split_across_pages(report: Report) -> None:
     long_start = " ".join(LONG_NOTE.split()[:6])
     page = next(p for p in report.pages[1:] if long_start in p)
     assert (FIRST_DAY + timedelta(days=62)).date().isoformat() in page
-    assert "…" in page  # the long note is cut to a few lines
+    assert flat(LONG_NOTE) in " ".join(report.pages[1:])  # the log keeps the whole note
+
+
+# A note of the longest length allowed, and one in Japanese with an emoji (DejaVu Sans has neither the kana nor
+# the kanji; a font found on the system draws them, or the report shows the marker in their place).
+NOTE_2000 = ("Stiff after the drive; eased by the second hold. " * 41)[:2000]
+JAPANESE = "長時間の運転の後、腰が痛い😀 ストレッチで楽になった"
+RARE = "flamingo 🦩 here"  # an emoji few fonts have: drawn if one does, else the marker
+
+
+def test_full_notes_in_any_script_reach_the_pdf_without_warnings(sij_process, tmp_path: Path) -> None:
+    for day, note in ((20, NOTE_2000), (21, JAPANESE), (22, RARE)):
+        done = sij_process("log", "--at", f"2026-11-{day}T08:00", "--pain-before", "4", "--note", note)
+        assert done.returncode == 0, done.stderr
+    target = tmp_path / "notes.pdf"
+    done = sij_process("export", "--format", "pdf", "--since", "2026-11-01", "--until", "2026-11-30", "-o", str(target))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().startswith("Wrote 3 sessions") and len(done.stderr.strip().splitlines()) == 1
+    log = "".join("".join(page.extract_text().split()) for page in PdfReader(target).pages[1:])
+    assert "".join(NOTE_2000.split()) in log
+    from tracker.exports.pdf import MISSING
+
+    shown = "".join(c if c in log else MISSING for c in JAPANESE.replace(" ", ""))
+    assert "".join(JAPANESE.split()) in log or shown in log  # every character, or the marker where no font has it
+    assert "長時間の運転" in log  # this machine has a CJK font (Droid Sans Fallback or Noto CJK)
+    assert "flamingo🦩here" in log or f"flamingo{MISSING}here" in log
 
 
 def test_file_is_an_owner_only_pdf_with_metadata(report: Report) -> None:

@@ -22,7 +22,7 @@ from tracker.cli import app
 # Start-up imports do not depend on the engine; the database file is checked to be left uncreated.
 pytestmark = pytest.mark.sqlite_only
 
-HEAVY = ("sqlalchemy", "sqlmodel", "matplotlib", "alembic")
+HEAVY = ("sqlalchemy", "sqlmodel", "matplotlib", "alembic", "fpdf", "fhir")
 
 PROBE = """
 import json, sys
@@ -132,7 +132,16 @@ def current_db(db_path: Path) -> Path:
 def test_everyday_commands_skip_alembic_and_matplotlib(args: list[str], current_db: Path) -> None:
     status, heavy, output = _loaded(args, current_db)
     assert status == 0, output
-    assert "alembic" not in heavy and "matplotlib" not in heavy, heavy
+    assert not {"alembic", "matplotlib", "fpdf", "fhir"} & set(heavy), heavy
+
+
+def test_the_pdf_library_loads_only_for_the_pdf(current_db: Path, tmp_path: Path) -> None:
+    status, heavy, output = _loaded(["export", "--format", "csv", "-o", str(tmp_path / "a.csv")], current_db)
+    assert status == 0, output
+    assert not {"fpdf", "matplotlib"} & set(heavy), heavy
+    status, heavy, output = _loaded(["export", "--format", "pdf", "-o", str(tmp_path / "a.pdf")], current_db)
+    assert status == 0, output
+    assert {"fpdf", "matplotlib"} <= set(heavy), heavy
 
 
 def test_alembic_loads_only_when_a_migration_is_due(db_path: Path) -> None:

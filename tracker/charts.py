@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import io
+import re
 import textwrap
 from collections.abc import Sequence
 from datetime import date, timedelta
@@ -438,3 +439,47 @@ def render(figure: Figure, fmt: str) -> bytes:
     metadata: dict[str, Any] = {"Software": "sij"} if fmt == "png" else {"Creator": "sij"}
     figure.savefig(buffer, format=fmt, metadata=metadata)
     return buffer.getvalue()
+
+
+def report_pain_figure(progress: Progress, screen_days: Sequence[date], width: float, height: float) -> Figure:
+    """Page 1 of the PDF report: daily pain with its average, plus days with a session and red-flag screens
+    needing action. `width` and `height` in points; the legend sits under the axes. Call check_enough first."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width / 72, height / 72), facecolor="none")
+    below = 68.0  # date labels and four rows of legend entries under the axes
+    axes = figure.add_axes((34 / width, below / height, 1 - 40 / width, 1 - (below + 2) / height))
+    draw_pain(axes, progress)
+    axes.set_title("", loc="left")  # the verdict is in its own box on the page
+    axes.xaxis.get_offset_text().set_visible(False)  # the year is in the period line
+    session_row = -1.2
+    session_days = [d.day for d in progress.days if d.sessions_completed or d.sessions_stopped]
+    if session_days:
+        axes.scatter(_x(session_days), [session_row] * len(session_days), marker="|", s=30, color=GREEN,
+                     linewidths=1.2, label="Day with a session")  # fmt: skip
+    if screen_days:
+        axes.scatter(_x(screen_days), [SCREEN_ROW] * len(screen_days), marker="D", s=28, color=ORANGE,
+                     edgecolors=BLACK, linewidths=0.6, label="Red-flag screen needing action", zorder=5)  # fmt: skip
+    axes.set_ylim(session_row - 0.7, SCREEN_ROW + 0.6)
+    # The three event rows are too close at this size for a label each; their markers are in the legend.
+    axes.set_yticks([session_row, *range(0, 11, 2), SHARP_ROW], ["sessions", *map(str, range(0, 11, 2)), "events"])
+    axes.tick_params(labelsize=6.5, length=2)
+    axes.set_ylabel("")
+    for spine in ("top", "right"):
+        axes.spines[spine].set_visible(False)
+    axes.legend(loc="upper left", bbox_to_anchor=(-0.06, -16 / (height - below)), ncol=3, fontsize=6.3,
+                frameon=False, handlelength=1.6, columnspacing=1.2, borderaxespad=0)  # fmt: skip
+    return figure
+
+
+def render_svg(figure: Figure) -> bytes:
+    """The figure as SVG with the same bytes for the same figure (no date, fixed ids): vector paths for the PDF."""
+    import matplotlib
+
+    with matplotlib.rc_context({"svg.hashsalt": "sij", "svg.fonttype": "path"}):
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    # fpdf2 does not read <metadata>, and it paints a shape without a fill style in the fill of the shape before
+    # it, where SVG means black: Matplotlib leaves black text unstyled, so it is given its colour here.
+    svg = re.sub(rb"<metadata>.*?</metadata>", b"", buffer.getvalue(), flags=re.S)
+    return re.sub(rb'(<g transform="translate\([^"]*\) scale\([^"]*\)")>', rb'\1 style="fill: #000000">', svg)

@@ -13,14 +13,14 @@ import os
 import random
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import quote
 
-from sqlalchemy import String, event, exc
+from sqlalchemy import String, event, exc, text
 from sqlalchemy.engine import URL, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.pool import NullPool
@@ -870,3 +870,14 @@ def _upgrade_server(server: ServerUrl) -> UpgradeResult:
     finally:
         db.close()
     return UpgradeResult(server, before, SCHEMA_HEAD, None)
+
+
+def follow_kept_ids(connection: Any, tables: Sequence[str]) -> None:
+    """After rows were inserted with the ids they already had (an import keeps the numbers people quote), make the
+    next id the database hands out come after them. SQLite does so by itself; PostgreSQL's sequences do not."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        connection.execute(
+            text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+        )

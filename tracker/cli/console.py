@@ -27,10 +27,11 @@ err: Console
 def __getattr__(name: str) -> Console:
     if name not in ("out", "err"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # emoji=False: a note with ":smile:" in it is shown as typed (and Rich need not load its emoji table).
     made = (
-        _safe_console_class()(highlight=False, soft_wrap=False)
+        _safe_console_class()(highlight=False, soft_wrap=False, emoji=False)
         if name == "out"
-        else _safe_console_class()(stderr=True, highlight=False)
+        else _safe_console_class()(stderr=True, highlight=False, emoji=False)
     )
     globals()[name] = made
     return made

@@ -1,17 +1,21 @@
 """The clinician's PDF report: page 1 is a summary read in a minute, the following pages the full chronological log.
 
-Plain data in (ExportData with its `progress`), bytes out. Matplotlib's PDF backend draws A4 portrait pages
-(`PdfPages` with `Figure()` pages, no pyplot) with TrueType (type 42) fonts so the text can be extracted.
-Numbers come from tracker.stats, thresholds and texts from tracker.safety, the chart from tracker.charts.
-Matplotlib is imported inside the functions, so the registry can list this format without loading it.
+Plain data in (the read model of tracker.exports.report over ExportData), bytes out, written with fpdf2: it wraps
+text, repeats the log's column headers and keeps its rows whole across pages, and embeds the fonts (DejaVu Sans
+from Matplotlib, and for other scripts an installed font `fc-list` finds) and the chart from tracker.charts as
+vector graphics (SVG). A character no installed font can draw is shown as the marker "�" rather than dropped.
+fpdf2 and Matplotlib are imported inside the functions that use them.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable, Iterator, Sequence
+import subprocess
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker import safety
@@ -21,7 +25,7 @@ from tracker.exports.report import Event, Report, StretchRow, person_note, scree
 from tracker.text import plural
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
+    from fpdf import FPDF
 
     from tracker.stats import Change
 
@@ -32,6 +36,7 @@ MARGIN = 40.0
 CONTENT_W = PAGE_W - 2 * MARGIN
 FOOTER_Y = PAGE_H - 24.0  # baseline of the footer
 BODY_BOTTOM = PAGE_H - 44.0  # nothing but the footer below this
+LATER_TOP = 82.0  # where the body starts on pages after the first
 
 TITLE = "SI joint stretching record"
 INK = "#1A1A1A"
@@ -46,148 +51,18 @@ VERDICT_COLOURS = {  # (text, background) by tracker.safety.Verdict name
     "worsening": (ALERT, ALERT_BG),
 }
 NEUTRAL_VERDICT = ("#1A1A1A", "#EDEDED")
+MISSING = "\ufffd"  # shown for a character that no installed font can draw
 
 MAX_EVENTS_PAGE1 = 5
 EVENT_ROW = 20.0  # two lines: what was reported, and the advice shown
 MAX_NOTES_PAGE1 = 4
 MAX_STRETCH_ROWS = 8
-MAX_NOTE_LINES = 4  # a note in the log wraps to at most this many lines, then ends with "…"
-MAX_ADVICE_LINES = 14
+LONG_NOTE = 240  # characters: a longer note gets a full-width row under its entry in the log
 
 STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
 SIDE_TEXT = {"left": "left", "right": "right", "both": "both"}
 SIDE_SHORT = {"left": "L", "right": "R", "both": "both"}
 CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
-
-
-# ---- measuring and fitting text ------------------------------------------------------------------
-
-
-class Fonts:
-    """Text widths in points, measured with the same font files the PDF embeds."""
-
-    def __init__(self) -> None:
-        from matplotlib.font_manager import FontProperties
-        from matplotlib.textpath import TextToPath
-
-        self._measure = TextToPath()
-        self._props: dict[tuple[float, bool], Any] = {}
-        self._cache: dict[tuple[str, float, bool], float] = {}
-        self._font_properties = FontProperties
-
-    def prop(self, size: float, bold: bool = False) -> Any:
-        key = (size, bold)
-        if key not in self._props:
-            self._props[key] = self._font_properties(
-                family="DejaVu Sans", size=size, weight="bold" if bold else "normal"
-            )
-        return self._props[key]
-
-    def width(self, text: str, size: float, bold: bool = False) -> float:
-        key = (text, size, bold)
-        if key not in self._cache:
-            w, _, _ = self._measure.get_text_width_height_descent(text, self.prop(size, bold), ismath=False)
-            self._cache[key] = float(w)
-        return self._cache[key]
-
-    def fit(self, text: str, width: float, size: float, bold: bool = False) -> str:
-        """`text` on one line, cut with "…" if it is wider than `width`."""
-        text = " ".join(text.split())
-        if self.width(text, size, bold) <= width:
-            return text
-        low, high = 0, len(text)
-        while low < high:  # the longest prefix that fits with the ellipsis
-            mid = (low + high + 1) // 2
-            if self.width(text[:mid].rstrip() + "…", size, bold) <= width:
-                low = mid
-            else:
-                high = mid - 1
-        return text[:low].rstrip() + "…"
-
-    def wrap(self, text: str, width: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
-        """Greedy word wrap to `width`; paragraphs kept; at most `max_lines` (0: no limit), the last ending "…"."""
-        lines: list[str] = []
-        for paragraph in text.splitlines() or [""]:
-            words = paragraph.split()
-            current = ""
-            for word in words:
-                candidate = f"{current} {word}" if current else word
-                if self.width(candidate, size, bold) <= width:
-                    current = candidate
-                    continue
-                if current:
-                    lines.append(current)
-                while self.width(word, size, bold) > width:  # a word longer than the line: cut it
-                    cut = len(word) - 1
-                    while cut > 1 and self.width(word[:cut], size, bold) > width:
-                        cut -= 1
-                    lines.append(word[:cut])
-                    word = word[cut:]
-                current = word
-            if current or not words:
-                lines.append(current)
-        while lines and not lines[-1]:
-            lines.pop()
-        if max_lines and len(lines) > max_lines:
-            lines = lines[:max_lines]
-            lines[-1] = self.fit(lines[-1] + " …", width, size, bold)
-            if not lines[-1].endswith("…"):
-                lines[-1] = self.fit(lines[-1] + "……", width, size, bold)
-        return lines
-
-
-# ---- drawing on a page in points from the top left -----------------------------------------------
-
-
-class Page:
-    def __init__(self, figure: Figure, fonts: Fonts) -> None:
-        self.figure = figure
-        self.fonts = fonts
-
-    def text(
-        self,
-        x: float,
-        baseline: float,
-        text: str,
-        size: float = 8.0,
-        *,
-        bold: bool = False,
-        colour: str = INK,
-        align: str = "left",
-        italic: bool = False,
-    ) -> None:
-        self.figure.text(
-            x / PAGE_W,
-            1 - baseline / PAGE_H,
-            text,
-            fontproperties=self.fonts.prop(size, bold),
-            color=colour,
-            ha=align,
-            va="baseline",
-            style="italic" if italic else "normal",
-            parse_math=False,  # a "$" in a note is a dollar sign, not mathematics
-        )
-
-    def rule(self, y: float, x0: float = MARGIN, x1: float = PAGE_W - MARGIN, colour: str = RULE, width=0.6) -> None:
-        from matplotlib.lines import Line2D
-
-        self.figure.add_artist(Line2D([x0 / PAGE_W, x1 / PAGE_W], [1 - y / PAGE_H] * 2, color=colour, linewidth=width))
-
-    def box(self, x: float, top: float, w: float, h: float, *, fill: str, edge: str | None = None) -> None:
-        from matplotlib.patches import Rectangle
-
-        self.figure.add_artist(
-            Rectangle(
-                (x / PAGE_W, 1 - (top + h) / PAGE_H),
-                w / PAGE_W,
-                h / PAGE_H,
-                transform=self.figure.transFigure,
-                facecolor=fill,
-                edgecolor=edge or fill,
-                linewidth=0.8 if edge else 0,
-                zorder=-1,
-            )
-        )
 
 
 # ---- what the report says, as plain values -------------------------------------------------------
@@ -251,10 +126,129 @@ def _bands() -> str:
     return ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
 
 
+# ---- fonts, and text on the page in points from the top left -------------------------------------------------------
+
+
+class Glyphs:
+    """DejaVu Sans for the report, and for any character it lacks an installed font that has it (found with
+    `fc-list`, only when such a character appears); a character no font has becomes the marker MISSING."""
+
+    def __init__(self, pdf: FPDF) -> None:
+        import matplotlib
+
+        folder = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+        for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold")):
+            pdf.add_font("dejavu", style, folder / f"{name}.ttf")
+        self.pdf = pdf
+        self.known = (_cmap(pdf, "dejavu") & _cmap(pdf, "dejavuB")) | {10}  # in both: bold text has it too
+        self.missing: set[int] = set()
+        self.installed: list[tuple[str, list[tuple[int, int]]]] | None = None
+        self.fallbacks: list[str] = []
+
+    def clean(self, text: str) -> str:
+        if all(ord(c) in self.known for c in text):
+            return text
+        return "".join(c if ord(c) in self.known or self._find(ord(c)) else MISSING for c in text.replace("\t", " "))
+
+    def _find(self, code: int) -> bool:
+        if code in self.missing:
+            return False
+        if self.installed is None:
+            self.installed = _installed_fonts()
+        for file, ranges in self.installed:
+            if any(low <= code <= high for low, high in ranges):
+                name = f"fallback{len(self.fallbacks)}"
+                self.pdf.add_font(name, "", file)
+                self.known |= _cmap(self.pdf, name)
+                self.fallbacks.append(name)
+                self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+                self.installed = [(f, r) for f, r in self.installed if f != file]
+                return code in self.known
+        self.missing.add(code)
+        return False
+
+
+def _cmap(pdf: FPDF, key: str) -> set[int]:
+    return set(getattr(pdf.fonts[key], "cmap", {}))
+
+
+def _installed_fonts() -> list[tuple[str, list[tuple[int, int]]]]:
+    """(file, code point ranges) of the TrueType and OpenType fonts fontconfig knows; none without fontconfig."""
+    try:
+        listing = subprocess.run(
+            ["fc-list", "--format", "%{file}\t%{charset}\n"], capture_output=True, text=True, timeout=20, check=True
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    fonts = []
+    for line in sorted(listing.splitlines()):
+        file, _, charset = line.partition("\t")
+        if file.lower().endswith((".ttf", ".otf")) and "color" not in file.lower():
+            spans = [part.split("-") for part in charset.split()]
+            fonts.append((file, [(int(s[0], 16), int(s[-1], 16)) for s in spans]))
+    return fonts
+
+
+class Canvas:
+    """The fpdf2 document with the few drawing words the report uses, at baselines in points from the top left."""
+
+    def __init__(self, pdf: FPDF, glyphs: Glyphs) -> None:
+        self.pdf = pdf
+        self.clean = glyphs.clean
+
+    def font(self, size: float, bold: bool = False) -> None:
+        self.pdf.set_font("dejavu", "B" if bold else "", size)
+
+    def width(self, text: str, size: float, bold: bool = False) -> float:
+        self.font(size, bold)
+        return float(self.pdf.get_string_width(self.clean(text)))
+
+    def text(self, x: float, baseline: float, text: str, size: float = 8.0, *, bold: bool = False,
+             colour: str = INK, align: str = "left") -> None:  # fmt: skip
+        text = self.clean(text)
+        self.font(size, bold)
+        self.pdf.set_text_color(colour)
+        width = self.pdf.get_string_width(text)
+        # A cell rather than FPDF.text, which ignores the fallback fonts; its baseline is 0.3 x size below its top.
+        self.pdf.set_xy(x - (width if align == "right" else 0), baseline - 0.3 * size)
+        self.pdf.cell(width, 0, text)
+
+    def fit(self, text: str, width: float, size: float, bold: bool = False) -> str:
+        """`text` on one line, cut with "…" if it is wider than `width`."""
+        text = " ".join(text.split())
+        if self.width(text, size, bold) <= width:
+            return text
+        low, high = 0, len(text)
+        while low < high:  # the longest prefix that fits with the ellipsis
+            mid = (low + high + 1) // 2
+            low, high = (mid, high) if self.width(text[:mid].rstrip() + "…", size, bold) <= width else (low, mid - 1)
+        return text[:low].rstrip() + "…"
+
+    def wrap(self, text: str, width: float, size: float, bold: bool = False, max_lines: int = 0) -> list[str]:
+        """Lines of `text` wrapped to `width` by fpdf2; at most `max_lines` (0: no limit), the last ending "…"."""
+        self.font(size, bold)
+        lines = self.pdf.multi_cell(width, text=self.clean(text), dry_run=True, output="LINES", padding=0)
+        assert isinstance(lines, list)
+        if max_lines and len(lines) > max_lines:
+            lines = [*lines[: max_lines - 1], self.fit(lines[max_lines - 1] + " …", width, size, bold)]
+        return lines
+
+    def rule(self, y: float, x0: float = MARGIN, x1: float = PAGE_W - MARGIN, colour: str = RULE, width=0.6) -> None:
+        self.pdf.set_draw_color(colour)
+        self.pdf.set_line_width(width)
+        self.pdf.line(x0, y, x1, y)
+
+    def box(self, x: float, top: float, w: float, h: float, *, fill: str, edge: str | None = None) -> None:
+        self.pdf.set_fill_color(fill)
+        self.pdf.set_draw_color(edge or fill)
+        self.pdf.set_line_width(0.8 if edge else 0)
+        self.pdf.rect(x, top, w, h, style="DF" if edge else "F")
+
+
 # ---- page 1 --------------------------------------------------------------------------------------
 
 
-def _header(page: Page, report: Report, *, first: bool) -> float:
+def _header(page: Canvas, report: Report, *, first: bool) -> float:
     """The title block; returns the y below it. Later pages get a compact version."""
     data = report.data
     generated = f"Generated {_long(data.exported_at.date())} {data.exported_at:%H:%M} UTC{_offset(data.exported_at)}"
@@ -264,35 +258,35 @@ def _header(page: Page, report: Report, *, first: bool) -> float:
     if not first:
         page.text(MARGIN, 52, TITLE, 10, bold=True)
         right = f"{_period(report)} · {generated}"
-        room = CONTENT_W - page.fonts.width(TITLE, 10, True) - 16
-        page.text(PAGE_W - MARGIN, 52, page.fonts.fit(right, room, 7.5), 7.5, colour=MUTED, align="right")
+        room = CONTENT_W - page.width(TITLE, 10, True) - 16
+        page.text(PAGE_W - MARGIN, 52, page.fit(right, room, 7.5), 7.5, colour=MUTED, align="right")
         if data.name:
-            page.text(MARGIN, 63, page.fonts.fit(f"Name: {data.name}", CONTENT_W, 7.5), 7.5, colour=MUTED)
+            page.text(MARGIN, 63, page.fit(f"Name: {data.name}", CONTENT_W, 7.5), 7.5, colour=MUTED)
         page.rule(68)
         return 82.0
     page.text(MARGIN, 60, TITLE, 18, bold=True)
     if data.name:
-        room = CONTENT_W - page.fonts.width(TITLE, 18, True) - 20
-        page.text(PAGE_W - MARGIN, 60, page.fonts.fit(data.name, room, 12, True), 12, bold=True, align="right")
+        room = CONTENT_W - page.width(TITLE, 18, True) - 20
+        page.text(PAGE_W - MARGIN, 60, page.fit(data.name, room, 12, True), 12, bold=True, align="right")
     y = 78.0
     line = f"Period {_period(report)}  ·  {generated}  ·  sij {data.sij_version}"
-    page.text(MARGIN, y, page.fonts.fit(line, CONTENT_W, 8.5), 8.5)
+    page.text(MARGIN, y, page.fit(line, CONTENT_W, 8.5), 8.5)
     y += 12
     scale = (
         f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
         f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {_bands()}."
     )
-    for text in page.fonts.wrap(scale, CONTENT_W, 7.5, max_lines=2):
+    for text in page.wrap(scale, CONTENT_W, 7.5, max_lines=2):
         page.text(MARGIN, y, text, 7.5, colour=MUTED)
         y += 10
     lead, rest = report.completeness()
     page.text(MARGIN, y, lead, 8.5, bold=True)
-    x = MARGIN + page.fonts.width(lead, 8.5, True) + page.fonts.width(" ", 8.5)
-    if page.fonts.width(rest, 8.5) > PAGE_W - MARGIN - x:  # never cut a count: the rest goes on the next line
+    x = MARGIN + page.width(lead, 8.5, True) + page.width(" ", 8.5)
+    if page.width(rest, 8.5) > PAGE_W - MARGIN - x:  # never cut a count: the rest goes on the next line
         y += 11
         x = MARGIN
         rest = rest.removeprefix("· ")
-    page.text(x, y, page.fonts.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
+    page.text(x, y, page.fit(rest, PAGE_W - MARGIN - x, 8.5), 8.5)
     y += 7
     page.rule(y)
     return y + 8
@@ -319,7 +313,7 @@ def _windows(c: Change) -> str:
     )
 
 
-def _verdict_box(page: Page, report: Report, top: float) -> float:
+def _verdict_box(page: Canvas, report: Report, top: float) -> float:
     """The change since the start (and, for a period report, within the period), with its caution beside it.
     Green only for an improvement with no caution standing (CLINICAL.md "Caution beside a verdict")."""
     progress = report.progress
@@ -331,11 +325,11 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     lines: list[tuple[str, float, bool, str, float]] = []  # text, size, bold, colour, leading
 
     def add(text: str, size: float, bold: bool, ink: str, leading: float, max_lines: int = 0) -> None:
-        for line in page.fonts.wrap(text, inner, size, bold, max_lines=max_lines):
+        for line in page.wrap(text, inner, size, bold, max_lines=max_lines):
             lines.append((line, size, bold, ink, leading))
 
     add("CHANGE IN PAIN BEFORE SESSIONS SINCE THE START (starting → latest sessions)", 7, True, MUTED, 19)
-    lines.append((page.fonts.fit(_headline(c), inner, 15, True), 15, True, colour, 13))
+    lines.append((page.fit(_headline(c), inner, 15, True), 15, True, colour, 13))
     add(c.text, 8.5, False, INK, 11, max_lines=2)
     if c.caution:
         add(c.caution, 8, True, ALERT, 10.5)
@@ -377,11 +371,11 @@ def _verdict_box(page: Page, report: Report, top: float) -> float:
     return top + height + 10
 
 
-def _key_numbers(page: Page, report: Report, top: float) -> float:
+def _key_numbers(page: Canvas, report: Report, top: float) -> float:
     p, a = report.progress.pain, report.progress.adherence
     best, worst = report.best_and_worst()
     half = CONTENT_W / 2
-    label_w = page.fonts.width("Pain before → after", 7.5, True) - 2  # the widest label
+    label_w = page.width("Pain before → after", 7.5, True) - 2  # the widest label
     # Before and after are compared over the same sessions, so the means and the change agree.
     if p.sessions_with_both:
         within = "no change" if round(p.mean_change or 0, 1) == 0 else f"{p.mean_change:+.1f}"
@@ -431,7 +425,7 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
         y = top + 22
         for label, value in rows:
             page.text(x, y, label, 7.5, bold=True)
-            wrapped = page.fonts.wrap(value, width - label_w - 12, 7.5, max_lines=2)
+            wrapped = page.wrap(value, width - label_w - 12, 7.5, max_lines=2)
             for i, text in enumerate(wrapped):
                 page.text(x + label_w + 12, y + 9 * i, text, 7.5)
             y += 9 * len(wrapped) + 3
@@ -442,7 +436,7 @@ def _key_numbers(page: Page, report: Report, top: float) -> float:
     return max(y_left, y_right) + 4
 
 
-def _events_box(page: Page, report: Report, top: float, events: Sequence[Event]) -> float:
+def _events_box(page: Canvas, report: Report, top: float, events: Sequence[Event]) -> float:
     shown = list(events[:MAX_EVENTS_PAGE1])  # the report orders them: most serious first, newest first
     more = len(events) - len(shown)
     height = 22 + (EVENT_ROW * len(shown) if shown else 11) + (11 if more else 0) + 4
@@ -451,8 +445,8 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     page.text(MARGIN + 8, top + 13, title, 9, bold=True, colour=ALERT if events else INK)
     # The box counts records; "Severe, sharp" above counts scores. Saying so keeps the two from seeming to disagree.
     legend = "a session, check-in or screen counts once · most serious first, newest first within each"
-    room = CONTENT_W - 16 - page.fonts.width(title, 9, True) - 12
-    page.text(PAGE_W - MARGIN - 8, top + 13, page.fonts.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
+    room = CONTENT_W - 16 - page.width(title, 9, True) - 12
+    page.text(PAGE_W - MARGIN - 8, top + 13, page.fit(legend, room, 6.5), 6.5, colour=MUTED, align="right")
     y = top + 25
     if not events:
         page.text(MARGIN + 8, y, "No severe or sharp pain and no red-flag screen needing action in this period.", 8)
@@ -461,8 +455,8 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     room = PAGE_W - MARGIN - 8 - what_x
     for event in shown:  # what was reported, and under it the start of the advice shown, in whole sentences
         page.text(MARGIN + 8, y, event.when_text, 7.5, bold=True)
-        page.text(what_x, y, page.fonts.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
-        page.text(what_x, y + 9, _advice_head(page.fonts, event.advice, room, 7), 7)
+        page.text(what_x, y, page.fit(event.what, room, 7.5, True), 7.5, bold=True, colour=ALERT)
+        page.text(what_x, y + 9, _advice_head(page, event.advice, room, 7), 7)
         y += EVENT_ROW
     if more:
         page.text(
@@ -476,7 +470,7 @@ def _events_box(page: Page, report: Report, top: float, events: Sequence[Event])
     return top + height + 10
 
 
-def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
+def _advice_head(page: Canvas, advice: str, width: float, size: float) -> str:
     """`Advice shown: <its first whole sentences> (in full on page 2)`: advice is never cut mid-sentence."""
     text = _one_line(advice)
     if not text:
@@ -486,7 +480,7 @@ def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
     shown = ""
     for sentence in sentences:
         candidate = f"{shown} {sentence}".strip()
-        if fonts.width(f"Advice shown: {candidate}{tail}", size) > width:
+        if page.width(f"Advice shown: {candidate}{tail}", size) > width:
             break
         shown = candidate
     if shown == text:
@@ -496,7 +490,7 @@ def _advice_head(fonts: Fonts, advice: str, width: float, size: float) -> str:
     return f"Advice shown: {shown}{tail}"
 
 
-def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[StretchRow]) -> float:
+def _stretch_table(page: Canvas, report: Report, top: float, rows: Sequence[StretchRow]) -> float:
     page.text(MARGIN, top + 9, "STRETCHES", 7, bold=True, colour=MUTED)
     columns = [("Stretch", 0.0, "left"), ("Sides", 150.0, "left"), ("Holds done", 260.0, "right")]
     columns += [("Mean hold", 330.0, "right"), ("Stopped early", 420.0, "right")]
@@ -512,21 +506,21 @@ def _stretch_table(page: Page, report: Report, top: float, rows: Sequence[Stretc
         y += 10
     for row in shown:
         mean = "–" if row.mean_seconds is None else f"{row.mean_seconds:.0f} s"
-        values = [page.fonts.fit(row.name, 145, 7.5), row.sides, str(row.done), mean, str(row.stopped_early)]
+        values = [page.fit(row.name, 145, 7.5), row.sides, str(row.done), mean, str(row.stopped_early)]
         values.append(str(row.sharp_reports))
         for n, ((_, x, align), value) in enumerate(zip(columns, values, strict=True)):
             colour = ALERT if n == len(columns) - 1 and row.sharp_reports else INK
             page.text(MARGIN + x, y, value, 7.5, align=align, colour=colour)
         y += 10
     if len(rows) > len(shown):
-        page.text(MARGIN, y, f"and {len(rows) - len(shown)} more (see log pages)", 7.5, italic=True)
+        page.text(MARGIN, y, f"and {len(rows) - len(shown)} more (see log pages)", 7.5, colour=MUTED)
         y += 10
     note = "Stopped early counts holds not completed and holds a stopped session never reached."
     page.text(MARGIN, y, note, 6.5, colour=MUTED)
     return y + 10
 
 
-def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetime, str, str]]) -> float:
+def _notes(page: Canvas, report: Report, top: float, notes: Sequence[tuple[datetime, str, str]]) -> float:
     page.text(MARGIN, top + 9, "MOST RECENT NOTES", 7, bold=True, colour=MUTED)
     y = top + 21
     if not notes:
@@ -535,83 +529,15 @@ def _notes(page: Page, report: Report, top: float, notes: Sequence[tuple[datetim
     for local, where, text in notes[:MAX_NOTES_PAGE1]:
         page.text(MARGIN, y, f"{local:%Y-%m-%d}", 7.5, bold=True)
         page.text(MARGIN + 52, y, where, 7.5, colour=MUTED)
-        page.text(MARGIN + 100, y, page.fonts.fit(text, CONTENT_W - 100, 7.5), 7.5)
+        page.text(MARGIN + 100, y, page.fit(text, CONTENT_W - 100, 7.5), 7.5)
         y += 10
     if len(notes) > MAX_NOTES_PAGE1:
-        page.text(MARGIN, y, f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", 7.5, italic=True)
+        page.text(MARGIN, y, f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", 7.5, colour=MUTED)
         y += 10
     return y
 
 
-def _chart(page: Page, report: Report, top: float, bottom: float) -> None:
-    """Daily pain with its 7-day mean (tracker.charts.draw_pain), plus session days and red-flag screens."""
-    from tracker import charts
-
-    progress = report.progress
-    page.text(MARGIN, top + 9, "DAILY PAIN, 0-10, WITH 7-DAY AVERAGE", 7, bold=True, colour=MUTED)
-    try:
-        charts.check_enough(progress, [], charts.Kind.pain)
-    except NothingToDo as reason:
-        for n, text in enumerate(page.fonts.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
-            page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
-        return
-    legend_h = 50.0  # four rows of legend entries under the date labels
-    left, right = MARGIN + 34, PAGE_W - MARGIN - 6
-    axes_top, axes_bottom = top + 16, bottom - legend_h - 18
-    axes = page.figure.add_axes(
-        (left / PAGE_W, 1 - axes_bottom / PAGE_H, (right - left) / PAGE_W, (axes_bottom - axes_top) / PAGE_H)
-    )
-    charts.draw_pain(axes, progress)
-    axes.set_title("", loc="left")  # the verdict is in its box above
-    axes.xaxis.get_offset_text().set_visible(False)  # the year is in the period line
-    session_row = -1.2
-    session_days = [d.day for d in progress.days if d.sessions_completed or d.sessions_stopped]
-    if session_days:
-        axes.scatter(
-            charts._x(session_days),
-            [session_row] * len(session_days),
-            marker="|",
-            s=30,
-            color=charts.GREEN,
-            linewidths=1.2,
-            label="Day with a session",
-        )
-    flagged = sorted({report.data.day_of(s.taken_at, s.offset_minutes) for s in report.screenings if s.level != "none"})
-    if flagged:
-        axes.scatter(
-            charts._x(flagged),
-            [charts.SCREEN_ROW] * len(flagged),
-            marker="D",
-            s=28,
-            color=charts.ORANGE,
-            edgecolors=charts.BLACK,
-            linewidths=0.6,
-            label="Red-flag screen needing action",
-            zorder=5,
-        )
-    axes.set_ylim(session_row - 0.7, charts.SCREEN_ROW + 0.6)
-    axes.set_yticks(
-        # The three event rows are too close at this size for a label each; their markers are in the legend.
-        [session_row, *range(0, 11, 2), charts.SHARP_ROW],
-        ["sessions", *map(str, range(0, 11, 2)), "events"],
-    )
-    axes.tick_params(labelsize=6.5, length=2)
-    axes.set_ylabel("")
-    for spine in ("top", "right"):
-        axes.spines[spine].set_visible(False)
-    axes.legend(
-        loc="upper left",
-        bbox_to_anchor=(-0.06, -16 / (axes_bottom - axes_top)),
-        ncol=3,
-        fontsize=6.3,
-        frameon=False,
-        handlelength=1.6,
-        columnspacing=1.2,
-        borderaxespad=0,
-    )
-
-
-def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
+def _page_one(page: Canvas, report: Report, events: Sequence[Event]) -> None:
     y = _header(page, report, first=True)
     y = _verdict_box(page, report, y)
     y = _ratings_box(page, report, y)
@@ -629,11 +555,29 @@ def _page_one(page: Page, report: Report, events: Sequence[Event]) -> None:
     _notes(page, report, y + 6, notes)
 
 
+def _chart(page: Canvas, report: Report, top: float, bottom: float) -> None:
+    """Daily pain with its 7-day mean (tracker.charts), plus session days and red-flag screens, as vector graphics."""
+    from tracker import charts
+
+    progress = report.progress
+    page.text(MARGIN, top + 9, "DAILY PAIN, 0-10, WITH 7-DAY AVERAGE", 7, bold=True, colour=MUTED)
+    try:
+        charts.check_enough(progress, [], charts.Kind.pain)
+    except NothingToDo as reason:
+        for n, text in enumerate(page.wrap(f"No chart: {str(reason).split(';')[0]}.", CONTENT_W, 8, max_lines=3)):
+            page.text(MARGIN, top + 24 + 11 * n, text, 8, colour=MUTED)
+        return
+    screens = sorted({report.data.day_of(s.taken_at, s.offset_minutes) for s in report.screenings if s.level != "none"})
+    height = bottom - top - 14
+    figure = charts.report_pain_figure(progress, screens, CONTENT_W, height)
+    page.pdf.image(io.BytesIO(charts.render_svg(figure)), x=MARGIN, y=top + 14, w=CONTENT_W, h=height)
+
+
 # ---- function and impression of change (page 1 box, and the ratings pages) -----------------------
 # Kept apart from the pain parts: what they show comes from the read model (ExportData.rating_summary).
 
 
-def _ratings_box(page: Page, report: Report, top: float) -> float:
+def _ratings_box(page: Canvas, report: Report, top: float) -> float:
     """Function start → now with its verdict, and the latest impression of change; nothing when neither exists."""
     view = report.data.rating_summary
     if view is None or (not view.function.activities and view.impression is None):
@@ -651,23 +595,24 @@ def _ratings_box(page: Page, report: Report, top: float) -> float:
         rows.append(("Impression of change (1-7)", i.headline, colour))
         if i.advice:
             rows.append(("", i.advice, ALERT))
-    label_w = page.fonts.width("Function (0-10, higher is better)", 7.5, True) + 10
+    label_w = page.width("Function (0-10, higher is better)", 7.5, True) + 10
     page.text(MARGIN, top + 9, "WHAT THE PERSON CAN DO, AND THEIR OWN VIEW OF THE CHANGE", 7, bold=True, colour=MUTED)
     y = top + 22
     for label, text, colour in rows:
         page.text(MARGIN, y, label, 7.5, bold=True)
-        page.text(MARGIN + label_w, y, page.fonts.fit(text, CONTENT_W - label_w, 8, True), 8, bold=True, colour=colour)
+        page.text(MARGIN + label_w, y, page.fit(text, CONTENT_W - label_w, 8, True), 8, bold=True, colour=colour)
         y += 11
     note = (
         f"Function: mean of the person's {len(f.activities)} activities, first vs latest rating; "
         f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful. Impression: 1-2 is a clinically important improvement."
     )
-    page.text(MARGIN, y, page.fonts.fit(note, CONTENT_W, 7), 7, colour=MUTED)
+    page.text(MARGIN, y, page.fit(note, CONTENT_W, 7), 7, colour=MUTED)
     return y + 12
 
 
 RATING_COLUMNS: tuple[tuple[str, float], ...] = (
-    ("Date, time", 100.0),
+    ("", 4.0),
+    ("Date, time", 96.0),
     ("Measure", 88.0),
     ("Activity", 130.0),
     ("Rating", CONTENT_W - 318.0),
@@ -681,149 +626,106 @@ IMPRESSION_NOTE = {
 }
 
 
-def _rating_blocks(report: Report, fonts: Fonts) -> list[Block]:
+def _ratings(page: Canvas, report: Report) -> None:
+    """Every rating in the period on pages of their own, oldest first, in a table like the log's."""
+    from fpdf.fonts import FontFace
+
     view = report.data.rating_summary
     if view is None or not view.ratings:
-        return []
-    blocks = [_heading("Function and impression-of-change ratings", "every rating in the period, oldest first")]
-
-    def header(page: Page, top: float) -> None:
-        page.box(MARGIN, top, CONTENT_W, 14, fill=SHADE)
-        x = MARGIN
-        for name, width in RATING_COLUMNS:
-            page.text(x + CELL_PAD + 1, top + 10, name, 7.5, bold=True)
-            x += width
-
-    blocks.append(Block(16.0, header, keep_with_next=True))
-    for r in view.ratings:
-        moment = r.local_time
-        if r.kind == "impression":
-            cells = [
-                f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}",
-                "Impression of change",
-                "",
-                safety.impression_label(r.value) + IMPRESSION_NOTE.get(r.value, ""),
-            ]
-            alert = safety.impression_needs_review(r.value)
-        else:
-            cells = [f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}", "Function", r.activity_text or "", f"{r.value}/10"]
-            alert = False
-        fitted = [fonts.fit(c, w - CELL_PAD - 3, LOG_SIZE) for c, (_, w) in zip(cells, RATING_COLUMNS, strict=True)]
-
-        def draw(page: Page, top: float, fitted: list[str] = fitted, alert: bool = alert) -> None:
-            if alert:
-                page.box(MARGIN, top, 3, LOG_LEADING + 4, fill=ALERT)
-            x = MARGIN
-            for text, (_, width) in zip(fitted, RATING_COLUMNS, strict=True):
-                page.text(x + CELL_PAD + 1, top + 8, text, LOG_SIZE, colour=ALERT if alert else INK)
-                x += width
-            page.rule(top + LOG_LEADING + 5, colour="#DDDDDD", width=0.4)
-
-        blocks.append(Block(LOG_LEADING + 5, draw))
-    return blocks
+        return
+    page.pdf.add_page()
+    _heading(page, "Function and impression-of-change ratings", "every rating in the period, oldest first")
+    mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
+    with _table(page, RATING_COLUMNS) as table:
+        for r in view.ratings:
+            moment = r.local_time
+            if r.kind == "impression":
+                cells = [
+                    "Impression of change",
+                    "",
+                    safety.impression_label(r.value) + IMPRESSION_NOTE.get(r.value, ""),
+                ]
+                alert = safety.impression_needs_review(r.value)
+            else:
+                cells, alert = ["Function", r.activity_text or "", f"{r.value}/10"], False
+            line = table.row()
+            line.cell("", style=mark if alert else None)
+            for text in (f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}", *cells):
+                line.cell(page.clean(text), style=red if alert else None)
 
 
-# ---- the log pages -------------------------------------------------------------------------------
+# ---- the pages after the first: every safety event in full, then the log -------------------------------------------
 
 LOG_SIZE = 7.0
 LOG_LEADING = 8.6
-LOG_COLUMNS: tuple[tuple[str, float], ...] = (  # header, width in points
-    ("Date, time", 62.0),
+LOG_COLUMNS: tuple[tuple[str, float], ...] = (  # header, width in points; the first is the red mark of an alert
+    ("", 4.0),
+    ("Date, time", 60.0),
     ("What", 64.0),
     ("Stretch", 124.0),
     ("Side", 26.0),
     ("Hold (s)", 48.0),
     ("Pain (0-10)", 54.0),
-    ("Note", CONTENT_W - 378.0),
+    ("Note", CONTENT_W - 380.0),
 )
-CELL_PAD = 4.0
-
-
-@dataclass
-class Block:
-    """Something drawn whole on one page: a log row, an event, or a heading that stays with what follows."""
-
-    height: float
-    draw: Callable[[Page, float], None]
-    keep_with_next: bool = False
-    log: bool = False  # a log row: the page needs the column headers above it
-    heading: str = ""
 
 
 @dataclass
 class Row:
-    cells: list[list[str]] = field(default_factory=lambda: [[] for _ in LOG_COLUMNS])
+    """One entry of the log: cells by column (lines), the person's note, and whether it reports a safety event."""
+
+    when: datetime
+    time_known: bool  # False: only the date was given
+    cells: dict[int, list[str]]
+    note: str = ""  # the person's own words, in full (a long one gets a row of its own)
+    after: list[str] = field(default_factory=list)  # what sij adds below the note: advice shown, a screen's answers
     alert: bool = False
 
-    def add(self, column: int, *lines: str) -> None:
-        self.cells[column].extend(lines)
 
-
-def _log_rows(report: Report, fonts: Fonts) -> list[Row]:
-    data = report.data
-    entries: list[tuple[datetime, int, Row]] = []
-    widths = [w - CELL_PAD - 3 for _, w in LOG_COLUMNS]
-
-    def wrap(column: int, text: str, max_lines: int = 3) -> list[str]:
-        return fonts.wrap(text, widths[column], LOG_SIZE, max_lines=max_lines)
-
-    def when(row: Row, moment: datetime, time_known: bool = True) -> None:
-        row.add(0, f"{moment:%Y-%m-%d}", f"{moment:%H:%M} {_offset(moment)}" if time_known else "no time given")
-
+def _log_rows(report: Report) -> list[Row]:
+    rows: list[tuple[datetime, int, Row]] = []
     for s in report.sessions:
-        row = Row()
-        when(row, s.local_start, s.time_known)
-        row.add(1, "Session", *wrap(1, STATE_TEXT.get(s.state, s.state), 2))
-        row.add(1, *wrap(1, f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done", 2))
-        if s.heat:
-            row.add(1, "heat before")
-        for name, holds in _holds_by_stretch(data, s):
-            lines = wrap(2, name, 2)
-            sides = " ".join(SIDE_SHORT.get(h.side, h.side) for h in holds)
+        what = [
+            "Session",
+            STATE_TEXT.get(s.state, s.state),
+            f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done",
+        ]
+        row = Row(s.local_start, s.time_known, {2: what + (["heat before"] if s.heat else [])}, s.note, alert=s.flagged)
+        for name, holds in _holds_by_stretch(report.data, s):
             seconds = ", ".join(str(h.seconds) + ("" if h.completed else " stopped") for h in holds)
             if any(h.sharp for h in holds):
                 seconds += ", sharp"
                 row.alert = True
-            side_lines, hold_lines = wrap(3, sides, 2), wrap(4, seconds, 3)
-            height = max(len(lines), len(side_lines), len(hold_lines))
-            for column, cell in ((2, lines), (3, side_lines), (4, hold_lines)):
-                row.add(column, *cell, *([""] * (height - len(cell))))
+            row.cells.setdefault(3, []).append(name)
+            row.cells.setdefault(4, []).append(" ".join(SIDE_SHORT.get(h.side, h.side) for h in holds))
+            row.cells.setdefault(5, []).append(seconds)
         for p in sorted(report.by_session.get(s.uuid, []), key=lambda p: (p.recorded_at, CONTEXT_ORDER[p.context])):
-            mark = ", sharp" if p.sharp else ""
-            row.add(5, f"{p.context} {p.score}{mark}")
+            row.cells.setdefault(6, []).append(f"{p.context} {p.score}" + (", sharp" if p.sharp else ""))
             row.alert = row.alert or p.sharp or safety.is_severe(p.score)
-        note = [*wrap(6, s.note, MAX_NOTE_LINES)] if s.note else []
         if s.flagged:
-            note += wrap(6, _advice_shown(s.advice), 3)
-            row.alert = True
-        row.add(6, *note)
-        entries.append((s.started_at, 0, row))
+            row.after.append(_advice_shown(s.advice))
+        rows.append((s.started_at, 0, row))
     for p in report.check_ins:
-        row = Row()
-        when(row, p.local_time, p.time_known)
-        row.add(1, "Check-in")
-        row.add(5, f"{p.score}" + (", sharp" if p.sharp else ""))
         own = person_note(p.note)
-        note = [*wrap(6, own, MAX_NOTE_LINES)] if own else []
-        if p.note and not own:
-            note.append("Before a guided run; not started.")
-        if p.flagged:
-            note += wrap(6, _advice_shown(p.advice), 3)
-        row.add(6, *note)
+        row = Row(
+            p.local_time, p.time_known, {2: ["Check-in"], 6: [f"{p.score}" + (", sharp" if p.sharp else "")]}, own
+        )
         row.alert = p.sharp or safety.is_severe(p.score)
-        entries.append((p.recorded_at, 1, row))
+        if p.note and not own:
+            row.after.append("Before a guided run; not started.")
+        if p.flagged:
+            row.after.append(_advice_shown(p.advice))
+        rows.append((p.recorded_at, 1, row))
     for screen in report.screenings:
-        row = Row()
-        when(row, screen.local_time)
-        row.add(1, *wrap(1, "Red-flag screen" if screen.kind == "full" else "Quick red-flag check", 2))
-        if screen.level == "none":
-            row.add(6, "No warning signs reported.")
-        else:
-            row.add(6, *wrap(6, screen_words(screen).split(": ", 1)[-1], 3), "Advice shown (see above).")
-            row.alert = True
-        entries.append((screen.taken_at, 2, row))
-    entries.sort(key=lambda e: (e[0], e[1]))
-    return [row for _, _, row in entries]
+        row = Row(
+            screen.local_time, True, {2: ["Red-flag screen" if screen.kind == "full" else "Quick red-flag check"]}
+        )
+        row.alert = screen.level != "none"
+        found = [screen_words(screen).split(": ", 1)[-1], "Advice shown (see above)."]
+        row.after = found if row.alert else ["No warning signs reported."]
+        rows.append((screen.taken_at, 2, row))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return [row for _, _, row in rows]
 
 
 def _advice_shown(advice: str) -> str:
@@ -837,143 +739,97 @@ def _advice_shown(advice: str) -> str:
     return f"See-a-doctor {text[0].lower()}{text[1:]}."
 
 
-def _row_block(row: Row) -> Block:
-    lines = max(1, *(len(cell) for cell in row.cells))
-    height = lines * LOG_LEADING + 5
+@contextmanager
+def _table(page: Canvas, columns: Sequence[tuple[str, float]]) -> Iterator[Any]:
+    """An fpdf2 table in the log's style, its header row written: the header repeats on every page it reaches, a row
+    is never split, and the page breaks where the table needs it (elsewhere the report chooses its breaks)."""
+    from fpdf.fonts import FontFace
 
-    def draw(page: Page, top: float) -> None:
-        if row.alert:
-            page.box(MARGIN, top, 3, height - 1, fill=ALERT)
-        x = MARGIN
-        for column, (cell, (_, width)) in enumerate(zip(row.cells, LOG_COLUMNS, strict=True)):
-            for i, text in enumerate(cell):
-                bold = column == 0 and i == 0
-                colour = ALERT if row.alert and column in (5,) else INK
-                page.text(x + CELL_PAD + 1, top + 8 + i * LOG_LEADING, text, LOG_SIZE, bold=bold, colour=colour)
-            x += width
-        page.rule(top + height, colour="#DDDDDD", width=0.4)
-
-    return Block(height, draw, log=True)
-
-
-def _log_header(page: Page, top: float) -> float:
-    page.box(MARGIN, top, CONTENT_W, 14, fill=SHADE)
-    x = MARGIN
-    for name, width in LOG_COLUMNS:
-        page.text(x + CELL_PAD + 1, top + 10, name, 7.5, bold=True)
-        x += width
-    return top + 16
+    page.font(LOG_SIZE)
+    page.pdf.set_text_color(INK)
+    page.pdf.set_fill_color("#FFFFFF")
+    page.pdf.set_draw_color("#DDDDDD")
+    page.pdf.set_line_width(0.4)
+    page.pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)
+    with page.pdf.table(
+        col_widths=[w for _, w in columns], width=CONTENT_W, align="LEFT", text_align="LEFT", v_align="TOP",
+        borders_layout="HORIZONTAL_LINES", line_height=LOG_LEADING, padding=(1.5, 2, 1.5, 2), repeat_headings=1,
+        headings_style=FontFace(emphasis="BOLD", size_pt=7.5, fill_color=SHADE),
+    ) as table:  # fmt: skip
+        table.row([name for name, _ in columns])
+        yield table
 
 
-def _heading(text: str, note: str = "") -> Block:
-    def draw(page: Page, top: float) -> None:
-        page.text(MARGIN, top + 13, text, 11, bold=True)
-        if note:
-            page.text(PAGE_W - MARGIN, top + 13, note, 7, colour=MUTED, align="right")
+def _log(page: Canvas, report: Report) -> None:
+    from fpdf.fonts import FontFace
 
-    return Block(22.0, draw, keep_with_next=True, heading=text)
+    if page.pdf.get_y() + 22 + 3 * 16 > BODY_BOTTOM:  # the heading stays with the column headers and a first row
+        page.pdf.add_page()
+    _heading(page, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
+    mark, red = FontFace(fill_color=ALERT), FontFace(color=ALERT)
+    with _table(page, LOG_COLUMNS) as table:
+        for row in _log_rows(report):
+            time = f"{row.when:%H:%M} {_offset(row.when)}" if row.time_known else "no time given"
+            cells = row.cells | {1: [f"{row.when:%Y-%m-%d}", time]}
+            cells[7] = ["Note in full below." if len(row.note) > LONG_NOTE else row.note, *row.after]
+            line = table.row()
+            line.cell("", style=mark if row.alert else None)
+            for column in range(1, len(LOG_COLUMNS)):
+                text = "\n".join(part for part in cells.get(column, []) if part)
+                line.cell(page.clean(text), style=red if row.alert and column == 6 else None)
+            if len(row.note) > LONG_NOTE:
+                line = table.row()
+                line.cell("", style=mark if row.alert else None)
+                line.cell(page.clean(row.note), colspan=len(LOG_COLUMNS) - 1)
 
 
-def _event_block(event: Event, text: str, fonts: Fonts) -> Block:
+def _heading(page: Canvas, text: str, note: str = "") -> None:
+    top = page.pdf.get_y()
+    page.text(MARGIN, top + 13, text, 11, bold=True)
+    if note:
+        page.text(PAGE_W - MARGIN, top + 13, note, 7, colour=MUTED, align="right")
+    page.pdf.set_y(top + 22)
+
+
+def _events(page: Canvas, events: Sequence[Event]) -> None:
+    """Every safety event in the period with the advice shown, in full; the same advice again is referred back."""
     indent = 124.0
-    advice = fonts.wrap(text or "No advice text was recorded.", CONTENT_W - indent, 7.5, max_lines=MAX_ADVICE_LINES)
-    what = fonts.wrap(event.what, CONTENT_W - indent, 8, True, max_lines=2)
-    height = 11 * len(what) + 9.5 * len(advice) + 8
-
-    def draw(page: Page, top: float) -> None:
+    first_shown: dict[str, Event] = {}
+    for n, event in enumerate(events):
+        earlier = first_shown.setdefault(event.advice.strip(), event)
+        text = event.advice or "No advice text was recorded."
+        if earlier is not event and event.advice.strip():
+            stamp = _stamp(earlier.at) if earlier.time_known else earlier.when_text
+            text = f"The same advice as for {stamp}, shown in full above."
+        what = page.wrap(event.what, CONTENT_W - indent, 8, True)
+        advice = page.wrap(text, CONTENT_W - indent, 7.5)
+        height = 11 * len(what) + 9.5 * len(advice) + 8
+        if page.pdf.get_y() + height + (22 if n == 0 else 0) > BODY_BOTTOM:
+            page.pdf.add_page()
+        if n == 0:
+            _heading(page, "Safety events and the advice shown", "every event in the period, in full")
+        top = page.pdf.get_y()
         page.box(MARGIN, top, 3, height - 4, fill=ALERT)
         page.text(MARGIN + 8, top + 10, _stamp(event.at) if event.time_known else event.when_text, 7.5, bold=True)
         y = top + 10
-        for text in what:
-            page.text(MARGIN + indent, y, text, 8, bold=True, colour=ALERT)
+        for line in what:
+            page.text(MARGIN + indent, y, line, 8, bold=True, colour=ALERT)
             y += 11
-        for text in advice:
-            page.text(MARGIN + indent, y, text, 7.5)
+        for line in advice:
+            page.text(MARGIN + indent, y, line, 7.5)
             y += 9.5
-
-    return Block(height, draw)
-
-
-def _paginate(blocks: Sequence[Block], top: float) -> list[list[tuple[Block, float, bool]]]:
-    """Blocks onto pages: none split, a heading never last on a page, log column headers on every log page."""
-    pages: list[list[tuple[Block, float, bool]]] = [[]]
-    y = top
-    header_h = 16.0
-    in_log = False
-    i = 0
-    while i < len(blocks):
-        block = blocks[i]
-        need = block.height
-        if block.keep_with_next and i + 1 < len(blocks):
-            need += blocks[i + 1].height + (header_h if blocks[i + 1].log else 0)
-        starts_log = block.log and not in_log
-        if starts_log:
-            need += header_h
-        if y + need > BODY_BOTTOM and pages[-1]:
-            pages.append([])
-            y = top
-            if block.log:
-                starts_log = True
-        pages[-1].append((block, y, starts_log))
-        y += block.height + (header_h if starts_log else 0)
-        in_log = block.log
-        i += 1
-    return pages
+        page.pdf.set_y(top + height)
 
 
-# ---- the document --------------------------------------------------------------------------------
+# ---- the document --------------------------------------------------------------------------------------------------
 
 
-def _footer(page: Page, data: ExportData, number: int, total: int) -> None:
+def _footer(page: Canvas, data: ExportData) -> None:
     page.rule(FOOTER_Y - 11)
-    page.text(
-        MARGIN,
-        FOOTER_Y,
-        f"Patient-reported data, not diagnostic. Generated by sij {data.sij_version}.",
-        7,
-        colour=MUTED,
-    )
-    page.text(PAGE_W - MARGIN, FOOTER_Y, f"Page {number} of {total}", 7, colour=MUTED, align="right")
-
-
-def _pages(report: Report, fonts: Fonts) -> Iterator[Callable[[Page, int, int], None]]:
-    events = report.events()
-
-    def first(page: Page, number: int, total: int) -> None:
-        _page_one(page, report, events)
-        _footer(page, report.data, number, total)
-
-    yield first
-    blocks: list[Block] = []
-    if events:
-        blocks.append(_heading("Safety events and the advice shown", "every event in the period, in full"))
-        first_shown: dict[str, Event] = {}
-        for event in events:
-            earlier = first_shown.setdefault(event.advice.strip(), event)
-            if earlier is event or not event.advice.strip():
-                blocks.append(_event_block(event, event.advice, fonts))
-            else:
-                stamp = _stamp(earlier.at) if earlier.time_known else earlier.when_text
-                same = f"The same advice as for {stamp}, shown in full above."
-                blocks.append(_event_block(event, same, fonts))
-    blocks.append(_heading("Chronological log", "times are local, with their UTC offset; L = left, R = right"))
-    blocks += [_row_block(row) for row in _log_rows(report, fonts)]
-    top = 82.0
-    pages = _paginate(blocks, top)
-    rating_blocks = _rating_blocks(report, fonts)
-    if rating_blocks:
-        pages += _paginate(rating_blocks, top)  # the ratings start on a page of their own
-    for placed in pages:
-
-        def draw(page: Page, number: int, total: int, placed: list[tuple[Block, float, bool]] = placed) -> None:
-            _header(page, report, first=False)
-            for block, y, starts_log in placed:
-                if starts_log:
-                    y = _log_header(page, y)
-                block.draw(page, y)
-            _footer(page, report.data, number, total)
-
-        yield draw
+    page.text(MARGIN, FOOTER_Y, f"Patient-reported data, not diagnostic. Generated by sij {data.sij_version}.", 7,
+              colour=MUTED)  # fmt: skip
+    page.pdf.set_xy(MARGIN, FOOTER_Y - 6.5)  # a cell, where fpdf2 puts the page count in for {nb}
+    page.pdf.cell(CONTENT_W, 9, f"Page {page.pdf.page_no()} of {{nb}}", align="R")
 
 
 def render(data: ExportData, options: ExportOptions) -> bytes:
@@ -986,30 +842,35 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
             f"Nothing recorded between {p.start} and {p.end}, so there is no report to make; record sessions "
             "with `sij run` or `sij log`, or choose another --since/--until."
         )
-    import matplotlib
-    from matplotlib.backends.backend_pdf import PdfPages
-    from matplotlib.figure import Figure
+    from fpdf import FPDF
 
-    fonts = Fonts()
-    painters = list(_pages(report, fonts))
-    buffer = io.BytesIO()
-    metadata = {
-        "Title": f"{TITLE}, {_period(report)}",
-        "Author": data.name or "",
-        "Subject": "Patient-reported pain and stretching log, not diagnostic",
-        "Creator": f"sij {data.sij_version}",
-        "CreationDate": data.exported_at,
-    }
-    # Type 42 embeds the TrueType font itself, so the text stays text that readers and pypdf can extract.
-    with (
-        matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}),
-        PdfPages(buffer, metadata={k: v for k, v in metadata.items() if v}) as pdf,
-    ):
-        for number, paint in enumerate(painters, start=1):
-            figure = Figure(figsize=(PAGE_W / 72, PAGE_H / 72))
-            paint(Page(figure, fonts), number, len(painters))
-            pdf.savefig(figure)
-    return buffer.getvalue()
+    class Document(FPDF):
+        def header(self) -> None:
+            if self.page_no() > 1:
+                _header(page, report, first=False)
+                self.set_y(LATER_TOP)
+
+        def footer(self) -> None:
+            _footer(page, data)
+
+    pdf = Document(unit="pt", format="A4")
+    page = Canvas(pdf, Glyphs(pdf))
+    pdf.set_margins(MARGIN, LATER_TOP, MARGIN)
+    pdf.c_margin = 0
+    pdf.set_auto_page_break(False)  # breaks are chosen, except within the log table
+    pdf.set_title(page.clean(f"{TITLE}, {_period(report)}"))
+    pdf.set_author(page.clean(data.name or ""))
+    pdf.set_subject("Patient-reported pain and stretching log, not diagnostic")
+    pdf.set_creator(f"sij {data.sij_version}")
+    pdf.set_creation_date(data.exported_at)
+    pdf.add_page()
+    events = report.events()
+    _page_one(page, report, events)
+    pdf.add_page()
+    _events(page, events)
+    _log(page, report)
+    _ratings(page, report)
+    return bytes(pdf.output())
 
 
 EXPORTER = Exporter(

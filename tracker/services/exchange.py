@@ -12,11 +12,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import and_, insert, or_
 from sqlmodel import Session, col, select
 
 from tracker import __version__
-from tracker.clock import as_recorded, local_day
+from tracker.clock import as_recorded
+from tracker.db import follow_kept_ids, local_day_sql
 from tracker.exports.base import (
     ActivityItem,
     ExportData,
@@ -40,8 +43,8 @@ from tracker.models import (
     Setting,
     Stretch,
 )
-from tracker.services.practices import next_check_in_number, planned_holds, routine_hold_counts
-from tracker.services.progress import progress_data
+from tracker.services.practices import planned_holds, routine_hold_counts
+from tracker.services.progress import progress_data, within_days
 from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, day_start_minutes, get_setting, put_setting
 
 FHIR_PATIENT_ID = "fhir_patient_id"
@@ -51,9 +54,20 @@ INTERNAL_SETTINGS = frozenset({SEED_VERSION, "impression_asked_on"})
 
 
 # ---- reading rows as plain items ---------------------------------------------------------------
+# Rows are read with SQLAlchemy Core (plain tuples with the columns' types applied), not as ORM objects: a
+# twenty-year backup is some 50,000 rows, and building and tracking an ORM object per row costs ten times the query.
 
 
-def _stretch_item(row: Stretch) -> StretchItem:
+def _table(model: Any) -> Any:
+    """The Core table of a SQLModel class (SQLModel does not declare `__table__` for type checkers)."""
+    return model.__table__
+
+
+def _rows(session: Session, statement: Any) -> list[Any]:
+    return list(session.connection().execute(statement).all())
+
+
+def _stretch_item(row: Any) -> StretchItem:
     return StretchItem(
         uuid=row.uuid,
         slug=row.slug,
@@ -70,7 +84,9 @@ def _stretch_item(row: Stretch) -> StretchItem:
 
 def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[RoutineItem]:
     steps: dict[int, list[str]] = defaultdict(list)
-    for step in session.exec(select(RoutineStep).order_by(col(RoutineStep.routine_id), col(RoutineStep.position))):
+    for step in _rows(
+        session, select(_table(RoutineStep)).order_by(col(RoutineStep.routine_id), col(RoutineStep.position))
+    ):
         steps[step.routine_id].append(stretch_uuids[step.stretch_id])
     return [
         RoutineItem(
@@ -80,36 +96,38 @@ def _routine_items(session: Session, stretch_uuids: dict[int, str]) -> list[Rout
             description=row.description,
             active=row.active,
             seeded=row.seeded,
-            stretches=tuple(steps[row.id] if row.id is not None else ()),
+            stretches=tuple(steps[row.id]),
         )
         # Sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
-        for row in sorted(session.exec(select(Routine)), key=lambda r: r.slug)
+        for row in sorted(_rows(session, select(_table(Routine))), key=lambda r: r.slug)
     ]
 
 
 def _session_items(
-    session: Session, rows: list[Practice], stretch_uuids: dict[int, str], routine_uuids: dict[int, str]
+    session: Session,
+    rows: list[Any],
+    holds_of: Any | None,
+    stretch_uuids: dict[int, str],
+    routine_uuids: dict[int, str],
 ) -> list[SessionItem]:
+    """Sessions with their holds; `holds_of` selects the practice ids whose holds to read (a subquery; None: all)."""
     holds: dict[int, list[HoldItem]] = defaultdict(list)
-    # Whole tables are read and filtered here rather than with IN (...): a long history would pass SQLite's
-    # limit on bound parameters.
-    ids = {row.id for row in rows}
-    if ids:
-        for hold in session.exec(select(Hold)):
-            if hold.practice_id not in ids:
-                continue
-            holds[hold.practice_id].append(
+    if rows:
+        hold = _table(Hold).c
+        ordered = select(_table(Hold))
+        for row in _rows(session, ordered if holds_of is None else ordered.where(hold.practice_id.in_(holds_of))):
+            holds[row.practice_id].append(
                 HoldItem(
-                    uuid=hold.uuid,
-                    position=hold.position,
-                    stretch=stretch_uuids[hold.stretch_id],
-                    side=hold.side,
-                    seconds=hold.seconds,
-                    completed=hold.completed,
-                    sharp=hold.sharp,
+                    row.uuid,
+                    row.position,
+                    stretch_uuids[row.stretch_id],
+                    row.side,
+                    row.seconds,
+                    row.completed,
+                    row.sharp,
                 )
             )
-    counts = routine_hold_counts(session, (row.routine_id for row in rows))
+    counts = routine_hold_counts(session, {row.routine_id for row in rows})
     return [
         SessionItem(
             uuid=row.uuid,
@@ -128,17 +146,15 @@ def _session_items(
             created_at=row.created_at,
             time_known=row.time_known,
             advice_score=row.advice_score,
-            holds=tuple(sorted(holds[row.id] if row.id is not None else [], key=lambda h: (h.position, h.uuid))),
+            holds=tuple(sorted(holds[row.id], key=lambda h: (h.position, h.uuid))),
             id=row.id,
-            planned_holds=planned_holds(
-                row.state, row.routine_id, len(holds[row.id]) if row.id is not None else 0, counts
-            ),
+            planned_holds=planned_holds(row.state, row.routine_id, len(holds[row.id]), counts),
         )
         for row in rows
     ]
 
 
-def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
+def _pain_item(row: Any, practice_uuids: dict[int, str]) -> PainItem:
     return PainItem(
         uuid=row.uuid,
         recorded_at=row.recorded_at,
@@ -159,7 +175,7 @@ def _pain_item(row: PainScore, practice_uuids: dict[int, str]) -> PainItem:
     )
 
 
-def _screening_item(row: Screening) -> ScreeningItem:
+def _screening_item(row: Any) -> ScreeningItem:
     return ScreeningItem(
         uuid=row.uuid,
         taken_at=row.taken_at,
@@ -183,7 +199,7 @@ def _activity_item(row: Activity) -> ActivityItem:
     )
 
 
-def _rating_item(row: Rating, activity_uuids: dict[int, str]) -> RatingItem:
+def _rating_item(row: Any, activity_uuids: dict[int, str]) -> RatingItem:
     return RatingItem(
         uuid=row.uuid,
         kind=row.kind,
@@ -198,8 +214,8 @@ def _rating_item(row: Rating, activity_uuids: dict[int, str]) -> RatingItem:
 
 
 def _catalogue_uuids(session: Session) -> tuple[dict[int, str], dict[int, str]]:
-    stretches = {row.id: row.uuid for row in session.exec(select(Stretch)) if row.id is not None}
-    routines = {row.id: row.uuid for row in session.exec(select(Routine)) if row.id is not None}
+    stretches = dict(_rows(session, select(Stretch.id, Stretch.uuid)))
+    routines = dict(_rows(session, select(Routine.id, Routine.uuid)))
     return stretches, routines
 
 
@@ -235,51 +251,55 @@ def build_export(
     Pain scores taken in a session go with their session; check-ins and screenings count by their own day. Trashed
     records are left out unless `include_trashed` (the lossless backup keeps them). `with_progress` adds the
     numbers of `sij progress` for the same period, from the same queries and tracker.stats (the PDF report).
+    The period is chosen in SQL (the time index narrows it, as in services.progress), so a three-month export
+    reads three months of rows however long the history is.
     """
     day_start = day_start_minutes(session=session)
-
-    def in_period(moment: datetime, offset: int) -> bool:
-        day = local_day(moment, offset, day_start)
-        return (since is None or day >= since) and (until is None or day <= until)
-
     patient_id = ensure_patient_id(session=session) if with_patient_id else ""
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    stretches = [_stretch_item(row) for row in sorted(session.exec(select(Stretch)), key=lambda r: r.slug)]
-    practices = [
-        row
-        for row in session.exec(select(Practice))
-        if (include_trashed or row.deleted_at is None) and in_period(row.started_at, row.offset_minutes)
+    # Text is sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
+    stretches = [_stretch_item(row) for row in sorted(_rows(session, select(_table(Stretch))), key=lambda r: r.slug)]
+
+    practice_day = local_day_sql(col(Practice.started_at), col(Practice.offset_minutes), day_start)
+    in_period = within_days(col(Practice.started_at), practice_day, since, until)
+    if not include_trashed:
+        in_period.append(col(Practice.deleted_at).is_(None))
+    chosen = select(Practice.id).where(*in_period)
+    practices = sorted(_rows(session, select(_table(Practice)).where(*in_period)), key=lambda r: (r.started_at, r.uuid))
+    practice_uuids = {row.id: row.uuid for row in practices}
+
+    pain_day = local_day_sql(col(PainScore.recorded_at), col(PainScore.offset_minutes), day_start)
+    check_in = and_(
+        col(PainScore.practice_id).is_(None), *within_days(col(PainScore.recorded_at), pain_day, since, until)
+    )
+    pain_where = [or_(col(PainScore.practice_id).in_(chosen), check_in)]
+    if not include_trashed:
+        pain_where.append(col(PainScore.deleted_at).is_(None))
+    pains = [
+        _pain_item(row, practice_uuids)
+        for row in sorted(
+            _rows(session, select(_table(PainScore)).where(*pain_where)), key=lambda r: (r.recorded_at, r.uuid)
+        )
     ]
-    practices.sort(key=lambda row: (row.started_at, row.uuid))
-    practice_uuids = {row.id: row.uuid for row in practices if row.id is not None}
-    pains = []
-    for row in session.exec(select(PainScore)):
-        if row.deleted_at is not None and not include_trashed:
-            continue
-        if row.practice_id is not None:
-            if row.practice_id in practice_uuids:
-                pains.append(_pain_item(row, practice_uuids))
-        elif in_period(row.recorded_at, row.offset_minutes):
-            pains.append(_pain_item(row, practice_uuids))
-    pains.sort(key=lambda p: (p.recorded_at, p.uuid))
-    screenings = [
-        _screening_item(row) for row in session.exec(select(Screening)) if in_period(row.taken_at, row.offset_minutes)
-    ]
-    screenings.sort(key=lambda s: (s.taken_at, s.uuid))
+    screen_day = local_day_sql(col(Screening.taken_at), col(Screening.offset_minutes), day_start)
+    screened = _rows(
+        session, select(_table(Screening)).where(*within_days(col(Screening.taken_at), screen_day, since, until))
+    )
+    screenings = [_screening_item(row) for row in sorted(screened, key=lambda r: (r.taken_at, r.uuid))]
     settings = {
-        row.key: row.value
-        for row in sorted(session.exec(select(Setting)), key=lambda r: r.key)
-        if row.key not in INTERNAL_SETTINGS
+        key: value
+        for key, value in sorted(_rows(session, select(Setting.key, Setting.value)))
+        if key not in INTERNAL_SETTINGS
     }
     # Every activity travels (ratings refer to them, and they are few); ratings count by their own day.
     activity_rows = list(session.exec(select(Activity).order_by(col(Activity.added_at), col(Activity.uuid))))
     activity_uuids = {row.id: row.uuid for row in activity_rows if row.id is not None}
-    ratings = [
-        _rating_item(row, activity_uuids)
-        for row in session.exec(select(Rating))
-        if (include_trashed or row.deleted_at is None) and in_period(row.recorded_at, row.offset_minutes)
-    ]
-    ratings.sort(key=lambda r: (r.recorded_at, r.uuid))
+    rating_day = local_day_sql(col(Rating.recorded_at), col(Rating.offset_minutes), day_start)
+    rating_where = within_days(col(Rating.recorded_at), rating_day, since, until)
+    if not include_trashed:
+        rating_where.append(col(Rating.deleted_at).is_(None))
+    rated = _rows(session, select(_table(Rating)).where(*rating_where))
+    ratings = [_rating_item(row, activity_uuids) for row in sorted(rated, key=lambda r: (r.recorded_at, r.uuid))]
     progress = None
     rating_summary = None
     if with_progress:
@@ -295,7 +315,7 @@ def build_export(
         sij_version=__version__,
         stretches=tuple(stretches),
         routines=tuple(_routine_items(session, stretch_uuids)),
-        sessions=tuple(_session_items(session, practices, stretch_uuids, routine_uuids)),
+        sessions=tuple(_session_items(session, practices, chosen if in_period else None, stretch_uuids, routine_uuids)),
         pain_scores=tuple(pains),
         screenings=tuple(screenings),
         activities=tuple(_activity_item(row) for row in activity_rows),
@@ -374,6 +394,7 @@ def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
     _merge_ratings(session, data, summary)
     _merge_settings(session, data.settings, restoring, summary)
     session.flush()
+    follow_kept_ids(session.connection(), ("practice", "pain_score"))
     return summary
 
 
@@ -452,6 +473,12 @@ def _merge_routines(
     return mapping
 
 
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    """Many rows in one executemany, without building ORM objects (a restore of twenty years is 50,000 rows)."""
+    if rows:
+        session.connection().execute(insert(_table(model)), rows)
+
+
 def _merge_sessions(
     session: Session,
     items: tuple[SessionItem, ...],
@@ -461,29 +488,31 @@ def _merge_sessions(
 ) -> dict[str, int]:
     """Sessions with their holds, as one unit each. Returns uuid -> id of every file session now here."""
     uuids = {p.uuid for p in items}
-    existing = {row.uuid: row for row in session.exec(select(Practice)) if row.uuid in uuids}
-    hold_uuids = {h.uuid for p in items for h in p.holds}
-    taken_holds = {uuid for uuid in session.exec(select(Hold.uuid)) if uuid in hold_uuids}
+    existing = [row for row in _rows(session, select(_table(Practice))) if row.uuid in uuids]
+    taken_holds = set(session.connection().scalars(select(Hold.uuid)))
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    here = {i.uuid: i for i in _session_items(session, list(existing.values()), stretch_uuids, routine_uuids)}
-    ids: dict[str, int] = {}
+    here = {i.uuid: i for i in _session_items(session, existing, None, stretch_uuids, routine_uuids)}
+    ids = {row.uuid: row.id for row in existing}
+    # File uuids of stretches that are known here under another uuid (matched by slug); usually none.
+    renamed = {uuid for uuid, row in stretches.items() if row.uuid != uuid}
+    new_sessions: list[SessionItem] = []
     for item in items:
-        translated = replace(
-            item,
-            routine=routines[item.routine].uuid if item.routine else None,
-            holds=tuple(replace(h, stretch=stretches[h.stretch].uuid) for h in item.holds),
-        )
-        row = existing.get(item.uuid)
-        if row is not None:
-            assert row.id is not None
-            ids[item.uuid] = row.id
-            if here[item.uuid] == translated:
+        mine = here.get(item.uuid)
+        if mine is not None:
+            translated = item
+            if item.routine and routines[item.routine].uuid != item.routine:
+                translated = replace(translated, routine=routines[item.routine].uuid)
+            if any(h.stretch in renamed for h in item.holds):
+                translated = replace(
+                    translated, holds=tuple(replace(h, stretch=stretches[h.stretch].uuid) for h in item.holds)
+                )
+            if mine == translated:
                 summary.unchanged["sessions"] += 1
                 summary.unchanged["holds"] += len(item.holds)
             else:
                 summary.conflict(
                     f"session {item.uuid}: differs from the one here",
-                    f"session #{row.id} of {_day(row.started_at, row.offset_minutes)}: differs from the one here",
+                    f"session #{mine.id} of {_day(mine.started_at, mine.offset_minutes)}: differs from the one here",
                 )
             continue
         if any(h.uuid in taken_holds for h in item.holds):
@@ -493,65 +522,73 @@ def _merge_sessions(
                 "one of its holds already belongs to another session here",
             )
             continue
-        practice = Practice(
-            uuid=item.uuid,
-            started_at=item.started_at,
-            offset_minutes=item.offset_minutes,
-            ended_at=item.ended_at,
-            routine_id=routines[item.routine].id if item.routine else None,
-            heat=item.heat,
-            sharp=item.sharp,
-            note=item.note,
-            state=item.state,
-            flagged=item.flagged,
-            advice=item.advice,
-            guided=item.guided,
-            deleted_at=item.deleted_at,
-            created_at=item.created_at,
-            time_known=item.time_known,
-            advice_score=item.advice_score,
-            id=_free_id(session, Practice, item.id),
-        )
-        session.add(practice)
-        session.flush()
-        assert practice.id is not None
-        for hold in item.holds:
-            stretch_id = stretches[hold.stretch].id
-            assert stretch_id is not None
-            session.add(
-                Hold(
-                    uuid=hold.uuid,
-                    practice_id=practice.id,
-                    position=hold.position,
-                    stretch_id=stretch_id,
-                    side=hold.side,
-                    seconds=hold.seconds,
-                    completed=hold.completed,
-                    sharp=hold.sharp,
-                )
-            )
-        ids[item.uuid] = practice.id
-        summary.added["sessions"] += 1
-        summary.added["holds"] += len(item.holds)
-    session.flush()
+        new_sessions.append(item)
+    numbers = _NumberKeeper(_rows(session, select(Practice.id)), (item.id for item in new_sessions))
+    _insert(
+        session,
+        Practice,
+        [
+            {
+                "id": numbers.keep(item.id),
+                "uuid": item.uuid,
+                "started_at": item.started_at,
+                "offset_minutes": item.offset_minutes,
+                "ended_at": item.ended_at,
+                "routine_id": routines[item.routine].id if item.routine else None,
+                "heat": item.heat,
+                "sharp": item.sharp,
+                "note": item.note,
+                "state": item.state,
+                "flagged": item.flagged,
+                "advice": item.advice,
+                "guided": item.guided,
+                "deleted_at": item.deleted_at,
+                "created_at": item.created_at,
+                "time_known": item.time_known,
+                "advice_score": item.advice_score,
+            }
+            for item in new_sessions
+        ],
+    )
+    if new_sessions:
+        added = {item.uuid for item in new_sessions}
+        ids.update((uuid, pid) for pid, uuid in _rows(session, select(Practice.id, Practice.uuid)) if uuid in added)
+    _insert(
+        session,
+        Hold,
+        [
+            {
+                "uuid": hold.uuid,
+                "practice_id": ids[item.uuid],
+                "position": hold.position,
+                "stretch_id": stretches[hold.stretch].id,
+                "side": hold.side,
+                "seconds": hold.seconds,
+                "completed": hold.completed,
+                "sharp": hold.sharp,
+            }
+            for item in new_sessions
+            for hold in item.holds
+        ],
+    )
+    summary.added["sessions"] += len(new_sessions)
+    summary.added["holds"] += sum(len(item.holds) for item in new_sessions)
     return ids
 
 
-def _free_id(session: Session, model: type[Practice] | type[PainScore], wanted: int | None) -> int | None:
-    """The number the record had where it was exported, when no record here has it (a restore into an empty
-    database keeps every number people quote); otherwise None, and the database gives the next free one."""
-    if wanted is None or wanted < 1 or session.get(model, wanted) is not None:
-        return None
-    return wanted
+class _NumberKeeper:
+    """Numbers for new records: the one a record had where it was exported when no record here (nor an earlier one
+    of this import) has it, else the next number above every number here and in the file, so none collide."""
 
+    def __init__(self, here: Iterable[Any], wanted: Iterable[int | None]) -> None:
+        self.taken = {row[0] for row in here if row[0] is not None}
+        self.next = max([0, *self.taken, *(n for n in wanted if n is not None)]) + 1
 
-def _free_number(session: Session, wanted: int | None) -> int:
-    """A check-in keeps its number when no check-in here has it; otherwise it gets the next one."""
-    if wanted is not None and wanted >= 1:
-        taken = session.exec(select(PainScore.id).where(PainScore.check_in_number == wanted)).first()
-        if taken is None:
-            return wanted
-    return next_check_in_number(session)
+    def keep(self, wanted: int | None) -> int:
+        if wanted is None or wanted < 1 or wanted in self.taken:
+            wanted, self.next = self.next, self.next + 1
+        self.taken.add(wanted)
+        return wanted
 
 
 def _day(moment: datetime, offset_minutes: int) -> str:
@@ -563,8 +600,9 @@ def _merge_pains(
     session: Session, items: tuple[PainItem, ...], practice_ids: dict[str, int], summary: ImportSummary
 ) -> None:
     uuids = {p.uuid for p in items}
-    existing = {row.uuid: row for row in session.exec(select(PainScore)) if row.uuid in uuids}
-    practice_uuids = {pid: uuid for pid, uuid in session.exec(select(Practice.id, Practice.uuid)) if pid is not None}
+    existing = {row.uuid: row for row in _rows(session, select(_table(PainScore))) if row.uuid in uuids}
+    practice_uuids = dict(_rows(session, select(Practice.id, Practice.uuid))) if existing else {}
+    new: list[dict[str, Any]] = []
     for item in items:
         row = existing.get(item.uuid)
         if row is not None:
@@ -586,33 +624,43 @@ def _merge_pains(
                 f"the file's pain score of {_day(item.recorded_at, item.offset_minutes)}: its session was not imported",
             )
             continue
-        session.add(
-            PainScore(
-                uuid=item.uuid,
-                recorded_at=item.recorded_at,
-                offset_minutes=item.offset_minutes,
-                score=item.score,
-                context=item.context,
-                sharp=item.sharp,
-                note=item.note,
-                practice_id=practice_ids[item.session] if item.session else None,
-                flagged=item.flagged,
-                advice=item.advice,
-                deleted_at=item.deleted_at,
-                created_at=item.created_at,
-                time_known=item.time_known,
-                advice_score=item.advice_score,
-                id=_free_id(session, PainScore, item.id),
-                check_in_number=_free_number(session, item.number) if item.session is None else None,
-            )
+        new.append(
+            {
+                "id": item.id,
+                "uuid": item.uuid,
+                "recorded_at": item.recorded_at,
+                "offset_minutes": item.offset_minutes,
+                "score": item.score,
+                "context": item.context,
+                "sharp": item.sharp,
+                "note": item.note,
+                "practice_id": practice_ids[item.session] if item.session else None,
+                "flagged": item.flagged,
+                "advice": item.advice,
+                "deleted_at": item.deleted_at,
+                "created_at": item.created_at,
+                "time_known": item.time_known,
+                "advice_score": item.advice_score,
+                "number": item.number if item.session is None else None,
+            }
         )
-        session.flush()  # the next record's number is then checked against this one
-        summary.added["pain_scores"] += 1
+    # Records keep the numbers people quote (session #12, check-in #4) when no record here has them.
+    ids = _NumberKeeper(_rows(session, select(PainScore.id)), (row["id"] for row in new))
+    check_ins = [row for row in new if row["practice_id"] is None]
+    taken = _rows(session, select(PainScore.check_in_number).where(col(PainScore.check_in_number).is_not(None)))
+    numbers = _NumberKeeper(taken, (row["number"] for row in check_ins))
+    for row in new:
+        row["id"] = ids.keep(row["id"])
+        number = row.pop("number")
+        row["check_in_number"] = numbers.keep(number) if row["practice_id"] is None else None
+    _insert(session, PainScore, new)
+    summary.added["pain_scores"] += len(new)
 
 
 def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summary: ImportSummary) -> None:
     uuids = {s.uuid for s in items}
-    existing = {row.uuid: row for row in session.exec(select(Screening)) if row.uuid in uuids}
+    existing = {row.uuid: row for row in _rows(session, select(_table(Screening))) if row.uuid in uuids}
+    new: list[dict[str, Any]] = []
     for item in items:
         row = existing.get(item.uuid)
         if row is not None:
@@ -624,18 +672,19 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
                     f"red-flag screen of {_day(row.taken_at, row.offset_minutes)}: differs from the one here",
                 )
             continue
-        session.add(
-            Screening(
-                uuid=item.uuid,
-                taken_at=item.taken_at,
-                offset_minutes=item.offset_minutes,
-                kind=item.kind,
-                answers=dict(item.answers),
-                level=item.level,
-                advice=item.advice,
-            )
+        new.append(
+            {
+                "uuid": item.uuid,
+                "taken_at": item.taken_at,
+                "offset_minutes": item.offset_minutes,
+                "kind": item.kind,
+                "answers": dict(item.answers),
+                "level": item.level,
+                "advice": item.advice,
+            }
         )
-        summary.added["screenings"] += 1
+    _insert(session, Screening, new)
+    summary.added["screenings"] += len(new)
 
 
 def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -> None:

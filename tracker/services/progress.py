@@ -28,12 +28,16 @@ def today_for(*, session: Session, now: datetime) -> date:
 
 
 def _within(at: Any, day: Any, start: date | None, end: date | None) -> list[Any]:
+    """Conditions for records of local days `start`..`end`: a UTC window the time index can use, then the exact day."""
     conditions: list[Any] = []
     if start is not None:
         conditions += [at >= utc_window_start(start), day >= start.isoformat()]
     if end is not None:
         conditions += [at < utc_window_end(end), day <= end.isoformat()]
     return conditions
+
+
+within_days = _within  # the same conditions for other services (exports choose a period with them)
 
 
 def _practice_day(day_start: int) -> Any:
