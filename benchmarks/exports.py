@@ -126,8 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         for years, db in dbs.items():
             period = ["--db", str(db), "export", "--since", since]
-            plan[f"csv 90 days, {years} y"] = ([sij, *period, "--format", "csv", "-o", str(base / "out.csv"), "--force"], None)
-            plan[f"fhir 90 days, {years} y"] = ([sij, *period, "--format", "fhir", "-o", str(base / "out.fhir.json"), "--force"], None)
+            plan[f"csv 90 days, {years} y"] = (
+                [sij, *period, "--format", "csv", "-o", str(base / "out.csv"), "--force"],
+                None,
+            )
+            plan[f"fhir 90 days, {years} y"] = (
+                [sij, *period, "--format", "fhir", "-o", str(base / "out.fhir.json"), "--force"],
+                None,
+            )
             out = str(base / f"report-{years}.pdf")
             plan[f"pdf 90 days, {years} y"] = ([sij, *period, "--format", "pdf", "-o", out, "--force"], None)
         source = _reference(base)
