@@ -244,6 +244,21 @@ def test_worsening_warning_names_the_rise_not_a_cause(sij) -> None:
     assert "higher than before" not in warning["text"] and "making your pain worse" not in warning["text"]
 
 
+def test_a_rise_within_a_period_is_not_called_a_rise_since_the_start(sij) -> None:
+    """A year that went from 6 to 2, then rose to 4 within the chosen period: the warning names the period."""
+    for n in (120, 119, 118):
+        log(sij, ago(n), 6, 6)
+    for n in (60, 59, 58):
+        log(sij, ago(n), 2, 2)
+    for n in (3, 2, 1):
+        log(sij, ago(n), 4, 4)
+    data = progress(sij, "--since", ago(60).isoformat())
+    assert data["change_since_start"]["points"] == 2  # 6 -> 4: two points lower since the start
+    (warning,) = data["warnings"]
+    assert warning["text"].startswith("Pain before sessions has risen by 2 points within this period.")
+    assert "since the start" not in warning["text"]
+
+
 def test_after_above_before_warning_counts_the_sessions(sij) -> None:
     for n, after in ((4, 5), (3, 5), (2, 5), (1, 2)):
         log(sij, ago(n), 3, after)

@@ -374,15 +374,19 @@ def stretching_seems_to_hurt(recent: Sequence[tuple[float, float]], verdict: Ver
     return verdict is Verdict.worsening or worse_after(recent) > HURT_WINDOW // 2
 
 
-def hurts_warning(recent: Sequence[tuple[float, float]], verdict: Verdict, rise: float | None) -> str:
-    """The "stretching seems to hurt" advice, led by what triggered it (never a claimed cause)."""
+def hurts_warning(
+    recent: Sequence[tuple[float, float]], verdict: Verdict, rise: float | None, *, within_period: bool = False
+) -> str:
+    """The "stretching seems to hurt" advice, led by what triggered it (never a claimed cause). `within_period`:
+    the verdict compares the first and last scores of a chosen period, not of the whole record."""
     reasons = []
     worse = worse_after(recent)
     if worse > HURT_WINDOW // 2:
         sessions = min(len(recent), HURT_WINDOW)
         reasons.append(f"Pain after sessions was higher than before in {worse} of your last {sessions} sessions.")
     if verdict is Verdict.worsening and rise is not None:
-        reasons.append(f"Pain before sessions has risen by {rise:g} points since the start.")
+        since = "within this period" if within_period else "since the start"
+        reasons.append(f"Pain before sessions has risen by {rise:g} points {since}.")
     return " ".join([*reasons, HURTS_ADVICE])
 
 

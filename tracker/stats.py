@@ -302,11 +302,11 @@ class ProgressWarning:
     text: str
 
 
-def warnings(data: ProgressData, verdict: Change) -> tuple[ProgressWarning, ...]:
+def warnings(data: ProgressData, verdict: Change, *, limited: bool = False) -> tuple[ProgressWarning, ...]:
     found: list[ProgressWarning] = []
     if safety.stretching_seems_to_hurt(data.recent_pairs, verdict.verdict):
         rise = None if verdict.points is None else -verdict.points
-        text = safety.hurts_warning(data.recent_pairs, verdict.verdict, rise)
+        text = safety.hurts_warning(data.recent_pairs, verdict.verdict, rise, within_period=limited)
         found.append(ProgressWarning("stretching_seems_to_hurt", text))
     if verdict.span_days is not None and verdict.baseline.first_day and verdict.current.last_day:
         first, last = verdict.baseline.first_day, verdict.current.last_day
@@ -455,7 +455,7 @@ def summarize(data: ProgressData, target_per_week: int = DEFAULT_TARGET_PER_WEEK
         adherence=adherence(data, target_per_week),
         pain=pain_summary(data),
         change=verdict,
-        warnings=warnings(data, verdict),
+        warnings=warnings(data, verdict, limited=limited),
         days=data.days,
         since_start=change_since_start(data) if limited else None,
         limited=limited,
