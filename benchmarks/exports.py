@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
+from common import sij_command  # noqa: E402
 from generate import generate  # noqa: E402
 
 RATIO_GOAL = 1.2  # 20 years against 1 year, for a 90-day export
@@ -61,16 +61,6 @@ def _reference(base: Path) -> Path | None:
     return folder
 
 
-def _sij() -> str:
-    found = Path(sys.executable).with_name("sij")
-    if found.exists():
-        return str(found)
-    which = shutil.which("sij")
-    if not which:
-        sys.exit("The sij command is not installed in this environment; run `pip install -e .` first.")
-    return which
-
-
 def _timed(argv: list[str], env: dict[str, str], before: Callable[[], None] | None = None) -> tuple[float, float]:
     """(CPU seconds, wall seconds) of one whole process. CPU time (user + system, from wait4) is what the
     program costs; on a shared machine the wall clock mostly measures the queue for a core."""
@@ -92,7 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
     args = parser.parse_args(argv)
-    sij = _sij()
+    sij = sij_command()
     today = date.today()
     since = (today - timedelta(days=89)).isoformat()
     with tempfile.TemporaryDirectory(prefix="sij-bench-") as folder:

@@ -33,20 +33,11 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import sij_command  # noqa: E402
 from generate import generate  # noqa: E402
 
 TEMPLATE = "sij_bench_template"
 TABLES = ("setting", "stretch", "routine", "routine_step", "practice", "hold", "pain_score", "screening")
-
-
-def _sij() -> str:
-    found = Path(sys.executable).with_name("sij")
-    if found.exists():
-        return str(found)
-    which = shutil.which("sij")
-    if not which:
-        sys.exit("The sij command is not installed in this environment; run `pip install -e '.[postgres]'` first.")
-    return which
 
 
 def _schema_url(url: str, schema: str) -> str:
@@ -161,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--diaries", type=int, default=1000, help="diaries on the server (default 1000)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     args = parser.parse_args(argv)
-    sij = _sij()
+    sij = sij_command("pip install -e '.[postgres]'")
     with tempfile.TemporaryDirectory(prefix="sij-pg-bench-") as folder:
         history = Path(folder) / "year.db"
         counts = generate(history, years=1, seed=1, end=date(2026, 11, 24))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -24,19 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from common import sij_command  # noqa: E402
 from generate import generate  # noqa: E402
 
 GOAL = 1.5
-
-
-def _sij() -> str:
-    found = Path(sys.executable).with_name("sij")
-    if found.exists():
-        return str(found)
-    which = shutil.which("sij")
-    if not which:
-        sys.exit("The sij command is not installed in this environment; run `pip install -e .` first.")
-    return which
 
 
 def _median_seconds(command: list[str], runs: int, env: dict[str, str]) -> float:
@@ -55,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (default 5)")
     parser.add_argument("--years", type=float, nargs="+", default=[1.0, 20.0], help="history sizes (default 1 20)")
     args = parser.parse_args(argv)
-    sij = _sij()
+    sij = sij_command()
     end = date(2026, 11, 24)
     with tempfile.TemporaryDirectory(prefix="sij-bench-") as folder:
         base = Path(folder)
