@@ -243,7 +243,7 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
             os.write(fd, b"\x03")
             pressed = True
     # If it is still waiting at its prompt, end it, so that the test fails rather than hangs.
-    stuck = threading.Timer(30, os.kill, (pid, signal.SIGKILL))
+    stuck = threading.Timer(120, os.kill, (pid, signal.SIGKILL))  # generous: a loaded machine is slow to exit
     stuck.start()
     try:
         _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child

@@ -347,3 +347,21 @@ def test_impression_is_not_asked_before_any_session(sij, clock) -> None:
     assert sij("pain", "4").exit_code == 0
     clock.current = NOW + timedelta(days=30)
     assert safety.IMPRESSION_QUESTION not in flat(sij(interactive=True, input="\n").stderr)
+
+
+def test_a_ratings_csv_names_the_ratings_it_wrote(sij) -> None:
+    assert sij("activities", "add", "putting on socks").exit_code == 0
+    assert sij("activities", "add", "walking to the shop").exit_code == 0
+    assert sij("activities", "rate", "1=4", "2=6").exit_code == 0
+    result = sij("export", "--format", "csv", "--table", "ratings")
+    assert result.exit_code == 0, result.output
+    assert "Exported 2 ratings as CSV." in result.stderr
+
+
+def test_undo_without_a_terminal_states_what_needs_confirmation(sij) -> None:
+    assert sij("activities", "add", "putting on socks").exit_code == 0
+    assert sij("activities", "rate", "1=4").exit_code == 0
+    result = sij("undo")
+    assert result.exit_code == 2
+    assert "?" not in result.stderr
+    assert "needs confirmation (it goes to the trash); add --yes" in result.stderr

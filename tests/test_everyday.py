@@ -36,6 +36,7 @@ def test_the_first_write_starts_a_diary_and_says_where(sij, tmp_path: Path) -> N
     assert sij("--db", str(target), "history", "--check-ins").exit_code == 0
 
 
+@pytest.mark.sqlite_only  # a typed file path; a mistyped server database is refused by the server (test_postgres)
 def test_sij_db_variable_is_checked_the_same_way(sij_process, db_path: Path) -> None:
     result = sij_process("history")
     assert result.returncode == 1 and "There is no sij diary at" in result.stderr

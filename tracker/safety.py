@@ -415,7 +415,7 @@ VERDICT_TEXT: dict[Verdict, str] = {
 REVIEW_ADVICE = "Consider a review with your GP or physiotherapist."
 HURTS_ADVICE = "Pause the routine and ask your GP or physiotherapist to review it."
 NO_IMPROVEMENT_ADVICE = (
-    "After 14 days or more of regular stretching there is no meaningful improvement yet. "
+    "After 14 days or more of regular stretching, pain before sessions shows no meaningful improvement yet. "
     "Ask your GP or physiotherapist to review the plan."
 )
 CAUTION_LEAD = "Caution: severe or sharp pain was recorded since the latest sessions began"

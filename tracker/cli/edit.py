@@ -553,7 +553,11 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
     question = _undo_question(entry, record)
     if not yes:
         if not app.is_interactive:
-            raise InvalidInput(f"{question}: undo needs confirmation; add --yes to do it without a terminal.")
+            action, consequence = question.split("? ", 1)
+            raise InvalidInput(
+                f"{action} needs confirmation ({consequence[0].lower()}{consequence[1:]}); "
+                "add --yes to do it without a terminal."
+            )
         if not prompts.ask_yes_no(f"{question}."):
             console.info("Nothing was changed.")
             raise typer.Exit(1)

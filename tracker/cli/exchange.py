@@ -69,12 +69,16 @@ def _write_stdout(payload: bytes) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _exported(fmt: str, table: CsvTable | None, sessions: int, pains: int) -> str:
-    """What the file holds, in words: a CSV names only the rows it has (sessions, or pain scores)."""
+def _exported(fmt: str, table: CsvTable | None, sessions: int, pains: int, ratings: int) -> str:
+    """What the file holds, in words: a CSV names only the rows it has (sessions, pain scores or ratings)."""
     from tracker.text import plural
 
     if fmt == "csv":
+        if table is CsvTable.ratings:
+            return plural(ratings, "rating")
         return plural(pains, "pain score") if table is CsvTable.pain else plural(sessions, "session")
+    if ratings:
+        return f"{plural(sessions, 'session')}, {plural(pains, 'pain score')} and {plural(ratings, 'rating')}"
     return f"{plural(sessions, 'session')} and {plural(pains, 'pain score')}"
 
 
@@ -162,7 +166,8 @@ def export_command(
     payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     sessions = sum(1 for s in data.sessions if s.deleted_at is None)
     pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
-    what = _exported(exporter.name, table, sessions, pains)
+    ratings = sum(1 for r in data.ratings if r.deleted_at is None)
+    what = _exported(exporter.name, table, sessions, pains, ratings)
     if target is None:
         if not exporter.binary and sys.stdout.isatty():
             # On a terminal, stored text is shown, never obeyed; redirected to a file or a pipe, the bytes are exact.

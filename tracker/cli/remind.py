@@ -82,8 +82,8 @@ def remind_command(
     if at is None:
         if days is not None or output is not None:
             raise typer.BadParameter("give the time of the reminder, e.g. --at 08:00.", param_hint="'--at'")
-        console.out_line("sij remind --at 08:00 [--days mon,wed,fri] --output stretches.ics writes a calendar file")
-        console.out_line("with a repeating reminder for your routine; open it with your calendar app to add it.")
+        console.out_line("sij remind --at 08:00 --output stretches.ics writes a daily calendar reminder;")
+        console.out_line("add --days mon,wed,fri for set days, then open the file in your calendar app.")
         return
     when = parse_time_option(at)
     chosen = parse_days_option(days) if days is not None else tuple(range(7))
