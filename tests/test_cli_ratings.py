@@ -365,3 +365,22 @@ def test_undo_without_a_terminal_states_what_needs_confirmation(sij) -> None:
     assert result.exit_code == 2
     assert "?" not in result.stderr
     assert "needs confirmation (it goes to the trash); add --yes" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["edit", "--rating", "3000000000", "--value", "3"],
+        ["delete", "--rating", "3000000000", "--yes"],
+        ["restore", "--rating", "3000000000"],
+        ["activities", "retire", "3000000000"],
+        ["activities", "rate", "3000000000=4"],
+    ],
+)
+def test_an_id_past_32_bits_is_simply_not_found(sij, command: list[str]) -> None:
+    """PostgreSQL's integer ids stop at 2**31 - 1: a larger typed id is "not found" there too, never a server error."""
+    assert sij("activities", "add", "walking").exit_code == 0
+    result = sij(*command)
+    assert result.exit_code == 2, result.output
+    assert "No rating with id 3000000000" in result.stderr or "No activity with id 3000000000" in result.stderr
+    assert "could not be used" not in result.stderr

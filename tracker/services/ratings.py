@@ -14,6 +14,7 @@ from sqlmodel import Session, col, select
 
 from tracker import safety
 from tracker.clock import as_recorded, local_day, offset_minutes
+from tracker.db import get_by_id
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Activity, Practice, Rating, RatingKind
 from tracker.records import ActivityRecord, RatingRecord
@@ -68,7 +69,7 @@ def check_impression(value: int) -> int:
 
 
 def _activity(session: Session, activity_id: int) -> Activity:
-    row = session.get(Activity, activity_id)
+    row = get_by_id(session, Activity, activity_id)
     if row is None:
         raise NotFound(
             f"No activity with id {activity_id}; `sij activities` lists them with their ids.", subject="activity"
@@ -194,7 +195,7 @@ def rate_activities(*, session: Session, values: Mapping[int, int], at: datetime
         raise InvalidInput("Nothing to rate; give ID=N pairs such as `1=4 2=6` (ids are in `sij activities`).")
     for activity_id, value in values.items():
         if activity_id not in active:
-            row = session.get(Activity, activity_id)
+            row = get_by_id(session, Activity, activity_id)
             if row is None:
                 _activity(session, activity_id)
             raise InvalidInput(
@@ -308,7 +309,7 @@ def mark_activities_offered(*, session: Session) -> None:
 
 
 def _rating(session: Session, rating_id: int, *, trashed: bool = False) -> Rating:
-    row = session.get(Rating, rating_id)
+    row = get_by_id(session, Rating, rating_id)
     if row is None:
         raise NotFound(f"No rating with id {rating_id}; `sij history --ratings` lists them.", subject="rating")
     if trashed and row.deleted_at is None:
@@ -395,7 +396,7 @@ def restore_rating(*, session: Session, rating_id: int, now: datetime | None = N
 
 def rating_record_any(*, session: Session, rating_id: int) -> RatingRecord | None:
     """A rating as a record, live or in the trash (for `sij undo`'s question)."""
-    row = session.get(Rating, rating_id)
+    row = get_by_id(session, Rating, rating_id)
     return None if row is None else _rating_record(row, _all_activities(session), day_start_minutes(session=session))
 
 
