@@ -33,7 +33,7 @@ from tracker.files import clean_leftovers, partial_path, remove_partial
 
 # Every schema revision this program knows, oldest first. The last one is what it writes.
 # A test checks that this list matches the Alembic scripts in migrations/versions.
-SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004")
+SCHEMA_REVISIONS: tuple[str, ...] = ("0001", "0002", "0003", "0004", "0005")
 SCHEMA_HEAD = SCHEMA_REVISIONS[-1]
 
 _Row = TypeVar("_Row")
@@ -496,7 +496,8 @@ def unit_of_work(db: Database, *, readonly: bool = False) -> Iterator[Session]:
 
 
 def database_has_data(conn: Any) -> bool:
-    for table in ("practice", "pain_score", "screening"):
+    # Activities and ratings are a person's records too: a file holding only them is backed up before a migration.
+    for table in ("practice", "pain_score", "screening", "activity", "rating"):
         try:
             if conn.exec_driver_sql(f"SELECT 1 FROM {table} LIMIT 1").first():
                 return True

@@ -226,6 +226,7 @@ class Rating(SQLModel, table=True):
     offset_minutes: int = 0
     deleted_at: datetime | None = _utc_column(nullable=True)
     created_at: datetime | None = _utc_column(nullable=True)
+    time_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})  # False: a date only
 
 
 class Setting(SQLModel, table=True):

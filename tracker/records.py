@@ -253,6 +253,7 @@ class RatingRecord:
     activity_id: int | None = None
     activity_uuid: str | None = None
     activity_text: str | None = None
+    time_known: bool = True  # False: only the date was given
 
     @property
     def local_time(self) -> datetime:

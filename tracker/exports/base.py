@@ -163,12 +163,17 @@ class RatingItem:
     recorded_at: datetime
     offset_minutes: int
     deleted_at: datetime | None
+    time_known: bool = True  # False: only the date was given; recorded_at holds midday and is never shown as a time
     created_at: datetime | None = field(default=None, compare=False)
     id: int | None = field(default=None, compare=False)
 
     @property
     def local_time(self) -> datetime:
         return as_recorded(self.recorded_at, self.offset_minutes)
+
+    @property
+    def when_text(self) -> str:
+        return when_text(self.local_time, self.time_known)
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,7 @@ def _rating_rows(data: ExportData) -> Iterable[Sequence[Cell]]:
             measure, scale, meaning = "Function (activity)", "0 cannot do it … 10 as before the problem", ""
         yield (
             rating.id,
-            *_when(local, True),
+            *_when(local, rating.time_known),
             measure,
             activity.text if activity else "",
             rating.value,

@@ -221,7 +221,7 @@ def _activity_rating(data: ExportData, rating: RatingItem) -> dict[str, Any]:
         "category": [SURVEY],
         "code": {"coding": [ACTIVITY_CODE], "text": activity.text if activity else "Activity"},
         "subject": _ref(data.patient_id),
-        "effectiveDateTime": _iso(rating.local_time),
+        "effectiveDateTime": _iso(rating.local_time, rating.time_known),
         "valueInteger": rating.value,
         "note": _notes(f"Scale: {FUNCTION_SCALE}."),
     }
@@ -250,7 +250,7 @@ def _function_scores(data: ExportData, ratings: list[RatingItem]) -> list[dict[s
                 "category": [SURVEY],
                 "code": {"coding": [FUNCTION_CODE], "text": "Function score (mean of the activities rated)"},
                 "subject": _ref(data.patient_id),
-                "effectiveDateTime": _iso(group[0].local_time),
+                "effectiveDateTime": _iso(group[0].local_time, group[0].time_known),
                 "valueQuantity": _score(mean),
                 "derivedFrom": [_ref(r.uuid) for r in sorted(group, key=lambda r: r.uuid)],
                 "note": _notes(
@@ -272,7 +272,7 @@ def _impression(data: ExportData, rating: RatingItem) -> dict[str, Any]:
         "category": [SURVEY],
         "code": {"coding": [IMPRESSION_CODE], "text": safety.IMPRESSION_QUESTION},
         "subject": _ref(data.patient_id),
-        "effectiveDateTime": _iso(rating.local_time),
+        "effectiveDateTime": _iso(rating.local_time, rating.time_known),
         "valueInteger": rating.value,
         "note": _notes(
             f"{rating.value} = {words} (1 very much better … 4 no change … 7 very much worse).",

@@ -650,7 +650,8 @@ def _ratings(page: Canvas, report: Report) -> None:
                 cells, alert = ["Function", r.activity_text or "", f"{r.value}/10"], False
             line = table.row()
             line.cell("", style=mark if alert else None)
-            for text in (f"{moment:%Y-%m-%d %H:%M} {_offset(moment)}", *cells):
+            stamp = f"{moment:%H:%M} {_offset(moment)}" if r.time_known else "no time given"
+            for text in (f"{moment:%Y-%m-%d} {stamp}", *cells):
                 line.cell(page.clean(text), style=red if alert else None)
 
 
