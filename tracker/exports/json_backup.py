@@ -176,6 +176,7 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "added_at": _at(a.added_at, a.offset_minutes),
                 "offset_minutes": a.offset_minutes,
                 "retired_at": _utc(a.retired_at),
+                "id": a.id,
             }
             for a in sorted(data.activities, key=lambda a: (a.added_at, a.uuid))
         ],
@@ -187,6 +188,8 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "value": r.value,
                 "recorded_at": _at(r.recorded_at, r.offset_minutes),
                 "offset_minutes": r.offset_minutes,
+                "id": r.id,
+                "time_known": r.time_known,
                 "created_at": _utc(r.created_at),
                 "deleted_at": _utc(r.deleted_at),
             }
@@ -533,7 +536,8 @@ RATING_KINDS = ("function", "impression")
 
 
 def _activity(raw: Any, path: str) -> ActivityItem:
-    r = _Record(raw, path, ("uuid", "text", "added_at", "offset_minutes", "retired_at"))
+    # `id` came later: a backup written before it has none, and the import numbers its activities anew.
+    r = _Record(raw, path, ("uuid", "text", "added_at", "offset_minutes", "retired_at"), ("id",))
     offset = _offset(r)
     return ActivityItem(
         uuid=str(r.uuid("uuid")),
@@ -541,12 +545,16 @@ def _activity(raw: Any, path: str) -> ActivityItem:
         added_at=r.required_moment("added_at", offset),
         offset_minutes=offset,
         retired_at=r.moment("retired_at", nullable=True),
+        id=_optional_int(r, "id", 1, ID_MAX),
     )
 
 
 def _rating(raw: Any, path: str) -> RatingItem:
     r = _Record(
-        raw, path, ("uuid", "kind", "activity", "value", "recorded_at", "offset_minutes", "deleted_at"), ("created_at",)
+        raw,
+        path,
+        ("uuid", "kind", "activity", "value", "recorded_at", "offset_minutes", "deleted_at"),
+        ("created_at", "id", "time_known"),  # later additions; a backup without time_known has times that are known
     )
     offset = _offset(r)
     kind = r.choice("kind", RATING_KINDS)
@@ -567,6 +575,8 @@ def _rating(raw: Any, path: str) -> RatingItem:
         offset_minutes=offset,
         deleted_at=r.moment("deleted_at", nullable=True),
         created_at=r.moment("created_at", nullable=True) if "created_at" in r.value else None,
+        id=_optional_int(r, "id", 1, ID_MAX),
+        time_known=r.boolean("time_known") if "time_known" in r.value else True,
     )
 
 

@@ -208,6 +208,7 @@ def _rating_item(row: Any, activity_uuids: dict[int, str]) -> RatingItem:
         recorded_at=row.recorded_at,
         offset_minutes=row.offset_minutes,
         deleted_at=row.deleted_at,
+        time_known=row.time_known,
         created_at=row.created_at,
         id=row.id,
     )
@@ -366,7 +367,7 @@ class ImportSummary:
 def _has_records(session: Session) -> bool:
     return any(
         session.exec(select(model.id).limit(1)).first() is not None
-        for model in (Practice, PainScore, Screening, Rating)
+        for model in (Practice, PainScore, Screening, Activity, Rating)
     )
 
 
@@ -394,7 +395,7 @@ def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
     _merge_ratings(session, data, summary)
     _merge_settings(session, data.settings, restoring, summary)
     session.flush()
-    follow_kept_ids(session.connection(), ("practice", "pain_score"))
+    follow_kept_ids(session.connection(), ("practice", "pain_score", "activity", "rating"))
     return summary
 
 
@@ -688,8 +689,11 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
 
 
 def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -> None:
-    """Activities, then their ratings; like every record, matched by uuid and never overwritten."""
+    """Activities, then their ratings; like every record, matched by uuid and never overwritten. New ones keep the
+    numbers people quote (activity #2, rating #7) when no record here has them; a rating finds its activity by uuid."""
     activities = {row.uuid: row for row in session.exec(select(Activity))}
+    new_activities = [item for item in data.activities if item.uuid not in activities]
+    activity_ids = _NumberKeeper(_rows(session, select(Activity.id)), (item.id for item in new_activities))
     for item in data.activities:
         row = activities.get(item.uuid)
         if row is not None:
@@ -702,6 +706,7 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
                 )
             continue
         row = Activity(
+            id=activity_ids.keep(item.id),
             uuid=item.uuid,
             text=item.text,
             added_at=item.added_at,
@@ -714,6 +719,9 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
     session.flush()
     activity_uuids = {row.id: uuid for uuid, row in activities.items() if row.id is not None}
     existing = {row.uuid: row for row in session.exec(select(Rating))}
+    rating_ids = _NumberKeeper(
+        _rows(session, select(Rating.id)), (r.id for r in data.ratings if r.uuid not in existing)
+    )
     for rating in data.ratings:
         row_here = existing.get(rating.uuid)
         if row_here is not None:
@@ -729,6 +737,7 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
         activity_id = activities[rating.activity].id if rating.activity is not None else None
         session.add(
             Rating(
+                id=rating_ids.keep(rating.id),
                 uuid=rating.uuid,
                 kind=rating.kind,
                 activity_id=activity_id,
@@ -737,6 +746,7 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
                 offset_minutes=rating.offset_minutes,
                 deleted_at=rating.deleted_at,
                 created_at=rating.created_at,
+                time_known=rating.time_known,
             )
         )
         summary.added["ratings"] += 1
