@@ -23,7 +23,7 @@ from tracker.text import HAND_PICKED
 
 if TYPE_CHECKING:
     from tracker.dates import When
-    from tracker.records import PainRecord, PracticeRecord, RatingRecord
+    from tracker.records import ActivityRecord, PainRecord, PracticeRecord, RatingRecord
     from tracker.services.corrections import Change, EditResult, Entry, TrashItem
     from tracker.services.journal import JournalEntry
 
@@ -273,6 +273,7 @@ def _edit_rating(ctx: typer.Context, rating_id: int, value: int | None, moment: 
             value=value,
             at=moment.moment if moment else None,
             now=app.clock.now(),
+            time_known=moment.time_known if moment else True,
         )
     show_edit(EditResult(RATING, record.id, record.uuid, tuple(Change(*c) for c in changes)))
     advice = _impression_advice(record.kind, record.value)
@@ -514,14 +515,56 @@ UNDO_FIELDS = {
     "pain_score.added": "an added pain score goes to the trash",
     "rating.value": "the value",
     "rating.recorded_at": "the time",
+    "rating.time_known": "the time",
 }
 
 
-def _undo_question(entry: JournalEntry, record: PracticeRecord | PainRecord | RatingRecord | None) -> str:
+def _activity_named(entry: JournalEntry, activity: ActivityRecord | None) -> str:
+    return f"activity #{entry.record_id}" + (f" ({activity.text})" if activity is not None else "")
+
+
+def _activity_undo_question(entry: JournalEntry, activity: ActivityRecord | None) -> str:
+    from tracker.services import journal
+
+    named = _activity_named(entry, activity)
+    if entry.action == journal.ADD:
+        return f"Undo adding {named}? It is removed, or retired if a rating (even one in the trash) refers to it"
+    if entry.action == journal.RETIRE:
+        return f"Undo retiring {named}? It is rated again"
+    return f"Undo bringing back {named}? It is retired again"
+
+
+def _activity_undone(done: JournalEntry, before: ActivityRecord | None, after: ActivityRecord | None) -> str:
+    from tracker.services import journal
+
+    named = _activity_named(done, before)
+    if done.action == journal.ADD:
+        if after is None:
+            return f"Undone: removed {named}."
+        return f"Undone: retired {named}; its ratings (in the trash or not) stay in history."
+    if done.action == journal.RETIRE:
+        return f"Undone: {named} is rated again."
+    return f"Undone: {named} is retired again; `sij activities unretire {done.record_id}` brings it back."
+
+
+def _undo_question(
+    entry: JournalEntry,
+    record: PracticeRecord | PainRecord | RatingRecord | None,
+    activity: ActivityRecord | None = None,
+) -> str:
     """What undo will do, in words: `Undo your edit of session #12 (the note, the pain score)?`."""
     from tracker.services import journal
 
+    if entry.kind == journal.ACTIVITY:
+        return _activity_undo_question(entry, activity)
     named = _describe(record) if record is not None else f"{entry.kind} #{entry.record_id}"
+    if entry.action == journal.ADD and entry.together:
+        others = ", ".join(f"#{n}" for n in entry.together)
+        count = len(entry.together) + 1
+        return (
+            f"Undo adding {named} and rating{'s' if len(entry.together) > 1 else ''} {others}, "
+            f"given together in one command? All {count} go to the trash"
+        )
     if entry.action == journal.ADD:
         return f"Undo adding {named}? It goes to the trash"
     if entry.action == journal.DELETE:
@@ -542,15 +585,20 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
 
     Goes by the order changes were made on this machine. Example: [bold]sij undo[/bold]
     """
+    from tracker.services import journal
     from tracker.services.corrections import Entry, entry_record
     from tracker.services.journal import last_change, undo_change
+    from tracker.services.ratings import activity_record_any
 
     app = get_app(ctx)
     now = app.clock.now()
+    activity = None
     with naming(**NAMED), app.work(readonly=True) as session:
         entry = last_change(session=session, now=now)
         record = entry_record(session=session, entry=Entry(entry.kind, entry.record_id))
-    question = _undo_question(entry, record)
+        if entry.kind == journal.ACTIVITY:
+            activity = activity_record_any(session=session, activity_id=entry.record_id)
+    question = _undo_question(entry, record, activity)
     if not yes:
         if not app.is_interactive:
             action, consequence = question.split("? ", 1)
@@ -561,16 +609,22 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
         if not prompts.ask_yes_no(f"{question}."):
             console.info("Nothing was changed.")
             raise typer.Exit(1)
-    from tracker.services import journal
 
     before = record
     with app.work() as session:
         done = undo_change(session=session, change_id=entry.id, now=now)
         record = entry_record(session=session, entry=Entry(done.kind, done.record_id))
+        after = activity_record_any(session=session, activity_id=done.record_id) if activity is not None else None
+    if done.kind == journal.ACTIVITY:
+        console.out_line(_activity_undone(done, activity, after))
+        return
     # Named as it is after the undo, except an entry going to the trash: as it was (its scores go with it).
     shown_record = before if done.action in (journal.ADD, journal.RESTORE) else record
     named = _describe(shown_record) if shown_record is not None else f"{done.kind} #{done.record_id}"
 
+    if done.action == journal.ADD and done.together:
+        others = ", ".join(f"#{n}" for n in done.together)
+        named += f" and rating{'s' if len(done.together) > 1 else ''} {others}"
     result = {
         journal.ADD: f"Undone: moved {named} to the trash.",
         journal.DELETE: f"Undone: {named} is back from the trash.",

@@ -13,8 +13,7 @@ from tracker.cli.history import JsonOption
 from tracker.cli.params import naming, rating_value, shown, whole_number
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
+    from tracker.dates import When
     from tracker.records import ActivityRecord, RatingRecord
 
 activities_app = typer.Typer(
@@ -29,14 +28,15 @@ AtOption = Annotated[
 ]
 
 
-def _when(ctx: typer.Context, at: str | None) -> datetime:
-    from tracker.dates import DateInputError, parse_when
+def _when(ctx: typer.Context, at: str | None) -> When:
+    """The moment `--at` names, and whether it gave a time of day (a date alone is shown as the date)."""
+    from tracker.dates import DateInputError, When, parse_moment
 
     clock = get_app(ctx).clock
     if at is None:
-        return clock.now()
+        return When(clock.now())
     try:
-        return parse_when(at, clock)
+        return parse_moment(at, clock)
     except DateInputError as err:
         raise prompts.date_error("--at", str(err)) from None
 
@@ -60,6 +60,7 @@ def rating_json(r: RatingRecord) -> dict[str, Any]:
         "uuid": r.uuid,
         "kind": r.kind,
         "recorded_at": r.local_time.isoformat(),
+        "time_known": r.time_known,
         "day": r.day.isoformat(),
         "value": r.value,
         "activity_id": r.activity_id,
@@ -118,9 +119,10 @@ def activities_add(
     """
     from tracker.services.ratings import add_activity
 
-    moment = _when(ctx, at)
-    with naming(text="TEXT"), get_app(ctx).work() as session:
-        record = add_activity(session=session, text=text, at=moment)
+    app = get_app(ctx)
+    moment = _when(ctx, at).moment
+    with naming(text="TEXT"), app.work() as session:
+        record = add_activity(session=session, text=text, at=moment, now=app.clock.now())
     console.out_line(f"Added activity #{record.id}: {record.text}.")
     console.info(f"Rate it with `sij activities rate {record.id}=N` (0 = cannot do it at all … 10 = as before).")
 
@@ -137,15 +139,43 @@ def activities_retire(
     """
     from tracker.services.ratings import retire_activity
 
-    number = whole_number(activity_id)
+    number = _activity_id(activity_id)
+    app = get_app(ctx)
+    moment = _when(ctx, at).moment
+    with naming(activity="ID"), app.work() as session:
+        record = retire_activity(session=session, activity_id=number, at=moment, now=app.clock.now())
+    console.out_line(f"Retired activity #{record.id}: {record.text}. Its ratings stay in history.")
+    console.info(f"`sij activities unretire {record.id}` brings it back.")
+
+
+@activities_app.command("unretire")
+def activities_unretire(
+    ctx: typer.Context,
+    activity_id: Annotated[
+        str, typer.Argument(metavar="ID", help="The retired activity's id (from `sij activities --all`).")
+    ],
+) -> None:
+    """Rate a retired activity again; its earlier ratings count as before.
+
+    Example: [bold]sij activities unretire 2[/bold]
+    """
+    from tracker.services.ratings import unretire_activity
+
+    number = _activity_id(activity_id)
+    app = get_app(ctx)
+    with naming(activity="ID"), app.work() as session:
+        record = unretire_activity(session=session, activity_id=number, now=app.clock.now())
+    console.out_line(f"Activity #{record.id} is back: {record.text}.")
+    console.info(f"Rate it with `sij activities rate {record.id}=N` (0 = cannot do it at all … 10 = as before).")
+
+
+def _activity_id(text: str) -> int:
+    number = whole_number(text)
     if number is None or number < 1:
         raise typer.BadParameter(
-            f"'{shown(activity_id)}' is not an id; give the number shown by `sij activities`.", param_hint="'ID'"
+            f"'{shown(text)}' is not an id; give the number shown by `sij activities`.", param_hint="'ID'"
         )
-    moment = _when(ctx, at)
-    with naming(activity="ID"), get_app(ctx).work() as session:
-        record = retire_activity(session=session, activity_id=number, at=moment)
-    console.out_line(f"Retired activity #{record.id}: {record.text}. Its ratings stay in history.")
+    return number
 
 
 def parse_pairs(pairs: list[str]) -> dict[int, int]:
@@ -185,7 +215,7 @@ def activities_rate(
 
     app = get_app(ctx)
     values = parse_pairs(pairs or [])
-    moment = _when(ctx, at)
+    when = _when(ctx, at)
     if not values:
         if not app.is_interactive:
             raise prompts.needs_terminal(
@@ -205,9 +235,18 @@ def activities_rate(
             console.info("Nothing was rated.")
             raise typer.Exit(1)
     with naming(activity="ID=N", value="ID=N"), app.work() as session:
-        records = rate_activities(session=session, values=values, at=moment, now=app.clock.now())
+        records = rate_activities(
+            session=session, values=values, at=when.moment, now=app.clock.now(), time_known=when.time_known
+        )
     for r in records:
-        console.out_line(f"Saved rating #{r.id}: {r.activity_text or ''} {r.value}/10.")
+        console.out_line(f"Saved rating #{r.id}: {r.activity_text or ''} {r.value}/10{_on_day(r)}.")
+    if len(records) > 1:
+        console.info(f"One `sij undo` takes back all {len(records)} ratings.")
+
+
+def _on_day(record: RatingRecord) -> str:
+    """` on 2026-11-20` for a rating given a date only (no time of day is made up)."""
+    return "" if record.time_known else f" on {record.local_time:%Y-%m-%d}"
 
 
 def impression_command(
@@ -227,7 +266,7 @@ def impression_command(
 
     app = get_app(ctx)
     number = None if value is None else rating_value(value)
-    moment = _when(ctx, at)
+    when = _when(ctx, at)
     if number is None:
         if not app.is_interactive:
             raise prompts.needs_terminal(ctx, "Without a terminal give the value, e.g. `sij impression 3`.")
@@ -236,7 +275,9 @@ def impression_command(
             console.info("Nothing was recorded.")
             raise typer.Exit(1)
     with naming(value="N"), app.work() as session:
-        record = record_impression(session=session, value=number, at=moment, now=app.clock.now())
+        record = record_impression(
+            session=session, value=number, at=when.moment, now=app.clock.now(), time_known=when.time_known
+        )
     show_impression_saved(record)
 
 
@@ -254,7 +295,7 @@ def show_impression_saved(record: RatingRecord) -> None:
 
     console.out_line(
         f"Saved rating #{record.id}: impression of change {safety.impression_label(record.value)} "
-        f"({safety.impression_meaning(record.value)})."
+        f"({safety.impression_meaning(record.value)}){_on_day(record)}."
     )
     if safety.impression_needs_review(record.value):
         console.warn(safety.IMPRESSION_REVIEW_ADVICE)
@@ -262,6 +303,7 @@ def show_impression_saved(record: RatingRecord) -> None:
 
 def ratings_table(records: list[RatingRecord]) -> Any:
     from tracker import safety
+    from tracker.clock import when_text
 
     table = console.list_table("Ratings, newest first")
     table.add_column("ID", justify="right", no_wrap=True)
@@ -273,5 +315,5 @@ def ratings_table(records: list[RatingRecord]) -> Any:
             what, shown_value = "Impression of change", safety.impression_label(r.value)
         else:
             what, shown_value = r.activity_text or "", f"{r.value}/10"
-        table.add_row(str(r.id), f"{r.local_time:%Y-%m-%d %H:%M}", what, shown_value)
+        table.add_row(str(r.id), when_text(r.local_time, r.time_known), what, shown_value)
     return table

@@ -28,11 +28,14 @@ KEPT = frozenset({"flagged", "advice", "advice_score", "created_at"})
 SESSION = "session"
 CHECK_IN = "check-in"
 RATING = "rating"  # handlers in services.ratings
+ACTIVITY = "activity"  # handlers in services.ratings
 
 ADD = "add"
 EDIT = "edit"
 DELETE = "delete"
 RESTORE = "restore"
+RETIRE = "retire"  # an activity no longer rated; undone from the stored previous values, like an edit
+UNRETIRE = "unretire"
 
 Snapshot = list[dict[str, Any]]
 Trasher = Callable[[Session, int, datetime], object]
@@ -73,6 +76,7 @@ class JournalEntry:
     record_id: int
     made_at: datetime  # UTC
     fields: tuple[str, ...] = ()  # for an edit: the columns whose values undo brings back
+    together: tuple[int, ...] = ()  # for an addition: the other records of its kind one command added with it
 
 
 def _encode(row: SQLModel, column: Any) -> Any:
@@ -129,7 +133,10 @@ def record_change(
 
 def _entry(row: ChangeJournal, session: Session) -> JournalEntry:
     assert row.id is not None
-    return JournalEntry(row.id, row.action, row.record_kind, row.record_id, row.made_at, _changed_fields(session, row))
+    together = tuple(item["id"] for item in row.added if item["id"] != row.record_id) if row.action == ADD else ()
+    return JournalEntry(
+        row.id, row.action, row.record_kind, row.record_id, row.made_at, _changed_fields(session, row), together
+    )
 
 
 def _changed_fields(session: Session, row: ChangeJournal) -> tuple[str, ...]:
@@ -171,12 +178,14 @@ def last_change(*, session: Session, now: datetime) -> JournalEntry:
 
 
 def undo_change(*, session: Session, change_id: int, now: datetime) -> JournalEntry:
-    """Reverse one change: a new entry goes to the trash; anything else gets its rows' previous values back."""
+    """Reverse one change: a new entry goes to the trash (with every entry added together with it); anything else
+    gets its rows' previous values back."""
     row = session.get(ChangeJournal, change_id)
     assert row is not None and row.undone_at is None
     entry = _entry(row, session)
     if row.action == ADD:
         _KINDS[row.record_kind].trash(session, row.record_id, now)
+        _trash_added(session, [item for item in row.added if item["id"] != row.record_id], now)
     else:
         for item in row.previous:
             model = _TABLES[item["table"]]
@@ -188,12 +197,17 @@ def undo_change(*, session: Session, change_id: int, now: datetime) -> JournalEn
                 if name in columns and name not in KEPT:
                     setattr(target, name, _decode(columns[name], value))
             session.add(target)
-        for item in row.added:  # rows the change created: to the trash, never destroyed
-            target = session.get(_TABLES[item["table"]], item["id"])
-            if target is not None and hasattr(target, "deleted_at") and target.deleted_at is None:
-                target.deleted_at = now
-                session.add(target)
+        _trash_added(session, row.added, now)
     row.undone_at = now
     session.add(row)
     session.flush()
     return entry
+
+
+def _trash_added(session: Session, added: Iterable[dict[str, Any]], now: datetime) -> None:
+    """Rows a change created: to the trash, never destroyed."""
+    for item in added:
+        target = session.get(_TABLES[item["table"]], item["id"])
+        if target is not None and hasattr(target, "deleted_at") and target.deleted_at is None:
+            target.deleted_at = now
+            session.add(target)

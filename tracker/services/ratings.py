@@ -13,7 +13,7 @@ from datetime import date, datetime
 from sqlmodel import Session, col, select
 
 from tracker import safety
-from tracker.clock import as_recorded, local_day, offset_minutes
+from tracker.clock import as_recorded, format_local, local_day, offset_minutes, when_text
 from tracker.db import get_by_id
 from tracker.errors import InvalidInput, NotFound
 from tracker.models import Activity, Practice, Rating, RatingKind
@@ -105,6 +105,7 @@ def _rating_record(row: Rating, activities: Mapping[int, Activity], day_start: i
         activity_id=row.activity_id,
         activity_uuid=activity.uuid if activity else None,
         activity_text=activity.text if activity else None,
+        time_known=row.time_known,
     )
 
 
@@ -156,7 +157,7 @@ def ratings_view(*, session: Session, since: date | None = None, until: date | N
 # ---- writing -----------------------------------------------------------------------------------
 
 
-def add_activity(*, session: Session, text: str, at: datetime) -> ActivityRecord:
+def add_activity(*, session: Session, text: str, at: datetime, now: datetime | None = None) -> ActivityRecord:
     cleaned = check_activity_text(text)
     active = session.exec(select(Activity).where(col(Activity.retired_at).is_(None))).all()
     if len(active) >= safety.ACTIVITIES_MAX:
@@ -171,21 +172,98 @@ def add_activity(*, session: Session, text: str, at: datetime) -> ActivityRecord
     row = Activity(text=cleaned, added_at=at, offset_minutes=offset_minutes(at))
     session.add(row)
     session.flush()
+    assert row.id is not None
+    journal.record_change(session=session, action=journal.ADD, kind=journal.ACTIVITY, record_id=row.id, now=now or at)
     return _activity_record(row, None, day_start_minutes(session=session))
 
 
-def retire_activity(*, session: Session, activity_id: int, at: datetime) -> ActivityRecord:
+def retire_activity(*, session: Session, activity_id: int, at: datetime, now: datetime | None = None) -> ActivityRecord:
     row = _activity(session, activity_id)
     if row.retired_at is not None:
-        raise InvalidInput(f"Activity #{activity_id} is already retired; its ratings stay in history.")
+        raise InvalidInput(
+            f"Activity #{activity_id} is already retired; its ratings stay in history, and "
+            f"`sij activities unretire {activity_id}` brings it back.",
+            subject="activity",
+        )
+    previous = journal.snapshot([row])
     row.retired_at = at
     session.add(row)
-    session.flush()
+    journal.record_change(
+        session=session,
+        action=journal.RETIRE,
+        kind=journal.ACTIVITY,
+        record_id=activity_id,
+        now=now or at,
+        previous=previous,
+    )
     return _activity_record(row, None, day_start_minutes(session=session))
 
 
-def rate_activities(*, session: Session, values: Mapping[int, int], at: datetime, now: datetime) -> list[RatingRecord]:
-    """Rate activities by id; every id must be an active activity. All or nothing."""
+def unretire_activity(*, session: Session, activity_id: int, now: datetime) -> ActivityRecord:
+    """Follow a retired activity again; the same limits as adding one (at most five, no two alike)."""
+    row = _activity(session, activity_id)
+    if row.retired_at is None:
+        raise InvalidInput(
+            f"Activity #{activity_id} is not retired; only a retired activity can be brought back.",
+            subject="activity",
+        )
+    active = session.exec(select(Activity).where(col(Activity.retired_at).is_(None))).all()
+    if len(active) >= safety.ACTIVITIES_MAX:
+        raise InvalidInput(
+            f"You already follow {safety.ACTIVITIES_MAX} activities, the most that can be rated; "
+            "retire one first with `sij activities retire ID`.",
+            subject="activity",
+        )
+    same = next((a for a in active if a.text.casefold() == row.text.casefold()), None)
+    if same is not None:
+        raise InvalidInput(
+            f"Activity #{same.id} is already '{same.text}'; rate that one, or retire it first.", subject="activity"
+        )
+    previous = journal.snapshot([row])
+    row.retired_at = None
+    session.add(row)
+    journal.record_change(
+        session=session,
+        action=journal.UNRETIRE,
+        kind=journal.ACTIVITY,
+        record_id=activity_id,
+        now=now,
+        previous=previous,
+    )
+    return _activity_latest(session, row)
+
+
+def _activity_latest(session: Session, row: Activity) -> ActivityRecord:
+    return next(a for a in list_activities(session=session, include_retired=True) if a.id == row.id)
+
+
+def _take_back_activity(session: Session, activity_id: int, now: datetime) -> None:
+    """Undo adding an activity: gone when nothing refers to it; retired when a rating (even a trashed one) does,
+    so that rating keeps its meaning."""
+    row = session.get(Activity, activity_id)
+    if row is None:
+        return
+    if session.exec(select(Rating.id).where(Rating.activity_id == activity_id).limit(1)).first() is None:
+        session.delete(row)
+    elif row.retired_at is None:
+        row.retired_at = now
+        session.add(row)
+    session.flush()
+
+
+def activity_record_any(*, session: Session, activity_id: int) -> ActivityRecord | None:
+    """An activity as a record, active or retired (for `sij undo`'s question); None when it is gone."""
+    row = get_by_id(session, Activity, activity_id)
+    return None if row is None else _activity_latest(session, row)
+
+
+def rate_activities(
+    *, session: Session, values: Mapping[int, int], at: datetime, now: datetime, time_known: bool = True
+) -> list[RatingRecord]:
+    """Rate activities by id; every id must be an active activity. All or nothing, and one change for `sij undo`.
+
+    `time_known` is False when only a date was given (`at` then holds midday of it).
+    """
     active = {a.id: a for a in session.exec(select(Activity).where(col(Activity.retired_at).is_(None)))}
     if not active:
         raise InvalidInput(
@@ -212,20 +290,25 @@ def rate_activities(*, session: Session, values: Mapping[int, int], at: datetime
             recorded_at=at,
             offset_minutes=offset,
             created_at=now,
+            time_known=time_known,
         )
         for activity_id, value in sorted(values.items())
     ]
     session.add_all(rows)
     session.flush()
-    for added in rows:  # one change each: `sij undo` takes them back one at a time, newest first
-        assert added.id is not None
-        journal.record_change(session=session, action=journal.ADD, kind=journal.RATING, record_id=added.id, now=now)
+    # One command, one change: `sij undo` takes back every rating given together.
+    assert rows[0].id is not None
+    journal.record_change(
+        session=session, action=journal.ADD, kind=journal.RATING, record_id=rows[0].id, now=now, added=rows
+    )
     day_start = day_start_minutes(session=session)
     everything = _all_activities(session)
     return [_rating_record(r, everything, day_start) for r in rows]
 
 
-def record_impression(*, session: Session, value: int, at: datetime, now: datetime) -> RatingRecord:
+def record_impression(
+    *, session: Session, value: int, at: datetime, now: datetime, time_known: bool = True
+) -> RatingRecord:
     check_impression(value)
     row = Rating(
         kind=RatingKind.impression.value,
@@ -233,6 +316,7 @@ def record_impression(*, session: Session, value: int, at: datetime, now: dateti
         recorded_at=at,
         offset_minutes=offset_minutes(at),
         created_at=now,
+        time_known=time_known,
     )
     session.add(row)
     session.flush()
@@ -327,10 +411,22 @@ def get_rating(*, session: Session, rating_id: int) -> RatingRecord:
     return _rating_record(row, _all_activities(session), day_start_minutes(session=session))
 
 
+def _at_text(moment: datetime, offset: int, time_known: bool) -> str:
+    local = as_recorded(moment, offset)
+    return format_local(local) if time_known else f"{local:%Y-%m-%d} (no time given)"
+
+
 def edit_rating(
-    *, session: Session, rating_id: int, value: int | None, at: datetime | None, now: datetime | None = None
+    *,
+    session: Session,
+    rating_id: int,
+    value: int | None,
+    at: datetime | None,
+    now: datetime | None = None,
+    time_known: bool = True,
 ) -> tuple[RatingRecord, list[tuple[str, object, object]]]:
-    """Change a rating's value and/or time; returns the record and (field, before, after) changes."""
+    """Change a rating's value and/or time (`time_known` False: `at` is a date only); returns the record and
+    (field, before, after) changes."""
     if value is None and at is None:
         raise InvalidInput("Nothing to change; give --value N and/or --at WHEN.")
     row = _rating(session, rating_id)
@@ -345,9 +441,11 @@ def edit_rating(
         row.value = value
     if at is not None:
         offset = offset_minutes(at)
-        changes.append(("at", as_recorded(row.recorded_at, row.offset_minutes), as_recorded(at, offset)))
+        before = _at_text(row.recorded_at, row.offset_minutes, row.time_known)
+        changes.append(("at", before, _at_text(at, offset, time_known)))
         row.recorded_at = at
         row.offset_minutes = offset
+        row.time_known = time_known
     session.add(row)
     journal.record_change(
         session=session,
@@ -401,6 +499,7 @@ def rating_record_any(*, session: Session, rating_id: int) -> RatingRecord | Non
 
 
 journal.register_kind(journal.RATING, trash=_trash_rating, tables=(Rating,))
+journal.register_kind(journal.ACTIVITY, trash=_take_back_activity, tables=(Activity,))
 
 
 def latest_rating_entry(*, session: Session, since: datetime) -> Rating | None:
@@ -418,4 +517,4 @@ def describe_rating(record: RatingRecord) -> str:
         what = f"impression of change: {safety.impression_label(record.value)}"
     else:
         what = f"{record.activity_text}: {record.value}/10"
-    return f"rating #{record.id} of {record.local_time:%Y-%m-%d %H:%M} ({what})"
+    return f"rating #{record.id} of {when_text(record.local_time, record.time_known)} ({what})"
