@@ -121,6 +121,9 @@ def test_pain_numbers_and_the_meaningful_change_verdict(sij, db_path: Path, cloc
     assert "Pain before sessions has dropped substantially" in text
     assert "starting 6" in text and "latest sessions 2 (2026-11-17…2026-11-19)" in text
     assert "longest 19 days" in text
+    # `points` and `percent` are the improvement (baseline - current); `difference` is signed as the text shows it.
+    assert (change["percent"], change["difference"], change["difference_percent"]) == (66.7, -4.0, -66.7)
+    assert "-4 points (-67%)" in text
 
 
 def test_warnings_when_stretching_seems_to_hurt(sij, db_path: Path, clock: ManualClock) -> None:

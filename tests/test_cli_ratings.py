@@ -256,6 +256,7 @@ def test_progress_reports_function_at_1_9_and_2_points(sij, clock) -> None:
     assert sij("activities", "rate", "1=5", "2=5", "3=5", "4=5", "5=4", "--at", "2026-11-10").exit_code == 0
     function = _progress(sij)["function"]
     assert (function["baseline"], function["current"], function["points"]) == (3.0, 4.8, 1.8)
+    assert function["difference"] == function["points"]  # current - baseline, as for pain's `difference`
     assert function["verdict"] == "no_meaningful_change"
     assert sij("activities", "rate", "5=5").exit_code == 0
     function = _progress(sij)["function"]

@@ -214,7 +214,10 @@ class Change:
 
     @property
     def points(self) -> float | None:
-        """Baseline minus current: positive when pain before sessions has gone down."""
+        """The improvement, baseline minus current: positive when pain before sessions has gone down.
+
+        `--json` keeps this meaning for `points` (and `percent`); `difference` is the same change signed as the
+        text shows it (current minus baseline)."""
         if self.verdict is safety.Verdict.not_enough_data:
             return None
         assert self.baseline.median is not None and self.current.median is not None
@@ -421,8 +424,11 @@ def _change_dict(c: Change) -> dict[str, Any]:
         "text": c.text,
         "baseline": _round(c.baseline.median),
         "current": _round(c.current.median),
-        "points": _round(c.points),
+        "points": _round(c.points),  # improvement: baseline - current (positive when pain went down)
         "percent": None if c.fraction is None else round(c.fraction * 100, 1) + 0.0,
+        # The same change signed as every report writes it ("-2 points (-40%)"): current - baseline.
+        "difference": None if c.points is None else _round(-c.points + 0.0),
+        "difference_percent": None if c.fraction is None else round(-c.fraction * 100, 1) + 0.0,
         "span_days": c.span_days,
         "gap_days": c.gap_days,
         "baseline_window": _window_dict(c.baseline),
@@ -524,7 +530,8 @@ class FunctionSummary:
         return {
             "baseline": _round(self.baseline),
             "current": _round(self.current),
-            "points": _round(self.points),
+            "points": _round(self.points),  # current - baseline: positive when you can do more
+            "difference": _round(self.points),  # the same, named as for pain's change (current - baseline)
             "verdict": self.verdict.name,
             "verdict_text": self.text,
             "activities": [
