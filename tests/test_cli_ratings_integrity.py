@@ -81,6 +81,10 @@ def test_editing_a_rating_to_a_date_and_undoing_it(sij, clock) -> None:
     assert "2026-11-22 (no time given)" in flat(edited.stdout)
     (rating,) = _ratings(sij)
     assert (rating["time_known"], rating["day"]) == (False, "2026-11-22")
+    _ok(sij, "delete", "--rating", "1", "--yes")
+    assert "2026-11-22 (no time given)" in flat(_ok(sij, "trash").stdout)
+    assert [t["time_known"] for t in json.loads(_ok(sij, "trash", "--json").stdout)] == [False]
+    _ok(sij, "undo", "--yes")  # the deletion
     _ok(sij, "undo", "--yes")
     (rating,) = _ratings(sij)
     assert (rating["time_known"], rating["recorded_at"]) == (True, "2026-11-23T18:00:00+00:00")

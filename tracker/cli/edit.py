@@ -445,6 +445,7 @@ def trash_json(item: TrashItem) -> dict[str, Any]:
         "id": item.id,
         "uuid": item.uuid,
         "at": item.when.isoformat(),
+        "time_known": item.time_known,
         "deleted_at": as_recorded(item.deleted_at, 0).isoformat(),
         "routine": item.routine,
         "pain_before": item.pain_before,
@@ -491,7 +492,7 @@ def trash_command(ctx: typer.Context, as_json: JsonOption = False) -> None:
             what += f": {item.note}"
         block = Text("\n")
         block.append(f"{item.kind} #{item.id}", style="bold")
-        block.append(f"  {format_local(item.when)}  ")
+        block.append(f"  {format_local(item.when) if item.time_known else f'{item.when:%Y-%m-%d} (no time given)'}  ")
         block.append(f"deleted {item.deleted_at.astimezone(zone):%Y-%m-%d %H:%M}", style="dim")
         block.append(f"\n  {what}\n  restore: ")
         block.append(how, style="bold")

@@ -96,6 +96,7 @@ class TrashItem:
     score: int | None  # a check-in's score, a rating's value
     note: str
     what: str = ""  # a rating: the activity, or "impression of change"
+    time_known: bool = True  # False: only the date was given (`when` holds midday)
 
 
 @dataclass(frozen=True)
@@ -501,6 +502,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 pain_after=after[-1] if after else None,
                 score=None,
                 note=p.note,
+                time_known=p.time_known,
             )
         )
     checks = session.exec(
@@ -520,6 +522,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 pain_after=None,
                 score=c.score,
                 note=c.note,
+                time_known=c.time_known,
             )
         )
     from tracker import safety
@@ -538,6 +541,7 @@ def list_trash(*, session: Session) -> list[TrashItem]:
                 id=r.id,
                 uuid=r.uuid,
                 when=r.local_time,
+                time_known=r.time_known,
                 deleted_at=when_deleted,
                 routine=None,
                 pain_before=None,
