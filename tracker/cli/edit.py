@@ -584,6 +584,9 @@ def _undo_question(
 def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
     """Undo the last change you made in the last 10 minutes: a new entry, an edit, a delete or a restore.
 
+    One command is one change: all the ratings of one `sij activities rate` go together. Adding, retiring and
+    bringing back an activity are changes too.
+
     Goes by the order changes were made on this machine. Example: [bold]sij undo[/bold]
     """
     from tracker.services import journal
