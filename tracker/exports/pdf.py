@@ -161,7 +161,7 @@ def _para(pdf: FPDF, text: str, size: float, leading: float, *, bold: bool = Fal
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(colour)
     pdf.set_x(x)
-    pdf.multi_cell(width, leading, text, fill=fill, padding=(0, 10, 0, 12) if fill else 0, new_x="LMARGIN")
+    pdf.multi_cell(width, leading, text, fill=fill, padding=(0, 10, 0, 12) if fill else 0, new_x="LMARGIN", align="L")
 
 
 def _box(pdf: FPDF, x: float, top: float, w: float, h: float, *, fill: str, edge: str | None = None) -> None:
@@ -600,7 +600,7 @@ def _table(
         col_widths=[w for _, w in columns], width=sum(w for _, w in columns), align="LEFT",
         text_align=tuple(align) if len(align) > 1 else align[0], v_align="TOP",
         borders_layout=borders, line_height=leading,
-        padding=(1.5, 2, 1.5, 2) if borders == "HORIZONTAL_LINES" else (0, 2, 0, 0),
+        padding=(1.5, 2, 1.5, 2) if borders == "HORIZONTAL_LINES" else (0, 2, 3 if borders == "NONE" else 0, 0),
         first_row_as_headings=borders == "HORIZONTAL_LINES" or heading, repeat_headings=1,
         headings_style=FontFace(emphasis="BOLD", size_pt=size + 0.5 if not heading else size,
                                 fill_color=SHADE if borders == "HORIZONTAL_LINES" else None),
