@@ -234,7 +234,7 @@ class BackupRows:
     # (uuid, started_at, offset_minutes, ended_at, routine, state, guided, heat, sharp, flagged, advice, note, id,
     #  time_known, advice_score, created_at, deleted_at)
     sessions: list[tuple[Any, ...]]
-    # practice id -> [(uuid, position, stretch, side, seconds, completed, sharp), ...]
+    # practice id -> [(practice id, uuid, position, stretch, side, seconds, completed, sharp), ...]
     holds: dict[int, list[tuple[Any, ...]]]
     # (uuid, recorded_at, offset_minutes, score, context, session, sharp, flagged, advice, note, id, number,
     #  time_known, advice_score, created_at, deleted_at)

@@ -285,7 +285,7 @@ def _sessions(rows: BackupRows, stamps: _Stamps) -> list[dict[str, Any]]:
                         "completed": completed,
                         "sharp": h_sharp,
                     }
-                    for h_uuid, position, stretch, side, seconds, completed, h_sharp in holds.get(id_, ())
+                    for _, h_uuid, position, stretch, side, seconds, completed, h_sharp in holds.get(id_, ())
                 ],
             }
         )

@@ -410,10 +410,9 @@ def build_backup(
         if period.holds_of is not None:
             hold_rows = hold_rows.where(hold.practice_id.in_(period.holds_of))
         for row in _rows(session, hold_rows):
-            holds[row[0]].append(row[1:])
+            holds[row[0]].append(row)
         for held in holds.values():
-            if len(held) > 1:
-                held.sort(key=_by_position_then_uuid)
+            held.sort(key=_by_position_then_uuid)
     pains = sorted(
         _rows(
             session,
@@ -482,7 +481,7 @@ def build_backup(
 
 
 _by_time_then_uuid = itemgetter(1, 0)  # sessions and pain scores: (uuid, instant, ...)
-_by_position_then_uuid = itemgetter(1, 0)  # holds: (uuid, position, ...)
+_by_position_then_uuid = itemgetter(2, 1)  # holds: (practice id, uuid, position, ...)
 _rating_time_then_uuid = itemgetter(4, 0)  # ratings: (uuid, kind, activity, value, instant, ...)
 
 
