@@ -296,7 +296,7 @@ def import_command(
             param_hint=FILE_HINT,
         ) from None
     with get_app(ctx).work(readonly=dry_run) as session:
-        summary = import_backup(session=session, data=data)
+        summary = import_backup(session=session, data=data, checked=True)
     if as_json:
         result: dict[str, Any] = {
             "file": str(Path(file).expanduser().absolute()),

@@ -531,13 +531,16 @@ def check_importable(data: ExportData) -> None:
     check_backup(data)
 
 
-def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
-    """Merge a parsed backup into the database; call `check_importable` first. Never overwrites existing records.
+def import_backup(*, session: Session, data: ExportData, checked: bool = False) -> ImportSummary:
+    """Merge a parsed backup into the database. Never overwrites existing records.
 
-    Into a database that holds no sessions, pain scores or screenings yet (a restore), the file's settings replace
-    the defaults; otherwise a setting that differs is kept and reported.
+    Call `check_importable` first, before opening the unit of work, and say so with `checked` (otherwise the whole
+    file is checked again here: on twenty years, about a second). Into a database that holds no sessions, pain
+    scores or screenings yet (a restore), the file's settings replace the defaults; otherwise a setting that
+    differs is kept and reported.
     """
-    check_importable(data)
+    if not checked:
+        check_importable(data)
     summary = ImportSummary()
     restoring = not _has_records(session)
     stretch_map = _merge_stretches(session, data.stretches, summary)  # file uuid -> row here
