@@ -646,7 +646,7 @@ def _merge_sessions(
     """Sessions with their holds, as one unit each. Returns uuid -> id of every file session now here."""
     uuids = {p.uuid for p in items}
     existing = [row for row in _rows(session, select(_table(Practice))) if row.uuid in uuids]
-    taken_holds = set(session.connection().scalars(select(Hold.uuid)))
+    taken_holds = set(session.connection().scalars(select(Hold.uuid)).all())
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
     here = {i.uuid: i for i in _session_items(session, existing, None, stretch_uuids, routine_uuids)}
     ids = {row.uuid: row.id for row in existing}
@@ -874,7 +874,7 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
         summary.added["activities"] += 1
     session.flush()
     activity_uuids = {row.id: uuid for uuid, row in activities.items() if row.id is not None}
-    existing = {row.uuid: row for row in session.exec(select(Rating))}
+    existing = {row.uuid: row for row in _rows(session, select(_table(Rating)))}  # Core rows: no ORM object each
     rating_ids = _NumberKeeper(
         _rows(session, select(Rating.id)), (r.id for r in data.ratings if r.uuid not in existing)
     )
