@@ -11,7 +11,7 @@ import uuid as uuidlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from operator import itemgetter
 from typing import Any
 
@@ -636,6 +636,90 @@ def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
         session.connection().execute(insert(_table(model)), rows)
 
 
+def _utc_naive(moment: datetime | None) -> datetime | None:
+    """An aware instant as the naive UTC datetime stored (how `_naive` columns read it back)."""
+    if moment is None or moment.tzinfo is None:
+        return moment
+    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _session_values(item: SessionItem, routine: str | None) -> tuple[Any, ...]:
+    """The compared fields of a session (those of SessionItem's equality), holds aside, in `_sessions_here`'s order."""
+    return (
+        item.uuid,
+        _utc_naive(item.started_at),
+        item.offset_minutes,
+        _utc_naive(item.ended_at),
+        routine,
+        item.heat,
+        item.sharp,
+        item.note,
+        item.state,
+        item.flagged,
+        item.advice,
+        item.guided,
+        _utc_naive(item.deleted_at),
+        item.time_known,
+    )
+
+
+def _sessions_here(session: Session, uuids: set[str]) -> dict[str, tuple[int, tuple[Any, ...], tuple[Any, ...]]]:
+    """The sessions here that the file also has: uuid -> (id, compared fields, holds), as plain rows.
+
+    The same fields SessionItem compares, in `_session_values`' order, references as uuids (joins) and instants as
+    the naive UTC stored; the holds as (uuid, position, stretch uuid, side, seconds, completed, sharp) in the order
+    `build_export` gives them. Comparing these tuples says what comparing the items said, without building an item
+    (and counting planned holds) for every session of a twenty-year history.
+    """
+    practice, hold, routine, stretch = (_table(model).c for model in (Practice, Hold, Routine, Stretch))
+    rows = _rows(
+        session,
+        core_select(
+            practice.id,
+            practice.uuid,
+            _naive(practice.started_at),
+            practice.offset_minutes,
+            _naive(practice.ended_at),
+            routine.uuid,
+            practice.heat,
+            practice.sharp,
+            practice.note,
+            practice.state,
+            practice.flagged,
+            practice.advice,
+            practice.guided,
+            _naive(practice.deleted_at),
+            practice.time_known,
+        ).select_from(_table(Practice).outerjoin(_table(Routine), practice.routine_id == routine.id)),
+    )
+    existing = {row[0]: row for row in rows if row[1] in uuids}
+    if not existing:
+        return {}
+    holds: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for row in _rows(
+        session,
+        core_select(
+            hold.practice_id,
+            hold.uuid,
+            hold.position,
+            stretch.uuid,
+            hold.side,
+            hold.seconds,
+            hold.completed,
+            hold.sharp,
+        ).select_from(_table(Hold).join(_table(Stretch), hold.stretch_id == stretch.id)),
+    ):
+        if row[0] in existing:
+            holds[row[0]].append(tuple(row[1:]))
+    return {
+        row[1]: (pid, tuple(row[1:]), tuple(sorted(holds[pid], key=_position_then_uuid)))
+        for pid, row in existing.items()
+    }
+
+
+_position_then_uuid = itemgetter(1, 0)  # a hold as (uuid, position, ...)
+
+
 def _merge_sessions(
     session: Session,
     items: tuple[SessionItem, ...],
@@ -645,31 +729,33 @@ def _merge_sessions(
 ) -> dict[str, int]:
     """Sessions with their holds, as one unit each. Returns uuid -> id of every file session now here."""
     uuids = {p.uuid for p in items}
-    existing = [row for row in _rows(session, select(_table(Practice))) if row.uuid in uuids]
+    here = _sessions_here(session, uuids)
     taken_holds = set(session.connection().scalars(select(Hold.uuid)).all())
-    stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    here = {i.uuid: i for i in _session_items(session, existing, None, stretch_uuids, routine_uuids)}
-    ids = {row.uuid: row.id for row in existing}
+    ids = {uuid: row[0] for uuid, row in here.items()}
     # File uuids of stretches that are known here under another uuid (matched by slug); usually none.
     renamed = {uuid for uuid, row in stretches.items() if row.uuid != uuid}
     new_sessions: list[SessionItem] = []
     for item in items:
         mine = here.get(item.uuid)
         if mine is not None:
-            translated = item
-            if item.routine and routines[item.routine].uuid != item.routine:
-                translated = replace(translated, routine=routines[item.routine].uuid)
-            if any(h.stretch in renamed for h in item.holds):
-                translated = replace(
-                    translated, holds=tuple(replace(h, stretch=stretches[h.stretch].uuid) for h in item.holds)
+            routine = routines[item.routine].uuid if item.routine else item.routine
+            if item.holds and renamed:
+                holds = tuple(
+                    (h.uuid, h.position, stretches[h.stretch].uuid, h.side, h.seconds, h.completed, h.sharp)
+                    for h in item.holds
                 )
-            if mine == translated:
+            else:
+                holds = tuple(
+                    (h.uuid, h.position, h.stretch, h.side, h.seconds, h.completed, h.sharp) for h in item.holds
+                )
+            if mine[1] == _session_values(item, routine) and mine[2] == holds:
                 summary.unchanged["sessions"] += 1
                 summary.unchanged["holds"] += len(item.holds)
             else:
+                started, offset = mine[1][1], mine[1][2]
                 summary.conflict(
                     f"session {item.uuid}: differs from the one here",
-                    f"session #{mine.id} of {_day(mine.started_at, mine.offset_minutes)}: differs from the one here",
+                    f"session #{mine[0]} of {_day(started, offset)}: differs from the one here",
                 )
             continue
         if any(h.uuid in taken_holds for h in item.holds):
@@ -753,24 +839,69 @@ def _day(moment: datetime, offset_minutes: int) -> str:
     return f"{as_recorded(moment, offset_minutes):%Y-%m-%d %H:%M}"
 
 
+def _pain_values(item: PainItem) -> tuple[Any, ...]:
+    """The compared fields of a pain score (those of PainItem's equality), in `_merge_pains`' order."""
+    return (
+        item.uuid,
+        _utc_naive(item.recorded_at),
+        item.offset_minutes,
+        item.score,
+        item.context,
+        item.sharp,
+        item.note,
+        item.session,
+        item.flagged,
+        item.advice,
+        _utc_naive(item.deleted_at),
+        item.time_known,
+    )
+
+
 def _merge_pains(
     session: Session, items: tuple[PainItem, ...], practice_ids: dict[str, int], summary: ImportSummary
 ) -> None:
     uuids = {p.uuid for p in items}
-    existing = {row.uuid: row for row in _rows(session, select(_table(PainScore))) if row.uuid in uuids}
-    practice_uuids = dict(_rows(session, select(Practice.id, Practice.uuid))) if existing else {}
+    pain = _table(PainScore).c
+    own = _table(Practice).alias("own")  # the pain score's session, for its uuid
+    # The fields PainItem compares, as plain rows (references as uuids, instants as the naive UTC stored), then
+    # what a conflict names; compared with the file's values in the same shape instead of as an item each.
+    existing = {
+        row[0]: row
+        for row in _rows(
+            session,
+            core_select(
+                pain.uuid,
+                _naive(pain.recorded_at),
+                pain.offset_minutes,
+                pain.score,
+                pain.context,
+                pain.sharp,
+                pain.note,
+                own.c.uuid,
+                pain.flagged,
+                pain.advice,
+                _naive(pain.deleted_at),
+                pain.time_known,
+                pain.id,
+                pain.practice_id,
+                pain.check_in_number,
+            ).select_from(_table(PainScore).outerjoin(own, pain.practice_id == own.c.id)),
+        )
+        if row[0] in uuids
+    }
     new: list[dict[str, Any]] = []
     for item in items:
         row = existing.get(item.uuid)
         if row is not None:
-            if _pain_item(row, practice_uuids) == item:
+            if row[:12] == _pain_values(item):
                 summary.unchanged["pain_scores"] += 1
             else:
-                day = _day(row.recorded_at, row.offset_minutes)
-                if row.practice_id is None:
-                    what = f"check-in #{row.check_in_number} of {day}"
+                pain_id, practice_id, check_in_number = row[12:]
+                day = _day(row[1], row[2])
+                if practice_id is None:
+                    what = f"check-in #{check_in_number} of {day}"
                 else:
-                    what = f"pain score #{row.id} of session #{row.practice_id} ({day})"
+                    what = f"pain score #{pain_id} of session #{practice_id} ({day})"
                 summary.conflict(
                     f"pain score {item.uuid}: differs from the one here", f"{what}: differs from the one here"
                 )
@@ -874,38 +1005,72 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
         summary.added["activities"] += 1
     session.flush()
     activity_uuids = {row.id: uuid for uuid, row in activities.items() if row.id is not None}
-    existing = {row.uuid: row for row in _rows(session, select(_table(Rating)))}  # Core rows: no ORM object each
+    rating = _table(Rating).c
+    # The fields RatingItem compares, as plain rows (instants as the naive UTC stored), then the id a conflict names.
+    existing = {
+        row[0]: row
+        for row in _rows(
+            session,
+            core_select(
+                rating.uuid,
+                rating.kind,
+                rating.activity_id,
+                rating.value,
+                _naive(rating.recorded_at),
+                rating.offset_minutes,
+                _naive(rating.deleted_at),
+                rating.time_known,
+                rating.id,
+            ),
+        )
+    }
     rating_ids = _NumberKeeper(
         _rows(session, select(Rating.id)), (r.id for r in data.ratings if r.uuid not in existing)
     )
-    for rating in data.ratings:
-        row_here = existing.get(rating.uuid)
+    new: list[dict[str, Any]] = []
+    for rated in data.ratings:
+        row_here = existing.get(rated.uuid)
         if row_here is not None:
-            if _rating_item(row_here, activity_uuids) == rating:
+            here = (row_here[0], row_here[1], activity_uuids.get(row_here[2]), *row_here[3:8])
+            if here == _rating_values(rated):
                 summary.unchanged["ratings"] += 1
             else:
-                day = _day(row_here.recorded_at, row_here.offset_minutes)
+                day = _day(row_here[4], row_here[5])
                 summary.conflict(
-                    f"rating {rating.uuid}: differs from the one here",
-                    f"rating #{row_here.id} of {day}: differs from the one here",
+                    f"rating {rated.uuid}: differs from the one here",
+                    f"rating #{row_here[8]} of {day}: differs from the one here",
                 )
             continue
-        activity_id = activities[rating.activity].id if rating.activity is not None else None
-        session.add(
-            Rating(
-                id=rating_ids.keep(rating.id),
-                uuid=rating.uuid,
-                kind=rating.kind,
-                activity_id=activity_id,
-                value=rating.value,
-                recorded_at=rating.recorded_at,
-                offset_minutes=rating.offset_minutes,
-                deleted_at=rating.deleted_at,
-                created_at=rating.created_at,
-                time_known=rating.time_known,
-            )
+        new.append(
+            {
+                "id": rating_ids.keep(rated.id),
+                "uuid": rated.uuid,
+                "kind": rated.kind,
+                "activity_id": activities[rated.activity].id if rated.activity is not None else None,
+                "value": rated.value,
+                "recorded_at": rated.recorded_at,
+                "offset_minutes": rated.offset_minutes,
+                "deleted_at": rated.deleted_at,
+                "created_at": rated.created_at,
+                "time_known": rated.time_known,
+            }
         )
-        summary.added["ratings"] += 1
+    _insert(session, Rating, new)
+    summary.added["ratings"] += len(new)
+
+
+def _rating_values(item: RatingItem) -> tuple[Any, ...]:
+    """The compared fields of a rating (those of RatingItem's equality), in `_merge_ratings`' order."""
+    return (
+        item.uuid,
+        item.kind,
+        item.activity,
+        item.value,
+        _utc_naive(item.recorded_at),
+        item.offset_minutes,
+        _utc_naive(item.deleted_at),
+        item.time_known,
+    )
 
 
 def _merge_settings(session: Session, settings: dict[str, str], restoring: bool, summary: ImportSummary) -> None:
