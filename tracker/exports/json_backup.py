@@ -576,8 +576,35 @@ def _routine(raw: Any, path: str) -> RoutineItem:
     )
 
 
-def _hold(raw: Any, path: str) -> HoldItem:
-    r = _Record(raw, path, ("uuid", "position", "stretch", "side", "seconds", "completed", "sharp"))
+_HOLD_FIELDS = ("uuid", "position", "stretch", "side", "seconds", "completed", "sharp")
+_is_uuid = CANONICAL_UUID.fullmatch
+
+
+def _hold(raw: Any, session_path: str, index: int) -> HoldItem:
+    """A session's hold. A twenty-year backup has some 36,000: the usual hold is tested in one expression with
+    the same rules as `_read_hold`, which reads any other (and names its first problem)."""
+    if type(raw) is dict and len(raw) == 7:
+        uuid, position, stretch, side, seconds, completed, sharp = (raw.get(key) for key in _HOLD_FIELDS)
+        if (
+            type(uuid) is str
+            and _is_uuid(uuid)
+            and type(position) is int
+            and 1 <= position <= 10_000
+            and type(stretch) is str
+            and _is_uuid(stretch)
+            and type(side) is str
+            and side in SIDES
+            and type(seconds) is int
+            and 0 <= seconds <= 24 * 3600
+            and type(completed) is bool
+            and type(sharp) is bool
+        ):
+            return HoldItem(uuid, position, stretch, side, seconds, completed, sharp)
+    return _read_hold(raw, f"{session_path}.holds[{index}]")
+
+
+def _read_hold(raw: Any, path: str) -> HoldItem:
+    r = _Record(raw, path, _HOLD_FIELDS)
     return HoldItem(
         uuid=str(r.uuid("uuid")),
         position=r.integer("position", 1, 10_000),
@@ -634,7 +661,7 @@ def _session(raw: Any, path: str) -> SessionItem:
         id=_optional_int(r, "id", 1, ID_MAX),
         time_known=r.boolean("time_known") if "time_known" in r.value else True,
         advice_score=_optional_int(r, "advice_score", safety.PAIN_MIN, safety.PAIN_MAX),
-        holds=tuple(_hold(h, f"{path}.holds[{i}]") for i, h in enumerate(r.items("holds"))),
+        holds=tuple(_hold(h, path, i) for i, h in enumerate(r.items("holds"))),
     )
 
 
