@@ -12,6 +12,7 @@ import json
 import re
 import uuid as uuidlib
 from datetime import date, datetime, timedelta, timezone
+from operator import itemgetter
 from typing import Any
 
 from tracker import safety
@@ -577,14 +578,16 @@ def _routine(raw: Any, path: str) -> RoutineItem:
 
 
 _HOLD_FIELDS = ("uuid", "position", "stretch", "side", "seconds", "completed", "sharp")
+_HOLD_FIELDS_SET = frozenset(_HOLD_FIELDS)
+_hold_values = itemgetter(*_HOLD_FIELDS)
 _is_uuid = CANONICAL_UUID.fullmatch
 
 
 def _hold(raw: Any, session_path: str, index: int) -> HoldItem:
     """A session's hold. A twenty-year backup has some 36,000: the usual hold is tested in one expression with
     the same rules as `_read_hold`, which reads any other (and names its first problem)."""
-    if type(raw) is dict and len(raw) == 7:
-        uuid, position, stretch, side, seconds, completed, sharp = (raw.get(key) for key in _HOLD_FIELDS)
+    if type(raw) is dict and len(raw) == 7 and _HOLD_FIELDS_SET.issuperset(raw):
+        uuid, position, stretch, side, seconds, completed, sharp = _hold_values(raw)
         if (
             type(uuid) is str
             and _is_uuid(uuid)
