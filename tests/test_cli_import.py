@@ -400,3 +400,125 @@ def test_after_a_restore_new_records_get_new_numbers(sij, tmp_path) -> None:
     assert sij("pain", "2").exit_code == 0, "a new check-in after the restore"
     sessions = json.loads(sij("history", "--json").stdout)
     assert len(sessions) == 2
+
+
+def _one_of_each(sij) -> None:
+    assert sij("log", "--at", "2026-11-01T08:00", "--stretch", "supine-twist", "--pain-before", "6").exit_code == 0
+    assert sij("pain", "4", "--at", "2026-11-02T09:00", "--note", "check-in").exit_code == 0
+    assert sij("activities", "add", "Putting on socks").exit_code == 0
+    assert sij("activities", "rate", "1=4").exit_code == 0
+    assert sij("impression", "2").exit_code == 0
+
+
+# Every field an import compares (a change is a conflict) and those it leaves aside (a change is still the same
+# record): importing again compares plain rows with the file's values, and must say what comparing records said.
+COMPARED = [
+    ("sessions", "started_at", "2026-11-01T08:01:00+00:00"),
+    ("sessions", "ended_at", "2026-11-01T08:25:00+00:00"),
+    ("sessions", "note", "other"),
+    ("sessions", "advice", "other"),
+    ("sessions", "heat", True),
+    ("sessions", "state", "aborted"),
+    ("sessions", "guided", True),
+    ("sessions", "flagged", True),
+    ("sessions", "deleted_at", "2026-11-03T08:00:00+00:00"),
+    ("sessions", "time_known", False),
+    ("sessions", "routine", "the file's routine"),
+    ("holds", "seconds", 1),
+    ("holds", "side", "both"),
+    ("holds", "completed", False),
+    ("holds", "sharp", True),
+    ("holds", "position", 9),
+    ("pain_scores", "score", 9),
+    ("pain_scores", "note", "other"),
+    ("pain_scores", "sharp", True),
+    ("pain_scores", "recorded_at", "2026-11-02T09:01:00+00:00"),
+    ("pain_scores", "deleted_at", "2026-11-03T08:00:00+00:00"),
+    ("pain_scores", "time_known", False),
+    ("ratings", "value", 7),
+    ("ratings", "recorded_at", "2020-01-01T08:00:00+00:00"),
+    ("ratings", "deleted_at", "2026-11-25T08:00:00+00:00"),
+    ("ratings", "time_known", False),
+]
+NOT_COMPARED = [
+    ("sessions", "created_at", "2020-01-01T08:00:00+00:00"),
+    ("sessions", "id", 77),
+    ("sessions", "advice_score", 3),
+    ("pain_scores", "created_at", "2020-01-01T08:00:00+00:00"),
+    ("pain_scores", "id", 77),
+    ("pain_scores", "number", 9),
+    ("ratings", "created_at", "2020-01-01T08:00:00+00:00"),
+    ("ratings", "id", 77),
+]
+
+
+def _change(document: dict[str, Any], kind: str, key: str, value: Any) -> str:
+    """Changes one field of the first record of a kind (a hold: of the session that has one); returns what the
+    conflict is about ("session <uuid>", "pain score <uuid>", "rating <uuid>")."""
+    if kind == "holds":
+        owner = next(s for s in document["sessions"] if s["holds"])
+        owner["holds"][0][key] = value
+        return f"session {owner['uuid']}"
+    record = document[kind][0]
+    if kind == "pain_scores":
+        record = next(p for p in document[kind] if p["context"] == "check-in")
+    if key == "routine":
+        value = document["routines"][0]["uuid"]
+    if key in ("started_at", "ended_at", "recorded_at"):
+        value = value.replace("+00:00", _offset_text(record["offset_minutes"]))
+    record[key] = value
+    return {"sessions": "session", "pain_scores": "pain score", "ratings": "rating"}[kind] + f" {record['uuid']}"
+
+
+def _offset_text(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@pytest.mark.parametrize(("kind", "key", "value"), COMPARED, ids=[f"{k}.{f}" for k, f, _ in COMPARED])
+def test_importing_again_reports_a_change_in_any_compared_field(sij, tmp_path: Path, db_path: Path, kind, key, value):
+    _one_of_each(sij)
+    document = _export(sij)
+    what = _change(document, kind, key, value)
+    counts = snapshot(db_path)
+    before = _export(sij)
+    result = sij("import", str(_write(tmp_path / "b.json", document)), "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["conflicts"] == [f"{what}: differs from the one here"]
+    assert snapshot(db_path) == counts
+    assert _without_time(_export(sij)) == _without_time(before)
+
+
+@pytest.mark.parametrize(("kind", "key", "value"), NOT_COMPARED, ids=[f"{k}.{f}" for k, f, _ in NOT_COMPARED])
+def test_importing_again_leaves_aside_what_is_not_compared(sij, tmp_path: Path, db_path: Path, kind, key, value):
+    _one_of_each(sij)
+    document = _export(sij)
+    _change(document, kind, key, value)
+    counts = snapshot(db_path)
+    result = sij("import", str(_write(tmp_path / "b.json", document)), "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["conflicts"] == [] and set(summary["added"].values()) == {0}
+    assert summary["already_here"][kind] == {"sessions": 1, "pain_scores": 2, "ratings": 2}[kind]
+    assert snapshot(db_path) == counts
+
+
+def test_the_first_refused_value_in_the_file_is_named_and_nothing_is_written(sij, tmp_path: Path, db_path: Path):
+    # The check tests each field over all records at once, then goes record by record to name the first problem.
+    for day in range(1, 4):
+        assert sij("log", "--at", f"2026-11-0{day}T08:00", "--stretch", "supine-twist").exit_code == 0
+    document = _export(sij)
+    document["sessions"][2]["note"] = "bell\x07"
+    document["sessions"][1]["advice"] = "x" * 4001
+    document["sessions"][1]["note"] = "tab\tand line\nare fine"
+    backup = _write(tmp_path / "b.json", document)
+    fresh = tmp_path / "fresh.db"
+    result = sij("import", str(backup), db=fresh)
+    assert result.exit_code == 2
+    assert "sessions[1].advice is 4001 characters long; the limit is 4000." in flat(result.stderr)
+    assert "Traceback" not in result.output
+    document["sessions"][1]["advice"] = ""
+    result = sij("import", str(_write(tmp_path / "b.json", document)), db=fresh)
+    assert result.exit_code == 2
+    assert "sessions[2].note contains a control character (0x07)" in flat(result.stderr)
+    assert not fresh.exists() or snapshot(fresh).get("practice", 0) == 0
