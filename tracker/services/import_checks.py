@@ -14,6 +14,7 @@ import uuid as uuidlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from tracker import safety
@@ -196,10 +197,10 @@ def _all_pass(kind: str, items: Sequence[Any]) -> bool:
     if any(type(item) is not kind_type for item in items):
         return False
     for name in _checked_fields(kind_type):
-        values = [getattr(item, name) for item in items]
+        values = list(map(attrgetter(name), items))
         present = set(map(type, values))  # each kind of value is looked for only where there is one
         if any(issubclass(t, str) for t in present):
-            texts = [v for v in values if isinstance(v, str)]
+            texts = values if present == {str} else [v for v in values if isinstance(v, str)]
             if (kind, name) in FIELD_CHECKS or not _texts_pass(texts, TEXT_RULES.get(name, DEFAULT_TEXT)):
                 return False
         if any(issubclass(t, datetime) for t in present):
@@ -220,7 +221,7 @@ def _all_pass(kind: str, items: Sequence[Any]) -> bool:
             inside = [v for values_ in lists for v in values_]
             inside_types = set(map(type, inside))
             if any(dataclasses.is_dataclass(t) for t in inside_types):
-                records = [v for v in inside if dataclasses.is_dataclass(v)]
+                records = inside if len(inside_types) == 1 else [v for v in inside if dataclasses.is_dataclass(v)]
                 if not _all_pass(name, records):
                     return False
             if any(issubclass(t, str) for t in inside_types):
