@@ -640,7 +640,9 @@ def _utc_naive(moment: datetime | None) -> datetime | None:
     """An aware instant as the naive UTC datetime stored (how `_naive` columns read it back)."""
     if moment is None or moment.tzinfo is None:
         return moment
-    return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    if moment.tzinfo is not timezone.utc:  # a parsed backup's instants are UTC already
+        moment = moment.astimezone(timezone.utc)
+    return moment.replace(tzinfo=None)
 
 
 def _session_values(item: SessionItem, routine: str | None) -> tuple[Any, ...]:
