@@ -417,6 +417,10 @@ def _kind(value: Any) -> str:
     return "an object"
 
 
+# The required fields of a kind of record, and every field it may have (required or optional), as sets.
+_FIELD_SETS: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[frozenset[str], frozenset[str]]] = {}
+
+
 class _Record:
     """One JSON object being read, with its path for messages (e.g. sessions[3].holds[0])."""
 
@@ -424,7 +428,11 @@ class _Record:
         label = path or "the document"
         if not isinstance(value, dict):
             raise BackupError(f"{label} should be an object, not {_kind(value)}")
-        if len(value) == len(required) and all(k in value for k in required):  # the usual case, quickly
+        fields = _FIELD_SETS.get((required, optional))
+        if fields is None:
+            fields = _FIELD_SETS[required, optional] = (frozenset(required), frozenset(required + optional))
+        keys = value.keys()
+        if keys >= fields[0] and keys <= fields[1]:  # the usual case, in two set comparisons
             self.value = value
             self.path = path
             return
