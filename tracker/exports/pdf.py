@@ -19,15 +19,13 @@ from typing import TYPE_CHECKING, Any
 
 from tracker import safety
 from tracker.errors import NothingToDo
-from tracker.exports.base import CONTEXT_ORDER, SIDE_TEXT, STATE_TEXT, ExportData, Exporter, ExportOptions
-from tracker.exports.report import Event, Report, person_note, screen_words, split_advice
+from tracker.exports.base import ExportData, Exporter, ExportOptions
+from tracker.exports.report import Event, Report, bands_text, headline, windows_text
 from tracker.text import plural
 
 if TYPE_CHECKING:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
-
-    from tracker.stats import Change
 
 # A4 portrait in points (1/72 inch): the paper size of most clinics outside North America; Letter readers
 # lose only a few millimetres at the bottom margin when printing it.
@@ -89,39 +87,6 @@ def _period(report: Report) -> str:
     return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
 
 
-def _bands() -> str:
-    """The bands as tracker.safety.band labels them: `1-3 mild, 4-6 moderate, 7-10 severe`."""
-    groups: list[tuple[str, int, int]] = []
-    for score in range(safety.PAIN_MIN, safety.PAIN_MAX + 1):
-        label = safety.band(score).value
-        if groups and groups[-1][0] == label:
-            groups[-1] = (label, groups[-1][1], score)
-        else:
-            groups.append((label, score, score))
-    return ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
-
-
-def _headline(c: Change) -> str:
-    """`5 → 3: meaningful improvement (-2 points, -40%)`; `no change` when the points are zero."""
-    if c.verdict is safety.Verdict.not_enough_data or c.baseline.median is None or c.current.median is None:
-        return c.verdict.value.capitalize()
-    described = c.describe()
-    head = f"{c.baseline.median:g} → {c.current.median:g}: {c.verdict.value}"
-    return head + (f" ({described.replace(' (', ', ').rstrip(')')})" if described else "")
-
-
-def _windows(c: Change) -> str:
-    if not (c.baseline.first_day and c.current.last_day) or c.verdict is safety.Verdict.not_enough_data:
-        return ""
-    return (
-        f"Starting = median of the first {safety.WINDOW} pre-session scores "
-        f"({', '.join(map(str, c.baseline.scores))}; {_short(c.baseline.first_day)}–"
-        f"{_short(c.baseline.last_day or c.baseline.first_day)}); latest sessions = median of the last "
-        f"{safety.WINDOW} ({', '.join(map(str, c.current.scores))}; "
-        f"{_short(c.current.first_day or c.current.last_day)}–{_short(c.current.last_day)})."
-    )
-
-
 def _advice_head(advice: str) -> str:
     """`Advice shown: <its first sentence> (in full on page 2)`: advice is never cut mid-sentence."""
     text = " ".join(advice.split())
@@ -129,17 +94,6 @@ def _advice_head(advice: str) -> str:
     if not text:
         return "Advice shown: none recorded."
     return f"Advice shown: {first}" + ("" if first == text else " (in full on page 2)")
-
-
-def _advice_shown(advice: str) -> str:
-    """`See-a-doctor advice shown.`, with the correction beside it when the entry was corrected since."""
-    from tracker.exports.report import correction_text
-
-    _, corrections = split_advice(advice)
-    if not corrections:
-        return "See-a-doctor advice shown."
-    text = correction_text(corrections)
-    return f"See-a-doctor {text[0].lower()}{text[1:]}."
 
 
 # ---- text and tables on the page, in points from the top left -----------------------------------------------------
@@ -268,7 +222,7 @@ def _header(pdf: FPDF, report: Report, *, first: bool) -> float:
     _text(pdf, MARGIN, 78, _fit(pdf, line, CONTENT_W, 8.5), 8.5)
     scale = (
         f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
-        f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {_bands()}."
+        f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {bands_text()}."
     )
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(MUTED)
@@ -288,20 +242,20 @@ def _verdict_box(pdf: FPDF, report: Report, top: float) -> float:
     progress = report.progress
     c = progress.change_since_start
     colour, background = {"worsening": (ALERT, ALERT_BG)}.get(c.code, GOOD if c.good_news else NEUTRAL)
-    detail = [_windows(c), safety.INFORMATION_ONLY]
+    detail = [windows_text(c), safety.INFORMATION_ONLY]
     if detail[0]:
         detail.insert(1, f"Meaningful: {safety.MEANINGFUL_POINTS} points and {safety.MEANINGFUL_FRACTION:.0%} "
                       f"lower; substantial: {safety.SUBSTANTIAL_FRACTION:.0%}.")  # fmt: skip
     paragraphs = [  # text, size, leading, bold, colour; fpdf2 wraps each, filled, so they make one box
         ("CHANGE IN PAIN BEFORE SESSIONS SINCE THE START (starting → latest sessions)", 7, 12, True, MUTED),
-        (_headline(c), 15, 17, True, colour),
+        (headline(c), 15, 17, True, colour),
         (c.text, 8.5, 11, False, INK),
         (c.caution, 8, 10.5, True, ALERT),
         (" ".join(detail), 7, 9.5, False, MUTED),
     ]
     if progress.limited:
-        within = f"WITHIN THIS PERIOD ({_short(progress.start)}–{_short(progress.end)}): {_headline(progress.change)}"
-        paragraphs += [(within, 8.5, 12, True, INK), (_windows(progress.change), 7, 9.5, False, MUTED)]
+        within = f"WITHIN THIS PERIOD ({_short(progress.start)}–{_short(progress.end)}): {headline(progress.change)}"
+        paragraphs += [(within, 8.5, 12, True, INK), (windows_text(progress.change), 7, 9.5, False, MUTED)]
     # Advice is never cut on page 1: each warning wraps over as many lines as it needs.
     paragraphs += [("Review suggested: " + w.text, 8, 11, True, ALERT) for w in progress.warnings]
     _box(pdf, top, 6, fill=background)
@@ -525,60 +479,19 @@ LOG_COLUMNS = (  # header, width in points; the first is the red mark of an aler
 )  # fmt: skip
 
 
-def _log_rows(report: Report) -> Iterator[tuple[bool, list[str], str]]:
-    """Every entry, oldest first: (whether it reports a safety event, its cells after the mark, its note in full)."""
-    entries: list[tuple[datetime, int, bool, list[list[str]], str, list[str]]] = []  # and what sij adds to the note
-    for s in report.sessions:
-        what = [
-            "Session",
-            STATE_TEXT.get(s.state, s.state),
-            f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done",
-        ]
-        cells, alert = [what + (["heat before"] if s.heat else []), [], [], [], []], s.flagged
-        for hold in sorted(s.holds, key=lambda h: (h.position, h.uuid)):  # a stretch's holds side by side
-            stretch = report.data.stretch(hold.stretch)
-            seconds = str(hold.seconds) + ("" if hold.completed else " stopped") + (", sharp" if hold.sharp else "")
-            if cells[1] and cells[1][-1] == (stretch.name if stretch else "unknown stretch"):
-                cells[2][-1] += " " + SIDE_TEXT.get(hold.side, hold.side)
-                cells[3][-1] += ", " + seconds
-            else:
-                cells[1].append(stretch.name if stretch else "unknown stretch")
-                cells[2].append(SIDE_TEXT.get(hold.side, hold.side))
-                cells[3].append(seconds)
-            alert = alert or hold.sharp
-        for p in sorted(report.by_session.get(s.uuid, []), key=lambda p: (p.recorded_at, CONTEXT_ORDER[p.context])):
-            cells[4].append(f"{p.context} {p.score}" + (", sharp" if p.sharp else ""))
-            alert = alert or p.sharp or safety.is_severe(p.score)
-        after = [_advice_shown(s.advice)] if s.flagged else []
-        entries.append((s.started_at, 0, alert, [[f"{s.local_start:%Y-%m-%d}", _time(s.local_start, s.time_known)],
-                                                 *cells], s.note, after))  # fmt: skip
-    for p in report.check_ins:
-        own = person_note(p.note)
-        after = ["Before a guided run; not started."] if p.note and not own else []
-        after += [_advice_shown(p.advice)] if p.flagged else []
-        cells = [[f"{p.local_time:%Y-%m-%d}", _time(p.local_time, p.time_known)], ["Check-in"], [], [], []]
-        alert = p.sharp or safety.is_severe(p.score)
-        entries.append((p.recorded_at, 1, alert, [*cells, [f"{p.score}" + (", sharp" if p.sharp else "")]], own, after))
-    for screen in report.screenings:
-        alert = screen.level != "none"
-        after = [screen_words(screen).split(": ", 1)[-1], "Advice shown (see above)."] if alert else []
-        cells = [[f"{screen.local_time:%Y-%m-%d}", _time(screen.local_time)], ["Red-flag screen" if screen.kind ==
-                 "full" else "Quick red-flag check"], [], [], [], []]  # fmt: skip
-        entries.append((screen.taken_at, 2, alert, cells, "", after or ["No warning signs reported."]))
-    for _, _, alert, cells, note, after in sorted(entries, key=lambda e: (e[0], e[1])):
-        shown = "Note in full below." if len(note) > LONG_NOTE else note
-        yield alert, ["\n".join(part for part in lines if part) for lines in [*cells, [shown, *after]]], note
-
-
 def _log(pdf: FPDF, report: Report) -> None:
     if pdf.get_y() + 22 + 3 * 16 > BODY_BOTTOM:  # the heading stays with the column headers and a first row
         pdf.add_page()
     _heading(pdf, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
     with _table(pdf, LOG_COLUMNS) as table:
-        for alert, cells, note in _log_rows(report):
-            _row(table, cells, alert, red=(6,))
-            if len(note) > LONG_NOTE:
-                _row(table, [note], alert, spans=len(LOG_COLUMNS) - 1)
+        for e in report.log_entries():
+            note = "Note in full below." if len(e.note) > LONG_NOTE else e.note
+            lines = [[f"{e.at:%Y-%m-%d}", _time(e.at, e.time_known)], e.what, e.stretches, e.sides, e.seconds, e.pain]
+            _row(
+                table, ["\n".join(part for part in cell if part) for cell in [*lines, [note, *e.added]]], e.alert, (6,)
+            )
+            if len(e.note) > LONG_NOTE:
+                _row(table, [e.note], e.alert, spans=len(LOG_COLUMNS) - 1)
 
 
 RATING_COLUMNS = (("", 4.0), ("Date, time", 96.0), ("Measure", 88.0), ("Activity", 130.0), ("Rating", CONTENT_W - 318))
