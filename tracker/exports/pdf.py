@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from tracker import safety
 from tracker.errors import NothingToDo
 from tracker.exports.base import ExportData, Exporter, ExportOptions
-from tracker.exports.report import Event, Report, bands_text, headline, windows_text
+from tracker.exports.report import Event, Report, headline, scale_text, windows_text
 from tracker.text import plural
 
 if TYPE_CHECKING:
@@ -60,10 +60,6 @@ Cell = str | tuple[str, "FontFace | None"]  # a table cell's text, with its styl
 # ---- what the report says, as plain values -------------------------------------------------------
 
 
-def _long(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _short(day: date) -> str:
     return f"{day.day} {day:%b}"
 
@@ -78,22 +74,16 @@ def _time(moment: datetime, known: bool = True) -> str:
     return f"{moment:%H:%M} {_offset(moment)}" if known else "no time given"
 
 
-def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.1f}"
-
-
-def _period(report: Report) -> str:
-    p = report.progress
-    return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
-
-
-def _advice_head(advice: str) -> str:
-    """`Advice shown: <its first sentence> (in full on page 2)`: advice is never cut mid-sentence."""
+def _advice_head(pdf: FPDF, advice: str) -> str:
+    """`Advice shown: <its first sentence> (in full on page 2)`, on one line of page 1's events box: advice is never
+    cut mid-sentence, so a first sentence too long for the line says where the advice is instead."""
     text = " ".join(advice.split())
     first = text.split(". ", 1)[0].rstrip(".") + "."
+    head = f"Advice shown: {first}" + ("" if first == text else " (in full on page 2)")
+    pdf.set_font(FONT, "", 7)
     if not text:
         return "Advice shown: none recorded."
-    return f"Advice shown: {first}" + ("" if first == text else " (in full on page 2)")
+    return head if pdf.get_string_width(head) < EVENT_TEXT_W else "Advice shown: see page 2, where it is in full."
 
 
 # ---- text and tables on the page, in points from the top left -----------------------------------------------------
@@ -189,11 +179,9 @@ def _row(table: Any, cells: Sequence[Cell], alert: bool | None = None, red: Sequ
         line.cell(text, style=_style(colour=ALERT) if alert and column in red else style, colspan=spans)
 
 
-def _box(pdf: FPDF, top: float, height: float, *, fill: str, edge: str | None = None, width: float = CONTENT_W) -> None:
+def _box(pdf: FPDF, top: float, height: float, *, fill: str, width: float = CONTENT_W) -> None:
     pdf.set_fill_color(fill)
-    pdf.set_draw_color(edge or fill)
-    pdf.set_line_width(0.8 if edge else 0)
-    pdf.rect(MARGIN, top, width, height, style="DF" if edge else "F")
+    pdf.rect(MARGIN, top, width, height, style="F")
 
 
 # ---- page 1 --------------------------------------------------------------------------------------
@@ -201,14 +189,10 @@ def _box(pdf: FPDF, top: float, height: float, *, fill: str, edge: str | None = 
 
 def _header(pdf: FPDF, report: Report, *, first: bool) -> float:
     """The title block; returns the y below it. Later pages get a compact version."""
-    data = report.data
-    generated = f"Generated {_long(data.exported_at.date())} {data.exported_at:%H:%M} UTC{_offset(data.exported_at)}"
-    zone = data.exported_at.tzname()
-    if zone and not zone.startswith(("UTC", "+", "-")):
-        generated += f" ({zone})"
+    data, period, generated = report.data, report.period_text(), report.generated_text()
     if not first:
         _text(pdf, MARGIN, 52, TITLE, 10, bold=True)
-        line = _fit(pdf, f"{_period(report)} · {generated}", CONTENT_W - pdf.get_string_width(TITLE) - 16, 7.5)
+        line = _fit(pdf, f"{period} · {generated}", CONTENT_W - pdf.get_string_width(TITLE) - 16, 7.5)
         _text(pdf, PAGE_W - MARGIN, 52, line, 7.5, colour=MUTED, align="R")
         if data.name:
             _text(pdf, MARGIN, 63, _fit(pdf, f"Name: {data.name}", CONTENT_W, 7.5), 7.5, colour=MUTED)
@@ -218,16 +202,12 @@ def _header(pdf: FPDF, report: Report, *, first: bool) -> float:
     if data.name:
         name = _fit(pdf, data.name, CONTENT_W - pdf.get_string_width(TITLE) - 20, 12, True)
         _text(pdf, PAGE_W - MARGIN, 60, name, 12, bold=True, align="R")
-    line = f"Period {_period(report)}  ·  {generated}  ·  sij {data.sij_version}"
+    line = f"Period {period}  ·  {generated}  ·  sij {data.sij_version}"
     _text(pdf, MARGIN, 78, _fit(pdf, line, CONTENT_W, 8.5), 8.5)
-    scale = (
-        f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
-        f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {bands_text()}."
-    )
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(MUTED)
     pdf.set_y(84)
-    pdf.multi_cell(CONTENT_W, 10, scale, new_x="LMARGIN", align="L")
+    pdf.multi_cell(CONTENT_W, 10, scale_text(), new_x="LMARGIN", align="L")
     lead, rest = report.completeness()
     pdf.set_font(FONT, "", 8.5)  # the lead in bold, then the counts, wrapped by fpdf2 as one paragraph
     pdf.set_text_color(INK)
@@ -294,39 +274,10 @@ def _ratings_box(pdf: FPDF, report: Report) -> None:
 
 
 def _key_numbers(pdf: FPDF, report: Report) -> None:
-    p, a = report.progress.pain, report.progress.adherence
-    best, worst = report.best_and_worst()
-    # Before and after are compared over the same sessions, so the means and the change agree.
-    if p.sessions_with_both:
-        within = "no change" if round(p.mean_change or 0, 1) == 0 else f"{p.mean_change:+.1f}"
-        pain = (
-            f"{_number(p.paired_before)} → {_number(p.paired_after)} (mean, 0-10) in the "
-            f"{plural(p.sessions_with_both, 'session')} with both; {within} within a session"
-        )
-    elif p.scores_before or p.scores_after:
-        pain = f"before {_number(p.mean_before)} · after {_number(p.mean_after)}; no session has both scores"
-    else:
-        pain = "no pain scores before or after sessions"
-    severe = f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+"
-    if p.severe_events:
-        severe += f" in {plural(p.severe_entries, 'entry', 'entries')}"
-    days = f"{a.days_done} of {a.days_counted}" + (" (today not over)" if a.today_open else "")
-    if a.share_of_target is not None:
-        days += f" · {a.share_of_target:.0%} of the target"
-    extremes = "no pain scores"
-    if best and worst:
-        extremes = f"{_short(best[0])} ({best[1]}) / {_short(worst[0])} ({worst[1]}); each day by its highest score"
     label, heading = _style(bold=True), _style(bold=True, colour=MUTED, size=7)
-    rows: list[list[Cell]] = [
-        [("PAIN", heading), "", ("ADHERENCE", heading), ""],
-        [("Pain before → after", label), pain, ("Sessions", label),
-         f"{a.sessions_completed} completed, {a.sessions_stopped} stopped early · {a.sessions_per_week:.1f} a week"],
-        [("Best / worst day", label), extremes, ("Days done", label),
-         f"{days} ({plural(a.target_per_week, 'day')} a week)"],
-        # Scores are counted one by one here; the safety-events box counts records (a session counts once).
-        [("Severe, sharp", label), f"{severe} · {plural(p.sharp_events, 'sharp-pain report')}", ("Streaks", label),
-         f"current {plural(a.current_streak, 'day')} · longest {plural(a.longest_streak, 'day')}"],
-    ]  # fmt: skip
+    rows: list[list[Cell]] = [[("PAIN", heading), "", ("ADHERENCE", heading), ""]]
+    for (pain, pain_text), (adherence, adherence_text) in zip(*report.key_numbers(), strict=True):
+        rows.append([(pain, label), pain_text, (adherence, label), adherence_text])
     pdf.set_y(pdf.get_y() + 2)
     _grid(pdf, [("", 86.0), ("", CONTENT_W / 2 - 78), ("", 82.0), ("", CONTENT_W / 2 - 90)], rows)
     pdf.set_y(pdf.get_y() + 4)
@@ -353,23 +304,11 @@ def _events_box(pdf: FPDF, events: Sequence[Event]) -> None:
     room = CONTENT_W - 28 - pdf.get_string_width(title)
     _text(pdf, PAGE_W - MARGIN - 8, top + 13, _fit(pdf, legend, room, 6.5), 6.5, colour=MUTED, align="R")
     pdf.set_y(top + 20)
-    if events:
-        pdf.set_font(FONT, "", 7)  # advice that does not fit on its line says where it is, rather than wrap
-        heads = [_advice_head(e.advice) for e in shown]
-        fitted = [
-            h if pdf.get_string_width(h) < EVENT_TEXT_W else "Advice shown: see page 2, where it is in full."
-            for h in heads
-        ]
-        _event_rows(pdf, shown, fitted, page_one=True)
     more = len(events) - len(shown)
-    if more or not events:
-        text = f"and {more} more on page 2, where every event and its advice is in full" if more else ""
-        text = text or "No severe or sharp pain and no red-flag screen needing action in this period."
-        _box(pdf, pdf.get_y(), 14, fill=ALERT_BG if events else "#FFFFFF")
-        _text(
-            pdf, MARGIN + 8, pdf.get_y() + 8, text, 7.5 if more else 8, bold=bool(more), colour=ALERT if more else INK
-        )
-        pdf.set_y(pdf.get_y() + 14)
+    last = f"and {more} more on page 2, where every event and its advice is in full" if more else ""
+    if not events:
+        last = "No severe or sharp pain and no red-flag screen needing action in this period."
+    _event_rows(pdf, shown, [_advice_head(pdf, e.advice) for e in shown], page_one=True, last=last)
     pdf.set_draw_color(ALERT if events else RULE)
     pdf.set_line_width(0.8)
     pdf.rect(MARGIN, top, CONTENT_W, pdf.get_y() - top + 2, style="D")
@@ -392,7 +331,9 @@ def _events(pdf: FPDF, events: Sequence[Event]) -> None:
     pdf.set_y(pdf.get_y() + 10)
 
 
-def _event_rows(pdf: FPDF, events: Sequence[Event], advice: Sequence[str], page_one: bool = False) -> None:
+def _event_rows(
+    pdf: FPDF, events: Sequence[Event], advice: Sequence[str], page_one: bool = False, last: str = ""
+) -> None:
     """One table style for the events on page 1 (in the box, one line each) and in full: the red mark and the time
     beside what was reported and, under it, the advice shown; the two lines of an event stay on one page."""
     fill = _style(fill=ALERT_BG if page_one else None)
@@ -406,6 +347,9 @@ def _event_rows(pdf: FPDF, events: Sequence[Event], advice: Sequence[str], page_
             line.cell(when, style=_style(bold=True), rowspan=2)
             line.cell(what, style=_style(bold=True, colour=ALERT, size=7.5 if page_one else 8))
             table.row([text], style=_style(fill=ALERT_BG, size=7) if page_one else None)
+        if last:  # page 1: how many more there are, or that there are none
+            style = _style(bold=True, colour=ALERT, fill=ALERT_BG) if events else _style(size=8)
+            table.row().cell(last, style=style, colspan=3, padding=(2, 2, 4, 8))
 
 
 def _stretch_table(pdf: FPDF, rows: Sequence[Any]) -> None:
@@ -595,7 +539,7 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
     pdf.set_margins(MARGIN, LATER_TOP, MARGIN)
     pdf.c_margin = 0
     pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)  # the tables break pages; elsewhere the report does
-    pdf.set_title(f"{TITLE}, {_period(report)}")
+    pdf.set_title(f"{TITLE}, {report.period_text()}")
     pdf.set_author(data.name or "")
     pdf.set_subject("Patient-reported pain and stretching log, not diagnostic")
     pdf.set_creator(f"sij {data.sij_version}")

@@ -117,8 +117,8 @@ def advice_shown(advice: str) -> str:
     return f"See-a-doctor {text[0].lower()}{text[1:]}."
 
 
-def bands_text() -> str:
-    """The bands as tracker.safety.band labels them: `1-3 mild, 4-6 moderate, 7-10 severe`."""
+def scale_text() -> str:
+    """The pain scale as it was asked, and its bands as tracker.safety.band labels them (`1-3 mild, ...`)."""
     groups: list[tuple[str, int, int]] = []
     for score in range(safety.PAIN_MIN, safety.PAIN_MAX + 1):
         label = safety.band(score).value
@@ -126,7 +126,11 @@ def bands_text() -> str:
             groups[-1] = (label, groups[-1][1], score)
         else:
             groups.append((label, score, score))
-    return ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
+    bands = ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
+    return (
+        f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
+        f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {bands}."
+    )
 
 
 def headline(c: Change) -> str:
@@ -151,8 +155,16 @@ def windows_text(c: Change) -> str:
     )
 
 
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
 def _short(day: date) -> str:
     return f"{day.day} {day:%b}"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
 
 
 def screen_words(screen: ScreeningItem) -> str:
@@ -227,6 +239,19 @@ class Report:
         quick = len(self.screenings) - full
         text = plural(full, "red-flag screen")
         return text + (f", {plural(quick, 'quick check')}" if quick else "")
+
+    def period_text(self) -> str:
+        """`26 Aug 2026 – 24 Nov 2026 (91 days)`."""
+        p = self.progress
+        return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
+
+    def generated_text(self) -> str:
+        """`Generated 24 Nov 2026 09:30 UTC+00:00 (GMT)`: when, in the exporting computer's time zone."""
+        at = self.data.exported_at
+        offset = at.strftime("%z")
+        text = f"Generated {_long(at.date())} {at:%H:%M} UTC" + (f"{offset[:3]}:{offset[3:]}" if offset else "")
+        zone = at.tzname()
+        return text + (f" ({zone})" if zone and not zone.startswith(("UTC", "+", "-")) else "")
 
     def completeness(self) -> tuple[str, str]:
         a = self.progress.adherence
@@ -401,12 +426,42 @@ class Report:
             alert = alert or p.sharp or safety.is_severe(p.score)
         return replace(entry, alert=alert, note=s.note, added=[advice_shown(s.advice)] if s.flagged else [])
 
-    def best_and_worst(self) -> tuple[tuple[date, int] | None, tuple[date, int] | None]:
-        """The days with the lowest and highest of the day's highest score (tracker.stats computes them)."""
-        p = self.progress.pain
-        best = (p.best_day.day, p.best_day.score) if p.best_day else None
-        worst = (p.worst_day.day, p.worst_day.score) if p.worst_day else None
-        return best, worst
+    def key_numbers(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(label, words) of the period's pain and of its adherence, three of each, side by side on page 1."""
+        p, a = self.progress.pain, self.progress.adherence
+        # Before and after are compared over the same sessions, so the means and the change agree.
+        if p.sessions_with_both:
+            within = "no change" if round(p.mean_change or 0, 1) == 0 else f"{p.mean_change:+.1f}"
+            pain = (
+                f"{_number(p.paired_before)} → {_number(p.paired_after)} (mean, 0-10) in the "
+                f"{plural(p.sessions_with_both, 'session')} with both; {within} within a session"
+            )
+        elif p.scores_before or p.scores_after:
+            pain = f"before {_number(p.mean_before)} · after {_number(p.mean_after)}; no session has both scores"
+        else:
+            pain = "no pain scores before or after sessions"
+        extremes = "no pain scores"
+        if p.best_day and p.worst_day:
+            best, worst = p.best_day, p.worst_day
+            extremes = f"{_short(best.day)} ({best.score}) / {_short(worst.day)} ({worst.score})"
+            extremes += "; each day by its highest score"
+        # Scores are counted one by one here; the safety events count records (a session counts once).
+        severe = f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+"
+        if p.severe_events:
+            severe += f" in {plural(p.severe_entries, 'entry', 'entries')}"
+        days = f"{a.days_done} of {a.days_counted}" + (" (today not over)" if a.today_open else "")
+        if a.share_of_target is not None:
+            days += f" · {a.share_of_target:.0%} of the target"
+        sessions = f"{a.sessions_completed} completed, {a.sessions_stopped} stopped early"
+        return [
+            ("Pain before → after", pain),
+            ("Best / worst day", extremes),
+            ("Severe, sharp", f"{severe} · {plural(p.sharp_events, 'sharp-pain report')}"),
+        ], [
+            ("Sessions", f"{sessions} · {a.sessions_per_week:.1f} a week"),
+            ("Days done", f"{days} ({plural(a.target_per_week, 'day')} a week)"),
+            ("Streaks", f"current {plural(a.current_streak, 'day')} · longest {plural(a.longest_streak, 'day')}"),
+        ]
 
 
 def person_note(note: str) -> str:
