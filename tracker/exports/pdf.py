@@ -270,7 +270,7 @@ def _ratings_box(pdf: FPDF, report: Report) -> None:
         f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful. Impression: 1-2 is a clinically important improvement."
     )
     _heading(pdf, "WHAT THE PERSON CAN DO, AND THEIR OWN VIEW OF THE CHANGE", small=True)
-    _grid(pdf, [("", 138.0), ("", CONTENT_W - 138)], [*rows, [(note, _style(colour=MUTED, size=7))]])
+    _grid(pdf, [("", 150.0), ("", CONTENT_W - 150)], [*rows, [(note, _style(colour=MUTED, size=7))]])
 
 
 def _key_numbers(pdf: FPDF, report: Report) -> None:
