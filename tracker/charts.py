@@ -485,4 +485,19 @@ def render_svg(figure: Figure) -> bytes:
     svg = re.sub(rb"<metadata>.*?</metadata>", b"", buffer.getvalue(), flags=re.S)
     # Matplotlib's "px" are its points (fpdf2 reads a px as 0.75 pt).
     svg = re.sub(rb"font-size: ([0-9.]+)px", rb"font-size: \1pt", svg)
+    # fpdf2 deep-copies a marker's shape for every <use> of it, which costs it more than reading the shape again:
+    # each marker is written out in place, its shape's own style after the inherited one (as SVG ranks them).
+    shapes = {
+        m[1]: (m[2], m[3] or b"")
+        for m in re.finditer(rb'<path id="([^"]+)" d="([^"]*)"(?: style="([^"]*)")?\s*/>', svg)
+    }
+
+    def in_place(use: re.Match[bytes]) -> bytes:
+        if use[1] not in shapes:
+            return use[0]
+        shape, own = shapes[use[1]]
+        style = b"; ".join(part for part in (use[4], own) if part)
+        return b'<path d="%s" transform="translate(%s %s)" style="%s"/>' % (shape, use[2], use[3], style)
+
+    svg = re.sub(rb'<use xlink:href="#([^"]+)" x="([^"]+)" y="([^"]+)" style="([^"]*)"/>', in_place, svg)
     return svg.replace(b'<text style="', b'<text style="fill: #000000; ')

@@ -344,7 +344,7 @@ def _event_rows(
             line = table.row(style=fill)
             line.cell("", style=_style(fill=ALERT), rowspan=2)
             when = event.when_text if page_one else f"{event.at:%Y-%m-%d} {_time(event.at, event.time_known)}"
-            line.cell(when, style=_style(bold=True), rowspan=2)
+            line.cell(when, style=_style(bold=True), rowspan=2, padding=(0, 2, 3, 5))
             line.cell(what, style=_style(bold=True, colour=ALERT, size=7.5 if page_one else 8))
             table.row([text], style=_style(fill=ALERT_BG, size=7) if page_one else None)
         if last:  # page 1: how many more there are, or that there are none
