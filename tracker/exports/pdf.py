@@ -115,11 +115,13 @@ def _fit(pdf: FPDF, text: str, width: float, size: float, bold: bool = False) ->
     return f"{line} …" if rest else line
 
 
-def _para(pdf: FPDF, text: str, size: float, leading: float, *, bold: bool = False, colour: str = INK) -> None:
-    """A paragraph across the page, shaded in the fill colour already set, from the current y; the y moves below."""
+def _para(pdf: FPDF, text: str, size: float, leading: float, *, bold: bool = False, colour: str = INK,
+          fill: bool = False, markdown: bool = False) -> None:  # fmt: skip
+    """A paragraph across the page from the current y, shaded in the fill colour set with `fill`; the y moves below."""
     pdf.set_font(FONT, "B" if bold else "", size)
     pdf.set_text_color(colour)
-    pdf.multi_cell(CONTENT_W, leading, text, fill=True, padding=(0, 10, 0, 12), new_x="LMARGIN", align="L")
+    padding = (0, 10, 0, 12) if fill else 0
+    pdf.multi_cell(CONTENT_W, leading, text, fill=fill, padding=padding, new_x="LMARGIN", align="L", markdown=markdown)
 
 
 def _rule(pdf: FPDF, y: float) -> None:
@@ -204,14 +206,10 @@ def _header(pdf: FPDF, report: Report, *, first: bool) -> float:
         _text(pdf, PAGE_W - MARGIN, 60, name, 12, bold=True, align="R")
     line = f"Period {period}  ·  {generated}  ·  sij {data.sij_version}"
     _text(pdf, MARGIN, 78, _fit(pdf, line, CONTENT_W, 8.5), 8.5)
-    pdf.set_font(FONT, "", 7.5)
-    pdf.set_text_color(MUTED)
     pdf.set_y(84)
-    pdf.multi_cell(CONTENT_W, 10, scale_text(), new_x="LMARGIN", align="L")
-    lead, rest = report.completeness()
-    pdf.set_font(FONT, "", 8.5)  # the lead in bold, then the counts, wrapped by fpdf2 as one paragraph
-    pdf.set_text_color(INK)
-    pdf.multi_cell(CONTENT_W, 11, f"**{lead}** {rest}", markdown=True, new_x="LMARGIN")
+    _para(pdf, scale_text(), 7.5, 10, colour=MUTED)
+    lead, rest = report.completeness()  # the lead in bold, then the counts, wrapped by fpdf2 as one paragraph
+    _para(pdf, f"**{lead}** {rest}", 8.5, 11, markdown=True)
     _rule(pdf, pdf.get_y() + 2)
     return pdf.get_y() + 10
 
@@ -242,7 +240,7 @@ def _verdict_box(pdf: FPDF, report: Report, top: float) -> float:
     pdf.set_y(top + 6)
     for text, size, leading, bold, ink in paragraphs:
         if text:
-            _para(pdf, text, size, leading, bold=bold, colour=ink)
+            _para(pdf, text, size, leading, bold=bold, colour=ink, fill=True)
     height = pdf.get_y() + 6 - top
     _box(pdf, pdf.get_y(), 6, fill=background)
     _box(pdf, top, height, fill=ALERT if c.caution else colour, width=4)
@@ -354,6 +352,7 @@ def _event_rows(
 
 def _stretch_table(pdf: FPDF, rows: Sequence[Any]) -> None:
     _heading(pdf, "STRETCHES", small=True)
+    muted, small = _style(colour=MUTED), _style(colour=MUTED, size=6.5)
     columns = [("Stretch", 150.0), ("Sides", 50.0), ("Holds done", 60.0), ("Mean hold", 70.0)]
     columns += [("Stopped early", 90.0), ("Sharp reports", CONTENT_W - 420)]
     with _table(pdf, columns, size=7.5, leading=10, borders="SINGLE_TOP_LINE", align="LLRRRR") as table:
@@ -361,13 +360,15 @@ def _stretch_table(pdf: FPDF, rows: Sequence[Any]) -> None:
             mean = "–" if row.mean_seconds is None else f"{row.mean_seconds:.0f} s"
             sharp = (str(row.sharp_reports), _style(colour=ALERT) if row.sharp_reports else None)
             _row(table, [_fit(pdf, row.name, 145, 7.5), row.sides, str(row.done), mean, str(row.stopped_early), sharp])
-    below = [] if rows else [("No stretches recorded in this period.", 7.5, INK)]
-    if len(rows) > MAX_STRETCH_ROWS:
-        below.append((f"and {len(rows) - MAX_STRETCH_ROWS} more (see log pages)", 7.5, MUTED))
-    below.append(("Stopped early counts holds not completed and holds a stopped session never reached.", 6.5, MUTED))
-    for text, size, colour in below:
-        _text(pdf, MARGIN, pdf.get_y() + 8, text, size, colour=colour)
-        pdf.set_y(pdf.get_y() + 10)
+        more = f"and {len(rows) - MAX_STRETCH_ROWS} more (see log pages)" if len(rows) > MAX_STRETCH_ROWS else ""
+        note = "Stopped early counts holds not completed and holds a stopped session never reached."
+        for text, style in (
+            ("" if rows else "No stretches recorded in this period.", None),
+            (more, muted),
+            (note, small),
+        ):
+            if text:
+                table.row().cell(text, style=style, colspan=len(columns), align="L")
 
 
 def _notes(pdf: FPDF, notes: Sequence[tuple[datetime, str, str]]) -> None:
@@ -388,9 +389,8 @@ def _page_one(pdf: FPDF, report: Report, events: Sequence[Event]) -> None:
     _events_box(pdf, events)
     # The chart takes the room the tables below leave, so page 1 never runs over.
     rows, notes = report.stretch_rows(), report.notes()
-    shown_rows = min(len(rows), MAX_STRETCH_ROWS) + (1 if len(rows) > MAX_STRETCH_ROWS else 0)
-    shown_notes = min(len(notes), MAX_NOTES_PAGE1) + (1 if len(notes) > MAX_NOTES_PAGE1 else 0)
-    chart_bottom = BODY_BOTTOM - (95 + 10 * max(1, shown_rows) + 10 * max(1, shown_notes))
+    lines = max(1, min(len(rows), MAX_STRETCH_ROWS + 1)) + max(1, min(len(notes), MAX_NOTES_PAGE1 + 1))  # "and N more"
+    chart_bottom = BODY_BOTTOM - 95 - 10 * lines
     _chart(pdf, report, pdf.get_y() - 10, chart_bottom)
     pdf.set_y(chart_bottom)
     _stretch_table(pdf, rows)
@@ -454,13 +454,11 @@ def _ratings(pdf: FPDF, report: Report) -> None:
     with _table(pdf, RATING_COLUMNS) as table:
         for r in view.ratings:
             when = f"{r.local_time:%Y-%m-%d} {_time(r.local_time, r.time_known)}"
+            cells, alert = [when, "Function", r.activity_text or "", f"{r.value}/10"], False
             if r.kind == "impression":
                 words = safety.impression_label(r.value) + IMPRESSION_NOTE.get(r.value, "")
-                _row(
-                    table, [when, "Impression of change", "", words], safety.impression_needs_review(r.value), range(5)
-                )
-            else:
-                _row(table, [when, "Function", r.activity_text or "", f"{r.value}/10"], False)
+                cells, alert = [when, "Impression of change", "", words], safety.impression_needs_review(r.value)
+            _row(table, cells, alert, red=range(1, 5))
 
 
 # ---- the document --------------------------------------------------------------------------------------------------
