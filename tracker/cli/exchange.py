@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
 from tracker.cli import console
 from tracker.cli.context import get_app
@@ -23,6 +20,8 @@ from tracker.errors import DataError, InvalidInput
 from tracker.exports.registry import FORMATS
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from tracker.services.exchange import ImportSummary
 
     class ExportFormat(str, enum.Enum):
@@ -245,6 +244,9 @@ KIND_TEXT = {
 
 
 def _summary_table(summary: ImportSummary, dry_run: bool) -> Table:
+    from rich import box
+    from rich.table import Table  # only `sij import` draws a table: an export need not load it
+
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     table.add_column("Records")
     table.add_column("Would add" if dry_run else "Added", justify="right")
@@ -299,6 +301,8 @@ def import_command(
         }
         console.print_json(result)
     else:
+        from rich.text import Text
+
         verb = "Checked" if dry_run else "Imported"
         console.out.print(Text(f"{verb} '{file}' (sij {data.sij_version}, exported {data.exported_at:%Y-%m-%d}):"))
         console.render(_summary_table(summary, dry_run))
