@@ -38,7 +38,12 @@ def _offset(moment: datetime) -> int:
 
 
 def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Europe/London") -> dict[str, int]:
-    """Fill `path` (a new or empty sij database) with `years` of history ending on `end`."""
+    """Write `years` of history ending on `end` into `path`, a new database file.
+
+    Nothing is dated after the moment it runs, so a history ending today is one a person could have kept, and
+    check-ins are numbered among check-ins as sij numbers them."""
+    if path.exists():
+        raise FileExistsError(f"{path} exists; the history goes into a new file (the activities would pass sij's 5)")
     database = open_database(path)
     database.close()
     rng = random.Random(seed)
@@ -78,9 +83,13 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
         next_rating, next_impression = start, start + timedelta(days=14)
         practice_id, hold_id, pain_id = base["practice"], base["hold"], base["pain_score"]
 
+        check_ins = 0
+        now = datetime.now(timezone.utc)
+
         def pain(at: datetime, score: int, context: str, sharp: bool, practice: int | None) -> None:
-            nonlocal pain_id
+            nonlocal pain_id, check_ins
             pain_id += 1
+            check_ins += practice is None
             flagged = sharp or score >= 7
             pains.append(
                 (
@@ -95,6 +104,7 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
                     practice,
                     flagged,
                     "Generated history." if flagged else "",
+                    check_ins if practice is None else None,
                 )
             )
 
@@ -106,6 +116,8 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
             if rng.random() < 0.82:  # most days have a session
                 hour = rng.choice((7, 7, 8, 8, 9, 18, 20, 22, 23))
                 at = datetime.combine(day, time(hour, rng.randrange(60)), tz)
+                if at + timedelta(minutes=12) > now:
+                    break
                 practice_id += 1
                 sharp = rng.random() < 0.004
                 aborted = not sharp and rng.random() < 0.02
@@ -154,6 +166,8 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
                     pain(ended, after, "after", sharp, practice_id)
             if day >= next_rating:  # the weekly activity ratings, now and then a few days late
                 at = datetime.combine(day, time(19, rng.randrange(60)), tz)
+                if at > now:
+                    break
                 eased = max(0.0, level - target)  # how far pain has come down: what a person can do rises with it
                 for n, first in enumerate(starts):
                     rating_id += 1
@@ -173,6 +187,8 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
                 next_rating = day + timedelta(days=7 + rng.choice((0, 0, 0, 1, 2)))
             if day >= next_impression:
                 at = datetime.combine(day, time(20, rng.randrange(60)), tz)
+                if at > now:
+                    break
                 eased = max(0.0, level - target)
                 value = 4 if eased < 0.8 else 3 if eased < 1.8 else 2 if eased < 3 else 1
                 rating_id += 1
@@ -191,6 +207,8 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
                 next_impression = day + timedelta(days=rng.randrange(14, 29))
             if rng.random() < 0.08:  # an occasional check-in without stretching
                 at = datetime.combine(day, time(rng.randrange(10, 21), rng.randrange(60)), tz)
+                if at > now:
+                    break
                 pain(at, max(0, min(10, today_pain + rng.choice((-1, 0, 1)))), "check-in", rng.random() < 0.01, None)
             day += timedelta(days=1)
         with conn:
@@ -206,7 +224,7 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
             )
             conn.executemany(
                 "INSERT INTO pain_score (id, uuid, recorded_at, offset_minutes, score, context, sharp, note, "
-                "practice_id, flagged, advice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "practice_id, flagged, advice, check_in_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 pains,
             )
             conn.executemany(
@@ -230,7 +248,7 @@ def generate(path: Path, *, years: float, seed: int, end: date, zone: str = "Eur
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("database", type=Path, help="database file to create or add to")
+    parser.add_argument("database", type=Path, help="database file to create (it must not exist)")
     parser.add_argument("--years", type=float, default=1.0, help="years of daily history (default 1)")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--end", type=date.fromisoformat, default=date.today(), help="last day (default today)")
@@ -238,7 +256,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.years <= 0:
         parser.error("--years must be more than 0")
-    counts = generate(args.database, years=args.years, seed=args.seed, end=args.end, zone=args.zone)
+    try:
+        counts = generate(args.database, years=args.years, seed=args.seed, end=args.end, zone=args.zone)
+    except FileExistsError as err:
+        parser.error(str(err))
     print(f"{args.database}: " + ", ".join(f"{n} {table} rows" for table, n in counts.items()))
     return 0
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import JSON, Column, DateTime, Index, TypeDecorator, UniqueConstraint
 from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
+from sqlmodel.main import SQLModelConfig
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -62,11 +63,19 @@ class PainContext(str, enum.Enum):
     check_in = "check-in"
 
 
+class Table(SQLModel):
+    """The base of every table. Rows are built by sij's own code and read back from the database, never validated
+    by Pydantic, so the Pydantic schema of a table is built only if something asks for it (it costs start-up time
+    in every command otherwise)."""
+
+    model_config = SQLModelConfig(defer_build=True)
+
+
 def _utc_column(nullable: bool = False) -> Any:
     return Field(sa_column=Column(UTCDateTime(), nullable=nullable))
 
 
-class Stretch(SQLModel, table=True):
+class Stretch(Table, table=True):
     __tablename__ = "stretch"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -82,7 +91,7 @@ class Stretch(SQLModel, table=True):
     seeded: bool = False
 
 
-class Routine(SQLModel, table=True):
+class Routine(Table, table=True):
     __tablename__ = "routine"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -94,7 +103,7 @@ class Routine(SQLModel, table=True):
     seeded: bool = False
 
 
-class RoutineStep(SQLModel, table=True):
+class RoutineStep(Table, table=True):
     __tablename__ = "routine_step"
     __table_args__ = (UniqueConstraint("routine_id", "position"),)
 
@@ -104,7 +113,7 @@ class RoutineStep(SQLModel, table=True):
     stretch_id: int = Field(foreign_key="stretch.id")
 
 
-class Practice(SQLModel, table=True):
+class Practice(Table, table=True):
     """One session of stretching (named Practice: SQLModel already has a Session)."""
 
     __tablename__ = "practice"
@@ -132,7 +141,7 @@ class Practice(SQLModel, table=True):
     advice_score: int | None = None
 
 
-class Hold(SQLModel, table=True):
+class Hold(Table, table=True):
     """One held stretch on one side within a practice."""
 
     __tablename__ = "hold"
@@ -148,7 +157,7 @@ class Hold(SQLModel, table=True):
     sharp: bool = False
 
 
-class PainScore(SQLModel, table=True):
+class PainScore(Table, table=True):
     __tablename__ = "pain_score"
     __table_args__ = (
         Index("ix_pain_score_recorded_at", "recorded_at"),
@@ -175,7 +184,7 @@ class PainScore(SQLModel, table=True):
     check_in_number: int | None = None
 
 
-class Screening(SQLModel, table=True):
+class Screening(Table, table=True):
     """Answers to a red-flag screen (quick: E1-E6 before a routine; full: all thirteen)."""
 
     __tablename__ = "screening"
@@ -195,7 +204,7 @@ class RatingKind(str, enum.Enum):
     impression = "impression"  # the global impression of change, 1-7 (PGIC-style)
 
 
-class Activity(SQLModel, table=True):
+class Activity(Table, table=True):
     """An activity the person's pain makes hard, rated 0-10 from time to time; retired ones stay for history."""
 
     __tablename__ = "activity"
@@ -208,7 +217,7 @@ class Activity(SQLModel, table=True):
     retired_at: datetime | None = _utc_column(nullable=True)
 
 
-class Rating(SQLModel, table=True):
+class Rating(Table, table=True):
     """One rating: an activity's function rating (0-10) or the global impression of change (1-7).
 
     One table so that ratings share one id space for `sij edit/delete/restore --rating ID`.
@@ -229,14 +238,14 @@ class Rating(SQLModel, table=True):
     time_known: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})  # False: a date only
 
 
-class Setting(SQLModel, table=True):
+class Setting(Table, table=True):
     __tablename__ = "setting"
 
     key: str = Field(primary_key=True, max_length=64)
     value: str = ""
 
 
-class ChangeJournal(SQLModel, table=True):
+class ChangeJournal(Table, table=True):
     """One change a person made on this machine (add, edit, delete, restore), in the order made; see DESIGN.md.
 
     `previous` holds every touched row's column values before the change ([{"table", "id", "values"}]);

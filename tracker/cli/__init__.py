@@ -15,6 +15,12 @@ from tracker.cli.app import app
 
 def main() -> None:
     """Console-script entry point."""
+    # One command is a short-lived process whose work is bounded (one entry, one report, one routine), and
+    # nearly everything it allocates is freed by reference counting. The cyclic collector would mostly walk the
+    # thousands of long-lived objects that importing SQLAlchemy, Pydantic and the tables creates: about a twentieth
+    # of `sij log`'s start-up (benchmarks/startup.py). The garbage cycles of one command are few and go with it; the
+    # guided routine, which runs for minutes, turns the collector back on.
+    gc.disable()
     os.umask(0o077)  # every file sij writes (database, backups, exports, charts) is owner-only
     # One command, then exit: the cycle collector's default (a pass every 700 new objects) spends about a twelfth
     # of a PDF export's CPU walking the objects SQLAlchemy, Matplotlib and fpdf2 create as they load, which are

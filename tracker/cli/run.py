@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import signal
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any
@@ -574,6 +575,7 @@ def _guided(
 ) -> None:
     from tracker import safety
 
+    gc.enable()  # a routine runs for minutes; main() turned the collector off for start-up only
     screen_now = None
     if opts.interactive and not screened and resumable is None:
         console.info("You have not answered the full red-flag screen yet (13 short questions).")

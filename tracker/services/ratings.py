@@ -197,17 +197,7 @@ def retire_activity(*, session: Session, activity_id: int, at: datetime, now: da
             f"`sij activities unretire {activity_id}` brings it back.",
             subject="activity",
         )
-    previous = journal.snapshot([row])
-    row.retired_at = at
-    session.add(row)
-    journal.record_change(
-        session=session,
-        action=journal.RETIRE,
-        kind=journal.ACTIVITY,
-        record_id=activity_id,
-        now=now or at,
-        previous=previous,
-    )
+    _set_retired(session, row, at, action=journal.RETIRE, now=now or at)
     return _activity_record(row, None, day_start_minutes(session=session))
 
 
@@ -231,18 +221,19 @@ def unretire_activity(*, session: Session, activity_id: int, now: datetime) -> A
         raise InvalidInput(
             f"Activity #{same.id} is already '{same.text}'; rate that one, or retire it first.", subject="activity"
         )
+    _set_retired(session, row, None, action=journal.UNRETIRE, now=now)
+    return _activity_latest(session, row)
+
+
+def _set_retired(session: Session, row: Activity, retired_at: datetime | None, *, action: str, now: datetime) -> None:
+    """Retire an activity or bring it back, as one change in the journal (so `sij undo` reverses it)."""
+    assert row.id is not None
     previous = journal.snapshot([row])
-    row.retired_at = None
+    row.retired_at = retired_at
     session.add(row)
     journal.record_change(
-        session=session,
-        action=journal.UNRETIRE,
-        kind=journal.ACTIVITY,
-        record_id=activity_id,
-        now=now,
-        previous=previous,
+        session=session, action=action, kind=journal.ACTIVITY, record_id=row.id, now=now, previous=previous
     )
-    return _activity_latest(session, row)
 
 
 def _activity_latest(session: Session, row: Activity) -> ActivityRecord:
