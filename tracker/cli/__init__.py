@@ -22,10 +22,6 @@ def main() -> None:
     # guided routine, which runs for minutes, turns the collector back on.
     gc.disable()
     os.umask(0o077)  # every file sij writes (database, backups, exports, charts) is owner-only
-    # One command, then exit: the cycle collector's default (a pass every 700 new objects) spends about a twelfth
-    # of a PDF export's CPU walking the objects SQLAlchemy, Matplotlib and fpdf2 create as they load, which are
-    # nearly all alive until exit. Collecting a hundred times less often still frees real cycles.
-    gc.set_threshold(70_000, 10, 10)
     app(prog_name="sij")
     sys.exit(0)
 
