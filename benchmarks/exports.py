@@ -1,6 +1,6 @@
 """Time exports, the JSON backup and import on 1 and 20 years of history, and print ratios.
 
-    python benchmarks/exports.py [--runs 5]
+    python benchmarks/exports.py [--runs 5] [--only-pdf | --only-backup]
 
 Builds the histories with benchmarks/generate.py in a temporary folder (ending today, so "the last 90
 days" holds records) and times whole `sij` processes, round-robin (each round runs every measurement
@@ -81,7 +81,11 @@ def _timed(argv: list[str], env: dict[str, str], before: Callable[[], None] | No
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="rounds (default 5)")
-    parser.add_argument("--only-pdf", action="store_true", help="time only the PDF rows (and the floor)")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--only-pdf", action="store_true", help="time only the PDF rows (and the floor)")
+    only.add_argument(
+        "--only-backup", action="store_true", help="time only the JSON backup and the imports (and the floor)"
+    )
     args = parser.parse_args(argv)
     sij = sij_command()
     today = date.today()
@@ -127,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             out = str(base / f"report-{years}.pdf")
             plan[f"pdf 90 days, {years} y"] = ([sij, *period, "--format", "pdf", "-o", out, "--force"], None)
-        source = _reference(base)
+        source = None if args.only_backup else _reference(base)
         if source is not None:
             # Its own copy of the same history, made by its own generate.py and schema (a newer schema would be
             # refused); it has no ratings, which the reports of today also print, so the comparison is fair to it.
@@ -162,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
 
         if args.only_pdf:
             plan = {name: step for name, step in plan.items() if name.startswith(("floor", "pdf"))}
+        if args.only_backup:
+            plan = {name: step for name, step in plan.items() if name.startswith(("floor", "json", "import"))}
         for argv_, before in plan.values():  # warm the file cache
             _timed(argv_, env, before)
         runs: dict[str, list[float]] = {name: [] for name in plan}
@@ -188,9 +194,12 @@ def main(argv: list[str] | None = None) -> int:
         missed += not ok
         print(f"{text:<52}{value:>7.2f}{unit}  goal <= {limit:g}{unit}  {'ok' if ok else 'MISSED'}")
 
-    for fmt in ("pdf",) if args.only_pdf else ("csv", "fhir", "pdf"):
+    formats = () if args.only_backup else ("pdf",) if args.only_pdf else ("csv", "fhir", "pdf")
+    for fmt in formats:
         goal(f"{fmt} 90 days: 20 y / 1 y", ms[f"{fmt} 90 days, 20 y"] / ms[f"{fmt} 90 days, 1 y"], RATIO_GOAL)
-    if "pdf 90 days, 20 y, before" in ms:
+    if args.only_backup:
+        pass  # no PDF rows, so no reference to compare with
+    elif "pdf 90 days, 20 y, before" in ms:
         goal(
             f"pdf 90 days, 20 y: now / before ({REFERENCE_COMMIT})",
             ms["pdf 90 days, 20 y"] / ms["pdf 90 days, 20 y, before"],

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,47 @@ def test_a_future_day_is_bad_input(sij, option: str) -> None:
     assert result.exit_code == 2
     assert "'2026-11-25' is in the future" in flat(result.stderr) and "Traceback" not in result.output
     assert result.stdout == ""
+
+
+def test_the_backup_from_rows_is_byte_for_byte_the_one_from_items(sij, db_path: Path, clock) -> None:
+    """`sij export --format json` writes straight from the rows; the items every other format reads give the same."""
+    from tracker import db
+    from tracker.config import resolve_database
+    from tracker.exports import json_backup
+    from tracker.exports.base import ExportOptions
+    from tracker.services.exchange import build_export
+
+    _log_some(sij)
+    note = 'Ünïcode ☃, "quotes"\nand a line'
+    assert sij("log", "--at", "2026-11-19", "--pain-before", "7", "--note", note).exit_code == 0  # a date alone
+    assert sij("delete", "1", "--yes").exit_code == 0  # a trashed session and its pain scores travel too
+    assert sij("activities", "add", "Putting on socks").exit_code == 0
+    assert sij("activities", "rate", "1=4").exit_code == 0
+    assert sij("impression", "2").exit_code == 0
+    documents = []
+    for since, until in ((None, None), ("2026-11-20", "2026-11-22")):
+        options = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
+        result = sij("export", "--format", "json", *options)
+        assert result.exit_code == 0, result.output
+        database = db.open_database(resolve_database(str(db_path)))
+        try:
+            with db.unit_of_work(database, readonly=True) as session:
+                data = build_export(
+                    session=session,
+                    now=clock.now(),
+                    since=date.fromisoformat(since) if since else None,
+                    until=date.fromisoformat(until) if until else None,
+                    include_trashed=True,
+                )
+        finally:
+            database.close()
+        assert result.stdout == json_backup.render(data, ExportOptions())
+        documents.append(json.loads(result.stdout))
+    whole, period = documents
+    assert [(s["id"], s["deleted_at"] is not None, s["time_known"]) for s in whole["sessions"]] == [
+        (3, False, False),
+        (1, True, True),
+        (2, False, True),
+    ]
+    assert whole["sessions"][0]["note"] == note and len(whole["ratings"]) == 2
+    assert [s["id"] for s in period["sessions"]] == [1, 2] and period["ratings"] == []

@@ -18,7 +18,7 @@ from tracker.db import open_database, unit_of_work
 from tracker.exports import json_backup
 from tracker.exports.base import ExportOptions
 from tracker.models import Hold, PainScore, Practice, Routine, RoutineStep, Screening, Setting, Stretch
-from tracker.services.exchange import build_export, import_backup
+from tracker.services.exchange import build_backup, build_export, import_backup
 
 NOW = datetime(2030, 1, 1, 12, 0, tzinfo=timezone.utc)
 SEEDED = ("knee-to-chest", "figure-4", "supine-twist")
@@ -191,13 +191,17 @@ def _fill(path: Path, history: dict[str, Any]) -> None:
 
 
 def _export(path: Path, now: datetime) -> str:
+    """The backup as `sij export --format json` writes it (from rows), checked against the one from items."""
     db = open_database(path)
     try:
         with unit_of_work(db, readonly=True) as session:
             data = build_export(session=session, now=now, include_trashed=True)
+            rows = build_backup(session=session, now=now)
     finally:
         db.close()
-    return str(json_backup.render(data, ExportOptions()))
+    fast = json_backup.render_rows(rows)
+    assert fast == json_backup.render(data, ExportOptions())  # byte for byte
+    return fast
 
 
 def _import(path: Path, text: str) -> dict[str, int]:

@@ -151,3 +151,13 @@ def test_alembic_loads_only_when_a_migration_is_due(db_path: Path) -> None:
     status, heavy, output = _loaded(["pain", "1"], db_path)
     assert status == 0, output
     assert "alembic" not in heavy
+
+
+def test_the_backup_loads_neither_other_formats_nor_the_import_checks(current_db: Path, tmp_path: Path) -> None:
+    status, modules, output = _modules(["export", "--format", "json", "-o", str(tmp_path / "b.json")], current_db)
+    assert status == 0, output
+    assert "tracker.exports.json_backup" in modules
+    unneeded = {"alembic", "matplotlib", "fpdf", "fhir", "tracker.exports.fhir", "tracker.exports.pdf"}
+    unneeded |= {"tracker.exports.csv_export", "tracker.exports.report", "tracker.services.import_checks"}
+    unneeded |= {"tracker.stats", "tracker.services.ratings"}
+    assert not unneeded & modules, sorted(unneeded & modules)

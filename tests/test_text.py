@@ -1,10 +1,10 @@
-"""The wording helpers in tracker.text: singular for one, plural otherwise."""
+"""The wording helpers in tracker.text: singular for one, plural otherwise; control characters found."""
 
 from __future__ import annotations
 
 import pytest
 
-from tracker.text import plural, signed_points
+from tracker.text import first_control, is_control, plural, signed_points
 
 
 @pytest.mark.parametrize(
@@ -28,3 +28,19 @@ def test_plural(count: int, word: str, many: str | None, expected: str) -> None:
 )
 def test_signed_points(value: float, expected: str) -> None:
     assert signed_points(value) == expected
+
+
+@pytest.mark.parametrize("keep", ["", "\t", "\n\t", "\n"])
+def test_first_control_finds_what_is_control_names_in_every_code_point(keep: str) -> None:
+    wrong = [
+        hex(code)
+        for code in range(0x110000)
+        if first_control(f"a{chr(code)}b", keep=keep) != (chr(code) if is_control(chr(code), keep=keep) else None)
+    ]
+    assert wrong == []
+
+
+def test_first_control_gives_the_first_of_several() -> None:
+    assert first_control("note\u202e and \x1b[2J") == "\u202e"
+    assert first_control("tab\tthen\x07", keep="\t") == "\x07"
+    assert first_control("plain text, ünïcödé and \u200f marks") is None

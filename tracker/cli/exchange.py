@@ -146,26 +146,34 @@ def export_command(
     else:
         target = None if to_stdout else new_file_path(str(output), force=force)
 
-    from tracker.services.exchange import build_export
-
     app = get_app(ctx)
-    # Read-only, except that the first FHIR export stores the database's Patient id.
-    with app.work(readonly=not exporter.needs_patient_id) as session:
-        data = build_export(
-            session=session,
-            now=app.clock.now(),
-            since=start,
-            until=end,
-            include_trashed=exporter.lossless,
-            name=person,
-            with_patient_id=exporter.needs_patient_id,
-            with_progress=exporter.needs_progress,
-        )
-    rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
+    if exporter.render_rows is not None:  # the backup: straight from the rows, no item per record
+        from tracker.services.exchange import build_backup
+
+        with app.work(readonly=True) as session:
+            rows = build_backup(session=session, now=app.clock.now(), since=start, until=end)
+        rendered: str | bytes = exporter.render_rows(rows)
+        sessions, pains, ratings = rows.live_sessions, rows.live_pain_scores, rows.live_ratings
+    else:
+        from tracker.services.exchange import build_export
+
+        # Read-only, except that the first FHIR export stores the database's Patient id.
+        with app.work(readonly=not exporter.needs_patient_id) as session:
+            data = build_export(
+                session=session,
+                now=app.clock.now(),
+                since=start,
+                until=end,
+                include_trashed=exporter.lossless,
+                name=person,
+                with_patient_id=exporter.needs_patient_id,
+                with_progress=exporter.needs_progress,
+            )
+        rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
+        sessions = sum(1 for s in data.sessions if s.deleted_at is None)
+        pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
+        ratings = sum(1 for r in data.ratings if r.deleted_at is None)
     payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
-    sessions = sum(1 for s in data.sessions if s.deleted_at is None)
-    pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
-    ratings = sum(1 for r in data.ratings if r.deleted_at is None)
     what = _exported(exporter.name, table, sessions, pains, ratings)
     if target is None:
         if not exporter.binary and sys.stdout.isatty():
@@ -290,7 +298,7 @@ def import_command(
             param_hint=FILE_HINT,
         ) from None
     with get_app(ctx).work(readonly=dry_run) as session:
-        summary = import_backup(session=session, data=data)
+        summary = import_backup(session=session, data=data, checked=True)
     if as_json:
         result: dict[str, Any] = {
             "file": str(Path(file).expanduser().absolute()),

@@ -12,9 +12,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import and_, insert, or_
+from sqlalchemy import DateTime, and_, insert, or_, type_coerce
+from sqlalchemy import select as core_select  # any number of columns, typed as rows
 from sqlmodel import Session, col, select
 
 from tracker import __version__
@@ -22,6 +24,7 @@ from tracker.clock import as_recorded
 from tracker.db import follow_kept_ids, local_day_sql
 from tracker.exports.base import (
     ActivityItem,
+    BackupRows,
     ExportData,
     HoldItem,
     PainItem,
@@ -236,6 +239,55 @@ def ensure_patient_id(*, session: Session) -> str:
     return current
 
 
+class _Period:
+    """The SQL conditions that choose an export's records: local days `since`..`until` (None: open), and the trash.
+
+    Pain scores taken in a session go with their session; check-ins, screenings and ratings count by their own day.
+    The period is chosen in SQL (the time index narrows it, as in services.progress), so a three-month export
+    reads three months of rows however long the history is.
+    """
+
+    def __init__(self, day_start: int, since: date | None, until: date | None, include_trashed: bool) -> None:
+        practice_day = local_day_sql(col(Practice.started_at), col(Practice.offset_minutes), day_start)
+        self.practices = within_days(col(Practice.started_at), practice_day, since, until)
+        if not include_trashed:
+            self.practices.append(col(Practice.deleted_at).is_(None))
+        chosen = select(Practice.id).where(*self.practices)
+        # The practice ids whose holds to read (None: every hold, when every practice is chosen).
+        self.holds_of = chosen if self.practices else None
+        pain_day = local_day_sql(col(PainScore.recorded_at), col(PainScore.offset_minutes), day_start)
+        check_in = and_(
+            col(PainScore.practice_id).is_(None), *within_days(col(PainScore.recorded_at), pain_day, since, until)
+        )
+        self.pains = [or_(col(PainScore.practice_id).in_(chosen), check_in)]
+        if not include_trashed:
+            self.pains.append(col(PainScore.deleted_at).is_(None))
+        screen_day = local_day_sql(col(Screening.taken_at), col(Screening.offset_minutes), day_start)
+        self.screenings = within_days(col(Screening.taken_at), screen_day, since, until)
+        rating_day = local_day_sql(col(Rating.recorded_at), col(Rating.offset_minutes), day_start)
+        self.ratings = within_days(col(Rating.recorded_at), rating_day, since, until)
+        if not include_trashed:
+            self.ratings.append(col(Rating.deleted_at).is_(None))
+
+
+def _stretch_items(session: Session) -> tuple[StretchItem, ...]:
+    # Text is sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
+    return tuple(_stretch_item(row) for row in sorted(_rows(session, select(_table(Stretch))), key=lambda r: r.slug))
+
+
+def _screening_items(session: Session, period: _Period) -> tuple[ScreeningItem, ...]:
+    screened = _rows(session, select(_table(Screening)).where(*period.screenings))
+    return tuple(_screening_item(row) for row in sorted(screened, key=lambda r: (r.taken_at, r.uuid)))
+
+
+def _exported_settings(session: Session) -> dict[str, str]:
+    return {
+        key: value
+        for key, value in sorted(_rows(session, select(Setting.key, Setting.value)))
+        if key not in INTERNAL_SETTINGS
+    }
+
+
 def build_export(
     *,
     session: Session,
@@ -249,57 +301,27 @@ def build_export(
 ) -> ExportData:
     """A snapshot of the records in local days `since`..`until` (inclusive), with the whole catalogue and settings.
 
-    Pain scores taken in a session go with their session; check-ins and screenings count by their own day. Trashed
-    records are left out unless `include_trashed` (the lossless backup keeps them). `with_progress` adds the
+    Records are chosen as `_Period` says. Trashed records are left out unless `include_trashed` (the lossless
+    backup keeps them). Every activity travels (ratings refer to them, and they are few). `with_progress` adds the
     numbers of `sij progress` for the same period, from the same queries and tracker.stats (the PDF report).
-    The period is chosen in SQL (the time index narrows it, as in services.progress), so a three-month export
-    reads three months of rows however long the history is.
     """
     day_start = day_start_minutes(session=session)
     patient_id = ensure_patient_id(session=session) if with_patient_id else ""
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
-    # Text is sorted here, not by the database: PostgreSQL orders text by its locale, SQLite by code point.
-    stretches = [_stretch_item(row) for row in sorted(_rows(session, select(_table(Stretch))), key=lambda r: r.slug)]
-
-    practice_day = local_day_sql(col(Practice.started_at), col(Practice.offset_minutes), day_start)
-    in_period = within_days(col(Practice.started_at), practice_day, since, until)
-    if not include_trashed:
-        in_period.append(col(Practice.deleted_at).is_(None))
-    chosen = select(Practice.id).where(*in_period)
-    practices = sorted(_rows(session, select(_table(Practice)).where(*in_period)), key=lambda r: (r.started_at, r.uuid))
-    practice_uuids = {row.id: row.uuid for row in practices}
-
-    pain_day = local_day_sql(col(PainScore.recorded_at), col(PainScore.offset_minutes), day_start)
-    check_in = and_(
-        col(PainScore.practice_id).is_(None), *within_days(col(PainScore.recorded_at), pain_day, since, until)
+    period = _Period(day_start, since, until, include_trashed)
+    practices = sorted(
+        _rows(session, select(_table(Practice)).where(*period.practices)), key=lambda r: (r.started_at, r.uuid)
     )
-    pain_where = [or_(col(PainScore.practice_id).in_(chosen), check_in)]
-    if not include_trashed:
-        pain_where.append(col(PainScore.deleted_at).is_(None))
+    practice_uuids = {row.id: row.uuid for row in practices}
     pains = [
         _pain_item(row, practice_uuids)
         for row in sorted(
-            _rows(session, select(_table(PainScore)).where(*pain_where)), key=lambda r: (r.recorded_at, r.uuid)
+            _rows(session, select(_table(PainScore)).where(*period.pains)), key=lambda r: (r.recorded_at, r.uuid)
         )
     ]
-    screen_day = local_day_sql(col(Screening.taken_at), col(Screening.offset_minutes), day_start)
-    screened = _rows(
-        session, select(_table(Screening)).where(*within_days(col(Screening.taken_at), screen_day, since, until))
-    )
-    screenings = [_screening_item(row) for row in sorted(screened, key=lambda r: (r.taken_at, r.uuid))]
-    settings = {
-        key: value
-        for key, value in sorted(_rows(session, select(Setting.key, Setting.value)))
-        if key not in INTERNAL_SETTINGS
-    }
-    # Every activity travels (ratings refer to them, and they are few); ratings count by their own day.
     activity_rows = list(session.exec(select(Activity).order_by(col(Activity.added_at), col(Activity.uuid))))
     activity_uuids = {row.id: row.uuid for row in activity_rows if row.id is not None}
-    rating_day = local_day_sql(col(Rating.recorded_at), col(Rating.offset_minutes), day_start)
-    rating_where = within_days(col(Rating.recorded_at), rating_day, since, until)
-    if not include_trashed:
-        rating_where.append(col(Rating.deleted_at).is_(None))
-    rated = _rows(session, select(_table(Rating)).where(*rating_where))
+    rated = _rows(session, select(_table(Rating)).where(*period.ratings))
     ratings = [_rating_item(row, activity_uuids) for row in sorted(rated, key=lambda r: (r.recorded_at, r.uuid))]
     progress = None
     rating_summary = None
@@ -314,14 +336,14 @@ def build_export(
     return ExportData(
         exported_at=now,
         sij_version=__version__,
-        stretches=tuple(stretches),
+        stretches=_stretch_items(session),
         routines=tuple(_routine_items(session, stretch_uuids)),
-        sessions=tuple(_session_items(session, practices, chosen if in_period else None, stretch_uuids, routine_uuids)),
+        sessions=tuple(_session_items(session, practices, period.holds_of, stretch_uuids, routine_uuids)),
         pain_scores=tuple(pains),
-        screenings=tuple(screenings),
+        screenings=_screening_items(session, period),
         activities=tuple(_activity_item(row) for row in activity_rows),
         ratings=tuple(ratings),
-        settings=settings,
+        settings=_exported_settings(session),
         since=since,
         until=until,
         day_start_minutes=day_start,
@@ -330,6 +352,137 @@ def build_export(
         progress=progress,
         rating_summary=rating_summary,
     )
+
+
+def _naive(column: Any) -> Any:
+    """A UTC instant column read as the naive datetime stored, without making each one aware (the backup formats
+    tens of thousands of them, with the offset it already knows)."""
+    return type_coerce(column, DateTime())
+
+
+def build_backup(
+    *, session: Session, now: datetime, since: date | None = None, until: date | None = None
+) -> BackupRows:
+    """The lossless backup (trashed records too) of local days `since`..`until`, read as plain rows.
+
+    The same records as `build_export(include_trashed=True)`, without an item object per record: references
+    become uuids in SQL (joins), instants stay naive UTC, and the rows come back as tuples in the backup's order.
+    """
+    day_start = day_start_minutes(session=session)
+    period = _Period(day_start, since, until, include_trashed=True)
+    stretch_uuids, _ = _catalogue_uuids(session)
+    practice, hold, pain, rating = (_table(model).c for model in (Practice, Hold, PainScore, Rating))
+    routine, stretch, activity = (_table(model).c for model in (Routine, Stretch, Activity))
+    own = _table(Practice).alias("own")  # a pain score's session, beside the practices the period chooses
+    # Sorted here, not by the database: PostgreSQL orders text (the uuid that breaks a tie) by its locale.
+    sessions = sorted(
+        _rows(
+            session,
+            core_select(
+                practice.uuid,
+                _naive(practice.started_at),
+                practice.offset_minutes,
+                _naive(practice.ended_at),
+                routine.uuid,
+                practice.state,
+                practice.guided,
+                practice.heat,
+                practice.sharp,
+                practice.flagged,
+                practice.advice,
+                practice.note,
+                practice.id,
+                practice.time_known,
+                practice.advice_score,
+                _naive(practice.created_at),
+                _naive(practice.deleted_at),
+            )
+            .select_from(_table(Practice).outerjoin(_table(Routine), practice.routine_id == routine.id))
+            .where(*period.practices),
+        ),
+        key=_by_time_then_uuid,
+    )
+    holds: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    hold_rows = core_select(
+        hold.practice_id, hold.uuid, hold.position, stretch.uuid, hold.side, hold.seconds, hold.completed, hold.sharp
+    ).select_from(_table(Hold).join(_table(Stretch), hold.stretch_id == stretch.id))
+    if sessions:
+        if period.holds_of is not None:
+            hold_rows = hold_rows.where(hold.practice_id.in_(period.holds_of))
+        for row in _rows(session, hold_rows):
+            holds[row[0]].append(row)
+        for held in holds.values():
+            held.sort(key=_by_position_then_uuid)
+    pains = sorted(
+        _rows(
+            session,
+            core_select(
+                pain.uuid,
+                _naive(pain.recorded_at),
+                pain.offset_minutes,
+                pain.score,
+                pain.context,
+                own.c.uuid,
+                pain.sharp,
+                pain.flagged,
+                pain.advice,
+                pain.note,
+                pain.id,
+                pain.check_in_number,
+                pain.time_known,
+                pain.advice_score,
+                _naive(pain.created_at),
+                _naive(pain.deleted_at),
+            )
+            .select_from(_table(PainScore).outerjoin(own, pain.practice_id == own.c.id))
+            .where(*period.pains),
+        ),
+        key=_by_time_then_uuid,
+    )
+    activity_rows = list(session.exec(select(Activity).order_by(col(Activity.added_at), col(Activity.uuid))))
+    ratings = sorted(
+        _rows(
+            session,
+            core_select(
+                rating.uuid,
+                rating.kind,
+                activity.uuid,
+                rating.value,
+                _naive(rating.recorded_at),
+                rating.offset_minutes,
+                rating.id,
+                rating.time_known,
+                _naive(rating.created_at),
+                _naive(rating.deleted_at),
+            )
+            .select_from(_table(Rating).outerjoin(_table(Activity), rating.activity_id == activity.id))
+            .where(*period.ratings),
+        ),
+        key=_rating_time_then_uuid,
+    )
+    return BackupRows(
+        exported_at=now,
+        sij_version=__version__,
+        since=since,
+        until=until,
+        settings=_exported_settings(session),
+        stretches=_stretch_items(session),
+        routines=tuple(_routine_items(session, stretch_uuids)),
+        sessions=sessions,
+        holds=holds,
+        pain_scores=pains,
+        screenings=_screening_items(session, period),
+        activities=tuple(_activity_item(row) for row in activity_rows),
+        ratings=ratings,
+        live_sessions=sum(1 for row in sessions if row[16] is None),
+        live_pain_scores=sum(1 for row in pains if row[15] is None),
+        live_ratings=sum(1 for row in ratings if row[9] is None),
+    )
+
+
+_by_time_then_uuid = itemgetter(1, 0)  # sessions and pain scores: (uuid, instant, ...)
+_by_position_then_uuid = itemgetter(2, 1)  # holds: (practice id, uuid, position, ...)
+_rating_time_then_uuid = itemgetter(4, 0)  # ratings: (uuid, kind, activity, value, instant, ...)
 
 
 # ---- import ------------------------------------------------------------------------------------
@@ -378,13 +531,16 @@ def check_importable(data: ExportData) -> None:
     check_backup(data)
 
 
-def import_backup(*, session: Session, data: ExportData) -> ImportSummary:
-    """Merge a parsed backup into the database; call `check_importable` first. Never overwrites existing records.
+def import_backup(*, session: Session, data: ExportData, checked: bool = False) -> ImportSummary:
+    """Merge a parsed backup into the database. Never overwrites existing records.
 
-    Into a database that holds no sessions, pain scores or screenings yet (a restore), the file's settings replace
-    the defaults; otherwise a setting that differs is kept and reported.
+    Call `check_importable` first, before opening the unit of work, and say so with `checked` (otherwise the whole
+    file is checked again here: on twenty years, about a second). Into a database that holds no sessions, pain
+    scores or screenings yet (a restore), the file's settings replace the defaults; otherwise a setting that
+    differs is kept and reported.
     """
-    check_importable(data)
+    if not checked:
+        check_importable(data)
     summary = ImportSummary()
     restoring = not _has_records(session)
     stretch_map = _merge_stretches(session, data.stretches, summary)  # file uuid -> row here
@@ -490,7 +646,7 @@ def _merge_sessions(
     """Sessions with their holds, as one unit each. Returns uuid -> id of every file session now here."""
     uuids = {p.uuid for p in items}
     existing = [row for row in _rows(session, select(_table(Practice))) if row.uuid in uuids]
-    taken_holds = set(session.connection().scalars(select(Hold.uuid)))
+    taken_holds = set(session.connection().scalars(select(Hold.uuid)).all())
     stretch_uuids, routine_uuids = _catalogue_uuids(session)
     here = {i.uuid: i for i in _session_items(session, existing, None, stretch_uuids, routine_uuids)}
     ids = {row.uuid: row.id for row in existing}
@@ -718,7 +874,7 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
         summary.added["activities"] += 1
     session.flush()
     activity_uuids = {row.id: uuid for uuid, row in activities.items() if row.id is not None}
-    existing = {row.uuid: row for row in session.exec(select(Rating))}
+    existing = {row.uuid: row for row in _rows(session, select(_table(Rating)))}  # Core rows: no ORM object each
     rating_ids = _NumberKeeper(
         _rows(session, select(Rating.id)), (r.id for r in data.ratings if r.uuid not in existing)
     )
