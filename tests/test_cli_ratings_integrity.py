@@ -198,9 +198,7 @@ def test_undo_of_three_ratings_names_each_and_asks_in_one_line(sij, clock) -> No
     named = "ratings #1 (Putting on socks: 4/10), #2 (Sitting: 6/10) and #3 (Climbing stairs: 7/10) of 2026-11-23 08:00"
     asked = sij("undo", interactive=True, input="n\n")
     assert asked.exit_code == 1
-    assert f"Undo adding {named}? They were given together in one command; all 3 go to the trash." in flat(
-        asked.stderr
-    )
+    assert f"Undo adding {named}? They were given together in one command; all 3 go to the trash." in flat(asked.stderr)
     undone = _ok(sij, "undo", "--yes")
     assert flat(undone.stdout) == f"Undone: {named}, given together in one command, are all 3 in the trash."
     assert _ratings(sij) == []
