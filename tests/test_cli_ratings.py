@@ -276,8 +276,48 @@ def test_progress_reports_function_at_1_9_and_2_points(sij, clock) -> None:
         "latest_day": "2026-11-24",
     }
     shown = flat(sij("progress").stdout)
-    assert "Function starting 3.0 → now 5.0" in shown
+    assert "Function starting 3.0 (first ratings, from 2026-11-01) → now 5.0" in shown
+    assert "· +2.0 points" in shown
     assert "What you can do has improved by a meaningful amount" in shown
+
+
+def test_function_means_are_printed_so_that_they_add_up(sij, clock, tmp_path: Path) -> None:
+    """Four activities give means in quarters: 2.75 → 5.25 is printed 2.8 → 5.3 (+2.5), never 2.8 → 5.2 (+2.5), in the
+    terminal and in the PDF; the JSON keeps the exact means."""
+    from pypdf import PdfReader
+
+    _add(sij, *(f"activity {n}" for n in range(1, 5)))
+    assert sij("activities", "rate", "1=2", "2=3", "3=5", "4=1", "--at", "2026-11-01").exit_code == 0
+    assert sij("log", "--pain-before", "5", "--pain-after", "4", "--at", "2026-11-02").exit_code == 0
+    assert sij("activities", "rate", "1=4", "2=6", "3=5", "4=6").exit_code == 0
+    function = _progress(sij)["function"]
+    assert (function["baseline"], function["current"], function["points"]) == (2.75, 5.25, 2.5)
+    shown = flat(sij("progress").stdout)
+    assert "starting 2.8 (first ratings, from 2026-11-01) → now 5.3" in shown and "· +2.5 points" in shown
+    report = tmp_path / "report.pdf"
+    assert sij("export", "--format", "pdf", "--output", str(report)).exit_code == 0
+    page = flat(PdfReader(report).pages[0].extract_text())
+    assert "2.8 → 5.3 (+2.5 points): meaningful improvement" in page
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "expected"),
+    [
+        (2.75, 5.25, "2.8 → 5.3 (+2.5 points): meaningful improvement"),
+        (7 / 3, 14 / 3, "2.3 → 4.7 (+2.4 points): meaningful improvement"),
+        (2.34, 4.3, "2.34 → 4.30 (+1.96 points): no meaningful change"),  # 2.3 → 4.3 would read as +2.0
+        (4.0, 4.0, "4.0 → 4.0 (no change): no meaningful change"),
+        (6.25, 3.0, "6.3 → 3.0 (-3.3 points): lower than at the start"),
+        (2.0, 3.0, "2.0 → 3.0 (+1.0 point): no meaningful change"),
+    ],
+)
+def test_function_headline_numbers_add_up_and_agree_with_the_verdict(
+    baseline: float, current: float, expected: str
+) -> None:
+    from tracker.stats import FunctionSummary
+
+    verdict = safety.function_verdict(baseline, current, 1)
+    assert FunctionSummary((), baseline, current, verdict, rerated=1).headline == expected
 
 
 def test_function_needs_a_second_rating_day(sij) -> None:

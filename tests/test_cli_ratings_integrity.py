@@ -161,6 +161,33 @@ def test_merging_into_a_database_with_other_ratings_renumbers_only_what_collides
     assert len({r["id"] for r in _ratings(sij)}) == 3
 
 
+@pytest.mark.parametrize(
+    ("here", "message"),
+    [
+        (("Climbing stairs", "Sitting", "Cooking", "Driving"), "would leave 6 activities followed"),
+        (("putting on SOCKS",), "two activities followed named"),
+    ],
+)
+def test_an_import_never_leaves_more_than_five_activities_or_two_alike(sij, tmp_path: Path, here, message) -> None:
+    """The backup follows 2 activities. With 4 here that would be 6, and with the same activity named here two alike:
+    the import is refused whole, as `sij activities add` would refuse; with 3 here it goes in."""
+    source = tmp_path / "source" / "sij.db"
+    _numbered_out_of_order(sij, source)
+    _ok(sij, "activities", "unretire", "2", db=source)  # the backup follows both of its activities
+    backup = _backup(sij, source, tmp_path)
+    for text in here:
+        _ok(sij, "activities", "add", text)
+    before = (_activities(sij), _ratings(sij), sij("history", "--json").stdout)
+    result = sij("import", str(backup))
+    assert result.exit_code == 2 and message in flat(result.output), result.output
+    assert "Nothing was imported." in flat(result.output) and "Traceback" not in result.output
+    assert (_activities(sij), _ratings(sij), sij("history", "--json").stdout) == before
+    if len(here) > 1:  # one fewer here, and the same backup goes in
+        _ok(sij, "activities", "retire", "4")
+        _ok(sij, "import", str(backup))
+        assert sum(a["active"] for a in _activities(sij)) == 5
+
+
 # ---- undo: one command, one change -----------------------------------------------------------------
 
 

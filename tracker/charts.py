@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tracker import safety
 from tracker.errors import NothingToDo
 from tracker.records import DayTotals, StretchHolds
-from tracker.stats import Progress, RatingsView
+from tracker.stats import Progress, RatingsView, half_up
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -291,9 +291,8 @@ def draw_function(axes: Axes, ratings: RatingsView, start: date, end: date) -> N
         )
     summary = ratings.function
     if summary.baseline is not None:
-        axes.axhline(
-            summary.baseline, color=BLACK, linestyle="--", linewidth=1.2, label=f"Starting score {summary.baseline:.1f}"
-        )
+        starting = f"Starting score {half_up(summary.baseline)}"
+        axes.axhline(summary.baseline, color=BLACK, linestyle="--", linewidth=1.2, label=starting)
         target = summary.baseline + safety.FUNCTION_MEANINGFUL_POINTS
         if target <= safety.FUNCTION_MAX:
             axes.axhspan(
@@ -302,7 +301,7 @@ def draw_function(axes: Axes, ratings: RatingsView, start: date, end: date) -> N
                 color=GREEN,
                 alpha=0.12,
                 linewidth=0,
-                label=f"Meaningful improvement: {target:.1f} or more",
+                label=f"Meaningful improvement: {half_up(target)} or more",
             )
     impressions = [r for r in ratings.ratings if r.kind == "impression"]
     axes.axhline(EVENT_STRIP - 0.45, color=GREY, linewidth=0.8)

@@ -262,9 +262,10 @@ def _ratings_box(pdf: FPDF, report: Report) -> None:
         rows.append(
             [("Impression of change (1-7)", bold), (i.headline, _style(bold=True, colour=ALERT if i.advice else INK))]
         )
-        rows += [["", (i.advice, _style(bold=True, colour=ALERT))]] if i.advice else []
+        rows += [["", (safety.IMPRESSION_REVIEW_REPORTED, _style(bold=True, colour=ALERT))]] if i.advice else []
+    first = f" (from {min(a.first_day for a in f.activities):%Y-%m-%d}, whatever the period)" if f.activities else ""
     note = (
-        f"Function: mean of the person's {len(f.activities)} activities, first vs latest rating; "
+        f"Function: mean of the person's {len(f.activities)} activities, first ratings{first} vs latest; "
         f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful. Impression: 1-2 is a clinically important improvement."
     )
     _heading(pdf, "WHAT THE PERSON CAN DO, AND THEIR OWN VIEW OF THE CHANGE", small=True)
@@ -379,7 +380,7 @@ def _notes(pdf: FPDF, notes: Sequence[tuple[datetime, str, str]]) -> None:
     ]
     if len(notes) > MAX_NOTES_PAGE1:
         rows.append([(f"and {len(notes) - MAX_NOTES_PAGE1} more (see log pages)", _style(colour=MUTED)), "", ""])
-    _grid(pdf, [("", 52.0), ("", 48.0), ("", CONTENT_W - 100)], rows or [["No notes in this period.", "", ""]], 8)
+    _grid(pdf, [("", 52.0), ("", 48.0), ("", CONTENT_W - 100)], rows or [["No notes in this period."]], 8)
 
 
 def _page_one(pdf: FPDF, report: Report, events: Sequence[Event]) -> None:
@@ -450,7 +451,8 @@ def _ratings(pdf: FPDF, report: Report) -> None:
     if view is None or not view.ratings:
         return
     pdf.add_page()
-    _heading(pdf, "Function and impression-of-change ratings", "every rating in the period, oldest first")
+    scope = "every rating in the period" if report.progress.limited else "every rating"
+    _heading(pdf, "Function and impression-of-change ratings", f"{scope}, oldest first")
     with _table(pdf, RATING_COLUMNS) as table:
         for r in view.ratings:
             when = f"{r.local_time:%Y-%m-%d} {_time(r.local_time, r.time_known)}"
