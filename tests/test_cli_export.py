@@ -288,3 +288,44 @@ def test_the_backup_from_rows_is_byte_for_byte_the_one_from_items(sij, db_path: 
     ]
     assert whole["sessions"][0]["note"] == note and len(whole["ratings"]) == 2
     assert [s["id"] for s in period["sessions"]] == [1, 2] and period["ratings"] == []
+
+
+# ---- what the command says it wrote ------------------------------------------------------------
+
+
+def test_a_ratings_csv_with_ratings_does_not_say_there_is_nothing(sij) -> None:
+    assert sij("activities", "add", "putting on socks").exit_code == 0
+    empty = sij("export", "--format", "csv", "--table", "ratings")
+    assert empty.exit_code == 0
+    assert "There are no ratings in this period yet." in empty.stderr and "sessions or pain" not in empty.stderr
+    assert sij("activities", "rate", "1=4").exit_code == 0
+    result = sij("export", "--format", "csv", "--table", "ratings")
+    assert result.exit_code == 0, result.output
+    assert flat(result.stderr) == "Exported 1 rating as CSV."  # no sessions or pain scores: not what was asked for
+
+
+def test_the_backup_message_counts_what_the_file_holds_with_the_trash(sij, tmp_path: Path) -> None:
+    _log_some(sij)
+    assert sij("activities", "add", "putting on socks").exit_code == 0
+    assert sij("activities", "rate", "1=4").exit_code == 0
+    assert sij("activities", "rate", "1=5").exit_code == 0
+    assert sij("delete", "1", "--yes").exit_code == 0  # a session and its 2 pain scores go to the trash
+    assert sij("delete", "--rating", "2", "--yes").exit_code == 0
+    target = tmp_path / "backup.json"
+    result = sij("export", "--format", "json", "--output", str(target))
+    assert result.exit_code == 0, result.output
+    document = json.loads(target.read_text())
+    assert (len(document["sessions"]), len(document["pain_scores"]), len(document["ratings"])) == (2, 4, 2)
+    assert flat(result.stderr).startswith(
+        "Wrote 2 sessions (1 in the trash), 4 pain scores (2 in the trash) and 2 ratings (1 in the trash) as JSON"
+    )
+    shown = sij("export", "--format", "json")
+    assert "Exported 2 sessions (1 in the trash), 4 pain scores (2 in the trash) and 2 ratings" in flat(shown.stderr)
+    csv_out = sij("export", "--format", "csv")
+    assert "Exported 1 session as CSV." in flat(csv_out.stderr) and "trash" not in csv_out.stderr
+
+
+def test_export_help_says_a_pdf_needs_no_output(sij) -> None:
+    text = flat(sij("export", "--help").stdout)
+    assert "needs --output" not in text
+    assert "written to sij-report-DATE.pdf unless --output names the file" in text

@@ -121,6 +121,12 @@ def test_impression_asked_on_a_terminal_shows_the_scale(sij) -> None:
         (["activities", "rate", "1=4", "9=4"], "No activity with id 9"),
         (["activities", "retire", "9"], "No activity with id 9"),
         (["activities", "retire", "x"], "is not an id"),
+        (["activities", "rate", "0=4"], "'0=4' is not ID=N: '0' is not an id; give the whole number shown by"),
+        (["activities", "rate", "-1=4"], "'-1=4' is not ID=N: '-1' is not an id; give the whole number shown by"),
+        (["activities", "rate", "1=4", "-2=4"], "'-2=4' is not ID=N: '-2' is not an id"),
+        (["activities", "rate", "99999999999999999999=4"], "'99999999999999999999' is not an id"),
+        (["activities", "retire", "99999999999999999999"], "'99999999999999999999' is not an id"),
+        (["edit", "--rating", "0", "--value", "3"], "shown by `sij history --ratings` or `sij trash`"),
         (["impression", "0"], "outside the scale"),
         (["impression", "8"], "outside the scale"),
         (["impression", "three"], "is not a rating"),
@@ -270,8 +276,48 @@ def test_progress_reports_function_at_1_9_and_2_points(sij, clock) -> None:
         "latest_day": "2026-11-24",
     }
     shown = flat(sij("progress").stdout)
-    assert "Function starting 3.0 → now 5.0" in shown
+    assert "Function starting 3.0 (first ratings, from 2026-11-01) → now 5.0" in shown
+    assert "· +2.0 points" in shown
     assert "What you can do has improved by a meaningful amount" in shown
+
+
+def test_function_means_are_printed_so_that_they_add_up(sij, clock, tmp_path: Path) -> None:
+    """Four activities give means in quarters: 2.75 → 5.25 is printed 2.8 → 5.3 (+2.5), never 2.8 → 5.2 (+2.5), in the
+    terminal and in the PDF; the JSON keeps the exact means."""
+    from pypdf import PdfReader
+
+    _add(sij, *(f"activity {n}" for n in range(1, 5)))
+    assert sij("activities", "rate", "1=2", "2=3", "3=5", "4=1", "--at", "2026-11-01").exit_code == 0
+    assert sij("log", "--pain-before", "5", "--pain-after", "4", "--at", "2026-11-02").exit_code == 0
+    assert sij("activities", "rate", "1=4", "2=6", "3=5", "4=6").exit_code == 0
+    function = _progress(sij)["function"]
+    assert (function["baseline"], function["current"], function["points"]) == (2.75, 5.25, 2.5)
+    shown = flat(sij("progress").stdout)
+    assert "starting 2.8 (first ratings, from 2026-11-01) → now 5.3" in shown and "· +2.5 points" in shown
+    report = tmp_path / "report.pdf"
+    assert sij("export", "--format", "pdf", "--output", str(report)).exit_code == 0
+    page = flat(PdfReader(report).pages[0].extract_text())
+    assert "2.8 → 5.3 (+2.5 points): meaningful improvement" in page
+
+
+@pytest.mark.parametrize(
+    ("baseline", "current", "expected"),
+    [
+        (2.75, 5.25, "2.8 → 5.3 (+2.5 points): meaningful improvement"),
+        (7 / 3, 14 / 3, "2.3 → 4.7 (+2.4 points): meaningful improvement"),
+        (2.34, 4.3, "2.34 → 4.30 (+1.96 points): no meaningful change"),  # 2.3 → 4.3 would read as +2.0
+        (4.0, 4.0, "4.0 → 4.0 (no change): no meaningful change"),
+        (6.25, 3.0, "6.3 → 3.0 (-3.3 points): lower than at the start"),
+        (2.0, 3.0, "2.0 → 3.0 (+1.0 point): no meaningful change"),
+    ],
+)
+def test_function_headline_numbers_add_up_and_agree_with_the_verdict(
+    baseline: float, current: float, expected: str
+) -> None:
+    from tracker.stats import FunctionSummary
+
+    verdict = safety.function_verdict(baseline, current, 1)
+    assert FunctionSummary((), baseline, current, verdict, rerated=1).headline == expected
 
 
 def test_function_needs_a_second_rating_day(sij) -> None:
@@ -385,3 +431,77 @@ def test_an_id_past_32_bits_is_simply_not_found(sij, command: list[str]) -> None
     assert result.exit_code == 2, result.output
     assert "No rating with id 3000000000" in result.stderr or "No activity with id 3000000000" in result.stderr
     assert "could not be used" not in result.stderr
+
+
+# ---- wording ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("session_command", "activity_command"),
+    [
+        (["edit", "0", "--note", "x"], ["activities", "retire", "0"]),
+        (["edit", "99999999999999999999", "--note", "x"], ["activities", "unretire", "99999999999999999999"]),
+        (["edit", "99999999999", "--note", "x"], ["activities", "retire", "99999999999"]),
+    ],
+)
+def test_activity_ids_are_refused_as_session_ids_are(sij, session_command, activity_command) -> None:
+    _add(sij, "Putting on socks")
+    for_session, for_activity = sij(*session_command), sij(*activity_command)
+    assert for_session.exit_code == for_activity.exit_code == 2
+    # The same first words: "'0' is not an id; give the whole number shown by ..." or "No ... with id N; ...".
+    said = flat(for_session.stderr).split(";")[0].replace("No session with id", "No activity with id")
+    assert flat(for_activity.stderr).startswith(said), (for_session.stderr, for_activity.stderr)
+
+
+def test_rate_usage_line_reads_as_typed(sij) -> None:
+    text = sij("activities", "rate", "--help").stdout
+    assert "Usage: sij activities rate [OPTIONS] [ID=N]..." in text
+    assert "]...]" not in text
+
+
+@pytest.mark.parametrize(
+    "command", [["activities", "rate"], ["impression"], ["activities", "add"], ["activities", "retire"]]
+)
+def test_at_help_is_the_same_as_logs(sij, command: list[str]) -> None:
+    said = "When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now)."
+    assert said in flat(sij("log", "--help").stdout)
+    text = flat(sij(*command, "--help").stdout)
+    assert said in text and "ISO date or date-time" not in text
+
+
+@pytest.mark.parametrize(
+    ("command", "echoed"),
+    [
+        (["activities", "rate", "1=4", "--at", "yesterday 9am"], "socks 4/10 at 2026-11-23 09:00 (UTC+00:00)."),
+        (["activities", "rate", "1=4", "--at", "monday 8am"], "socks 4/10 at 2026-11-23 08:00 (UTC+00:00)."),
+        (["activities", "rate", "1=4", "--at", "yesterday"], "Saved rating #1: Putting on socks 4/10 on 2026-11-23."),
+        (["activities", "rate", "1=4"], "Saved rating #1: Putting on socks 4/10."),
+        (["impression", "3", "--at", "2026-11-20 18:30"], "Saved rating #1: impression of change 3 "),
+    ],
+)  # fmt: skip
+def test_rating_echoes_the_time_given_with_at(sij, command: list[str], echoed: str) -> None:
+    _add(sij, "Putting on socks")
+    result = sij(*command)
+    assert result.exit_code == 0, result.output
+    assert echoed in flat(result.stdout)
+    if command[0] == "impression":
+        assert flat(result.stdout).endswith("at 2026-11-20 18:30 (UTC+00:00).")
+
+
+def test_input_ending_partway_through_rating_says_nothing_was_saved(sij, db_path: Path) -> None:
+    _add(sij, "Putting on socks", "Sitting through a film")
+    before = _rows(db_path)
+    result = sij("activities", "rate", interactive=True, input="4\n")  # the second question gets no answer
+    assert result.exit_code == 130
+    assert "Interrupted; nothing was saved." in result.stderr and "nothing more" not in result.stderr
+    assert "Traceback" not in result.output
+    assert _rows(db_path) == before
+
+
+def test_history_of_ratings_names_a_period_only_when_one_was_given(sij) -> None:
+    plain = sij("history", "--ratings")
+    assert plain.exit_code == 0
+    assert "No ratings recorded. Rate your activities" in plain.stderr and "period" not in plain.output
+    since = sij("history", "--ratings", "--since", "yesterday")
+    assert "No ratings recorded in this period." in since.stderr
+    assert "period" not in sij("history").output and "period" not in sij("history", "--check-ins").output

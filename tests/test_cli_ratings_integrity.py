@@ -161,6 +161,33 @@ def test_merging_into_a_database_with_other_ratings_renumbers_only_what_collides
     assert len({r["id"] for r in _ratings(sij)}) == 3
 
 
+@pytest.mark.parametrize(
+    ("here", "message"),
+    [
+        (("Climbing stairs", "Sitting", "Cooking", "Driving"), "would leave 6 activities followed"),
+        (("putting on SOCKS",), "two activities followed named"),
+    ],
+)
+def test_an_import_never_leaves_more_than_five_activities_or_two_alike(sij, tmp_path: Path, here, message) -> None:
+    """The backup follows 2 activities. With 4 here that would be 6, and with the same activity named here two alike:
+    the import is refused whole, as `sij activities add` would refuse; with 3 here it goes in."""
+    source = tmp_path / "source" / "sij.db"
+    _numbered_out_of_order(sij, source)
+    _ok(sij, "activities", "unretire", "2", db=source)  # the backup follows both of its activities
+    backup = _backup(sij, source, tmp_path)
+    for text in here:
+        _ok(sij, "activities", "add", text)
+    before = (_activities(sij), _ratings(sij), sij("history", "--json").stdout)
+    result = sij("import", str(backup))
+    assert result.exit_code == 2 and message in flat(result.output), result.output
+    assert "Nothing was imported." in flat(result.output) and "Traceback" not in result.output
+    assert (_activities(sij), _ratings(sij), sij("history", "--json").stdout) == before
+    if len(here) > 1:  # one fewer here, and the same backup goes in
+        _ok(sij, "activities", "retire", "4")
+        _ok(sij, "import", str(backup))
+        assert sum(a["active"] for a in _activities(sij)) == 5
+
+
 # ---- undo: one command, one change -----------------------------------------------------------------
 
 
@@ -172,16 +199,36 @@ def test_one_undo_takes_back_every_rating_of_one_command(sij, clock) -> None:
     assert "One `sij undo` takes back all 2 ratings." in flat(rated.stderr)
     asked = sij("undo")
     assert asked.exit_code == 2
-    assert "rating #1 of 2026-11-24 09:31 (Putting on socks: 4/10) and rating #2, given together" in flat(asked.stderr)
-    assert "all 2 go to the trash" in flat(asked.stderr)
+    # Both ratings named by what they rated, in one line that reads as a sentence.
+    assert flat(asked.stderr).strip() == (
+        "Error: Undo adding ratings #1 (Putting on socks: 4/10) and #2 (Walking to the shop: 6/10) of "
+        "2026-11-24 09:31 needs confirmation (they were given together in one command; both go to the trash); "
+        "add --yes to do it without a terminal."
+    )
+    assert asked.stderr.count("\n") == 1
     undone = _ok(sij, "undo", "--yes")
-    assert "Undone: moved rating #1 of 2026-11-24 09:31 (Putting on socks: 4/10) and rating #2 to the trash." in flat(
-        undone.stdout
+    assert flat(undone.stdout).strip() == (
+        "Undone: ratings #1 (Putting on socks: 4/10) and #2 (Walking to the shop: 6/10) of 2026-11-24 09:31, "
+        "given together in one command, are both in the trash."
     )
     assert _ratings(sij) == []
     assert {t["id"] for t in json.loads(_ok(sij, "trash", "--json").stdout)} == {1, 2}
     # The next undo is the change before: adding the second activity (retired: its ratings are in the trash).
     assert "Undone: retired activity #2 (Walking to the shop)" in flat(_ok(sij, "undo", "--yes").stdout)
+
+
+def test_undo_of_three_ratings_names_each_and_asks_in_one_line(sij, clock) -> None:
+    for text in ("Putting on socks", "Sitting", "Climbing stairs"):
+        _ok(sij, "activities", "add", text)
+    clock.current = NOW + timedelta(minutes=1)
+    _ok(sij, "activities", "rate", "1=4", "2=6", "3=7", "--at", "yesterday 8am")
+    named = "ratings #1 (Putting on socks: 4/10), #2 (Sitting: 6/10) and #3 (Climbing stairs: 7/10) of 2026-11-23 08:00"
+    asked = sij("undo", interactive=True, input="n\n")
+    assert asked.exit_code == 1
+    assert f"Undo adding {named}? They were given together in one command; all 3 go to the trash." in flat(asked.stderr)
+    undone = _ok(sij, "undo", "--yes")
+    assert flat(undone.stdout) == f"Undone: {named}, given together in one command, are all 3 in the trash."
+    assert _ratings(sij) == []
 
 
 # ---- activities: add, retire, unretire, and undo -----------------------------------------------------
@@ -215,8 +262,10 @@ def test_retire_undo_unretire_and_undo_again(sij, clock) -> None:
     clock.current = NOW + timedelta(minutes=1)
     retired = _ok(sij, "activities", "retire", "1")
     assert "`sij activities unretire 1` brings it back" in flat(retired.stderr)
-    assert "Undo retiring activity #1 (Putting on socks) needs confirmation" in flat(sij("undo").stderr)
-    assert "Undone: activity #1 (Putting on socks) is rated again." in _ok(sij, "undo", "--yes").stdout
+    assert "Undo retiring activity #1 (Putting on socks) needs confirmation (it is active again)" in flat(
+        sij("undo").stderr
+    )
+    assert "Undone: activity #1 (Putting on socks) is active again." in _ok(sij, "undo", "--yes").stdout
     assert [a["active"] for a in _activities(sij)] == [True]
     assert len(_ratings(sij)) == 1  # the rating made before the retire stays
 

@@ -101,3 +101,24 @@ def test_undo_asks_showing_what_it_will_do_and_no_changes_nothing(sij, db_path: 
     assert snapshot(db_path) == before and history(sij)[0]["note"] == "bye"
     result = sij("undo")
     assert result.exit_code == 2 and "--yes" in result.stderr and "Traceback" not in result.output
+
+
+def test_undo_after_undoing_everything_recent_says_so_truthfully(sij, clock, db_path: Path) -> None:
+    assert sij("pain", "4").exit_code == 0
+    assert sij("undo", "--yes").exit_code == 0
+    before = snapshot(db_path)
+    result = sij("undo", "--yes")
+    assert result.exit_code == 1
+    assert flat(result.stderr).startswith(
+        "Error: Nothing left to undo from the last 10 minutes (the last change was already undone); "
+    )
+    assert "Nothing was changed" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(db_path) == before
+    clock.sleep(601)  # the undone change is older than the window now: nothing was changed in it
+    assert "Nothing was changed in the last 10 minutes" in sij("undo", "--yes").stderr
+
+
+def test_undo_help_reads_as_whole_sentences(sij) -> None:
+    lines = [line.strip() for line in sij("undo", "--help").stdout.splitlines()]
+    assert "Adding, retiring and bringing back an activity are changes too." in lines
+    assert not any(line.endswith("retiring and") for line in lines)

@@ -264,8 +264,32 @@ def test_pdf_page_one_and_the_ratings_page(sij, clock, tmp_path: Path) -> None:
     # Activity 2 was retired, so the function score follows activity 1 alone: 3 → 6 on its live ratings.
     assert "Function (0-10, higher is better) 3.0 → 6.0 (+3.0 points): meaningful improvement" in pages[0]
     assert "Impression of change (1-7) 2 much better (2026-11-20): a clinically important improvement" in pages[0]
-    assert "Function and impression-of-change ratings" in pages[-1]
+    assert "Function and impression-of-change ratings" in pages[-1] and "every rating, oldest first" in pages[-1]
     assert pages[-1].count("Putting on socks") == 2 and "4 no change" in pages[-1]
+    assert "first ratings (from 2026-10-01, whatever the period) vs latest" in pages[0]
+    assert "No notes in this period." in pages[0]
+
+
+def test_pdf_states_a_rating_before_the_period_and_the_review_advice_for_its_reader(sij, clock, tmp_path: Path) -> None:
+    """A rating before the first session is not listed as "in the period"; the review advice of an impression of 6 is
+    stated for the clinician who reads the report, in full, not addressed to them."""
+    from pypdf import PdfReader
+
+    assert sij("activities", "add", "Walking").exit_code == 0
+    assert sij("activities", "rate", "1=3", "--at", "2026-09-01").exit_code == 0
+    assert sij("log", "--pain-before", "6", "--pain-after", "5", "--at", "2026-11-01").exit_code == 0
+    assert sij("activities", "rate", "1=6").exit_code == 0
+    assert sij("impression", "6").exit_code == 0
+    whole, period = tmp_path / "whole.pdf", tmp_path / "period.pdf"
+    assert sij("export", "--format", "pdf", "--output", str(whole)).exit_code == 0
+    assert sij("export", "--format", "pdf", "--since", "2026-11-01", "--output", str(period)).exit_code == 0
+    pages = [flat(p.extract_text()) for p in PdfReader(whole).pages]
+    assert "Period 1 Nov 2026" in pages[0] and "every rating, oldest first" in pages[-1]
+    assert "2026-09-01" in pages[-1] and "every rating in the period" not in pages[-1]
+    assert safety.IMPRESSION_REVIEW_REPORTED in pages[0] and "You feel" not in pages[0]
+    limited = [flat(p.extract_text()) for p in PdfReader(period).pages]
+    assert "every rating in the period, oldest first" in limited[-1] and "2026-09-01" not in limited[-1]
+    assert "first ratings (from 2026-09-01, whatever the period) vs latest" in limited[0]
 
 
 # ---- the calendar reminder ---------------------------------------------------------------------

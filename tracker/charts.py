@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tracker import safety
 from tracker.errors import NothingToDo
 from tracker.records import DayTotals, StretchHolds
-from tracker.stats import Progress, RatingsView
+from tracker.stats import Progress, RatingsView, half_up
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -291,9 +291,8 @@ def draw_function(axes: Axes, ratings: RatingsView, start: date, end: date) -> N
         )
     summary = ratings.function
     if summary.baseline is not None:
-        axes.axhline(
-            summary.baseline, color=BLACK, linestyle="--", linewidth=1.2, label=f"Starting score {summary.baseline:.1f}"
-        )
+        starting = f"Starting score {half_up(summary.baseline)}"
+        axes.axhline(summary.baseline, color=BLACK, linestyle="--", linewidth=1.2, label=starting)
         target = summary.baseline + safety.FUNCTION_MEANINGFUL_POINTS
         if target <= safety.FUNCTION_MAX:
             axes.axhspan(
@@ -302,7 +301,7 @@ def draw_function(axes: Axes, ratings: RatingsView, start: date, end: date) -> N
                 color=GREEN,
                 alpha=0.12,
                 linewidth=0,
-                label=f"Meaningful improvement: {target:.1f} or more",
+                label=f"Meaningful improvement: {half_up(target)} or more",
             )
     impressions = [r for r in ratings.ratings if r.kind == "impression"]
     axes.axhline(EVENT_STRIP - 0.45, color=GREY, linewidth=0.8)
@@ -485,4 +484,19 @@ def render_svg(figure: Figure) -> bytes:
     svg = re.sub(rb"<metadata>.*?</metadata>", b"", buffer.getvalue(), flags=re.S)
     # Matplotlib's "px" are its points (fpdf2 reads a px as 0.75 pt).
     svg = re.sub(rb"font-size: ([0-9.]+)px", rb"font-size: \1pt", svg)
+    # fpdf2 deep-copies a marker's shape for every <use> of it, which costs it more than reading the shape again:
+    # each marker is written out in place, its shape's own style after the inherited one (as SVG ranks them).
+    shapes = {
+        m[1]: (m[2], m[3] or b"")
+        for m in re.finditer(rb'<path id="([^"]+)" d="([^"]*)"(?: style="([^"]*)")?\s*/>', svg)
+    }
+
+    def in_place(use: re.Match[bytes]) -> bytes:
+        if use[1] not in shapes:
+            return use[0]
+        shape, own = shapes[use[1]]
+        style = b"; ".join(part for part in (use[4], own) if part)
+        return b'<path d="%s" transform="translate(%s %s)" style="%s"/>' % (shape, use[2], use[3], style)
+
+    svg = re.sub(rb'<use xlink:href="#([^"]+)" x="([^"]+)" y="([^"]+)" style="([^"]*)"/>', in_place, svg)
     return svg.replace(b'<text style="', b'<text style="fill: #000000; ')

@@ -457,6 +457,11 @@ IMPRESSION_WORDS: dict[int, str] = {
 IMPRESSION_REVIEW_ADVICE = (
     "You feel your pain is much worse than when you started. Ask your GP or physiotherapist for a review."
 )
+# The same, as the clinician's report states it (the person is not the reader there).
+IMPRESSION_REVIEW_REPORTED = (
+    "The person feels their pain is much worse than when they started; sij advised them to ask their GP or "
+    "physiotherapist for a review."
+)
 
 
 class FunctionVerdict(str, enum.Enum):

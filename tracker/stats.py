@@ -11,6 +11,7 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from tracker import safety
@@ -410,6 +411,12 @@ class Progress:
         }
 
 
+def half_up(value: float, digits: int = 1) -> Decimal:
+    """`value` to `digits` decimals as people round (2.25 → 2.3, where Python's round gives 2.2), float noise first
+    removed, so that a mean printed in a report is the one a reader would write down."""
+    return Decimal(repr(round(value, 6))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def _round(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(value, digits)
 
@@ -522,9 +529,21 @@ class FunctionSummary:
             return "not rated yet"
         if self.verdict is safety.FunctionVerdict.not_enough_data:
             return f"{self.baseline:.1f} at the start: {self.verdict.value}"
-        points = round(self.current - self.baseline, 1)
-        unit = "point" if abs(points) == 1 else "points"
-        return f"{self.baseline:.1f} → {self.current:.1f} ({points:+.1f} {unit}): {self.verdict.value}"
+        start, latest, change = self.shown
+        return f"{start} → {latest} ({change}): {self.verdict.value}"
+
+    @property
+    def shown(self) -> tuple[Decimal, Decimal, str]:
+        """The start and latest means as reports print them, and the change between the two numbers printed (what a
+        reader works out, so that 2.75 → 5.25 never reads 2.8 → 5.2 (+2.5)). One decimal, halves rounded up; two
+        where one decimal would put the change printed on the other side of the meaningful-change line."""
+        assert self.baseline is not None and self.current is not None
+        for digits in (1, 2):
+            start, latest = half_up(self.baseline, digits), half_up(self.current, digits)
+            if safety.function_verdict(float(start), float(latest), self.rerated) is self.verdict:
+                break
+        change = latest - start
+        return start, latest, "no change" if change == 0 else f"{change:+} point{'' if abs(change) == 1 else 's'}"
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -17,7 +17,7 @@ from rich.text import Text
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
-from tracker.cli.params import naming, pain_value, rating_value, shown, whole_number
+from tracker.cli.params import id_value, naming, pain_value, rating_value
 from tracker.errors import InvalidInput
 from tracker.text import HAND_PICKED
 
@@ -28,18 +28,16 @@ if TYPE_CHECKING:
     from tracker.services.journal import JournalEntry
 
 CLEAR = -1  # `--pain-before none`: remove the score
-ID_MAX = 2**63 - 1  # the largest id SQLite can hold
 # A service's InvalidInput about these subjects is reported as bad input for this argument or option.
 NAMED = {"session": "SESSION_ID", "check_in": "--check-in", "note": "--note", "rating": "--rating", "value": "--value"}
 
 
 def record_id(value: str) -> int:
-    number = whole_number(value)
-    if number is None or not 1 <= number <= ID_MAX:
-        raise typer.BadParameter(
-            f"'{shown(value)}' is not an id; give the whole number shown by `sij history` or `sij trash`."
-        )
-    return number
+    return id_value(value, "`sij history` or `sij trash`")
+
+
+def rating_id(value: str) -> int:
+    return id_value(value, "`sij history --ratings` or `sij trash`")
 
 
 def pain_or_none(value: str) -> int:
@@ -73,7 +71,7 @@ RatingOption = Annotated[
     typer.Option(
         "--rating",
         metavar="ID",
-        parser=record_id,
+        parser=rating_id,
         help="Act on the rating with this id (`sij history --ratings` lists them).",
         show_default=False,
     ),
@@ -531,7 +529,7 @@ def _activity_undo_question(entry: JournalEntry, activity: ActivityRecord | None
     if entry.action == journal.ADD:
         return f"Undo adding {named}? It is removed, or retired if a rating (even one in the trash) refers to it"
     if entry.action == journal.RETIRE:
-        return f"Undo retiring {named}? It is rated again"
+        return f"Undo retiring {named}? It is active again"
     return f"Undo bringing back {named}? It is retired again"
 
 
@@ -544,27 +542,48 @@ def _activity_undone(done: JournalEntry, before: ActivityRecord | None, after: A
             return f"Undone: removed {named}."
         return f"Undone: retired {named}; its ratings (in the trash or not) stay in history."
     if done.action == journal.RETIRE:
-        return f"Undone: {named} is rated again."
+        return f"Undone: {named} is active again."
     return f"Undone: {named} is retired again; `sij activities unretire {done.record_id}` brings it back."
+
+
+def _ratings_named(records: list[tuple[int, RatingRecord | None]]) -> str:
+    """Ratings given together, each by what it rated: `ratings #1 (socks: 4/10) and #2 (sitting: 6/10) of 2026-11-24`.
+
+    They share one moment (one command, one --at), so it is named once."""
+    from tracker import safety
+    from tracker.clock import when_text
+
+    parts = []
+    for number, r in records:
+        if r is None:
+            parts.append(f"#{number}")
+        elif r.kind == "impression":
+            parts.append(f"#{number} (impression of change: {safety.impression_label(r.value)})")
+        else:
+            parts.append(f"#{number} ({r.activity_text}: {r.value}/10)")
+    first = records[0][1]
+    when = f" of {when_text(first.local_time, first.time_known)}" if first is not None else ""
+    return f"ratings {', '.join(parts[:-1])} and {parts[-1]}{when}"
 
 
 def _undo_question(
     entry: JournalEntry,
     record: PracticeRecord | PainRecord | RatingRecord | None,
     activity: ActivityRecord | None = None,
+    together: list[tuple[int, RatingRecord | None]] | None = None,
 ) -> str:
-    """What undo will do, in words: `Undo your edit of session #12 (the note, the pain score)?`."""
+    """What undo will do, in words: `Undo your edit of session #12 (the note, the pain score)? It gets ...`.
+
+    `together`: every rating one command added, when that is the change (the first is `record`)."""
     from tracker.services import journal
 
     if entry.kind == journal.ACTIVITY:
         return _activity_undo_question(entry, activity)
     named = _describe(record) if record is not None else f"{entry.kind} #{entry.record_id}"
-    if entry.action == journal.ADD and entry.together:
-        others = ", ".join(f"#{n}" for n in entry.together)
-        count = len(entry.together) + 1
+    if entry.action == journal.ADD and together:
+        every = "both" if len(together) == 2 else f"all {len(together)}"
         return (
-            f"Undo adding {named} and rating{'s' if len(entry.together) > 1 else ''} {others}, "
-            f"given together in one command? All {count} go to the trash"
+            f"Undo adding {_ratings_named(together)}? They were given together in one command; {every} go to the trash"
         )
     if entry.action == journal.ADD:
         return f"Undo adding {named}? It goes to the trash"
@@ -584,11 +603,13 @@ def _undo_question(
 def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
     """Undo the last change you made in the last 10 minutes: a new entry, an edit, a delete or a restore.
 
-    One command is one change: all the ratings of one `sij activities rate` go together. Adding, retiring and
-    bringing back an activity are changes too.
+    One command is one change: all the ratings of one `sij activities rate` go together.
+
+    Adding, retiring and bringing back an activity are changes too.
 
     Goes by the order changes were made on this machine. Example: [bold]sij undo[/bold]
     """
+    from tracker.records import RatingRecord
     from tracker.services import journal
     from tracker.services.corrections import Entry, entry_record
     from tracker.services.journal import last_change, undo_change
@@ -597,15 +618,20 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
     app = get_app(ctx)
     now = app.clock.now()
     activity = None
+    together: list[tuple[int, RatingRecord | None]] = []
     with naming(**NAMED), app.work(readonly=True) as session:
         entry = last_change(session=session, now=now)
         record = entry_record(session=session, entry=Entry(entry.kind, entry.record_id))
         if entry.kind == journal.ACTIVITY:
             activity = activity_record_any(session=session, activity_id=entry.record_id)
-    question = _undo_question(entry, record, activity)
+        if entry.action == journal.ADD and entry.together:
+            for number in (entry.record_id, *entry.together):
+                found = entry_record(session=session, entry=Entry(journal.RATING, number))
+                together.append((number, found if isinstance(found, RatingRecord) else None))
+    question = _undo_question(entry, record, activity, together)
     if not yes:
         if not app.is_interactive:
-            action, consequence = question.split("? ", 1)
+            action, consequence = question.rsplit("? ", 1)
             raise InvalidInput(
                 f"{action} needs confirmation ({consequence[0].lower()}{consequence[1:]}); "
                 "add --yes to do it without a terminal."
@@ -626,9 +652,12 @@ def undo_command(ctx: typer.Context, yes: YesOption = False) -> None:
     shown_record = before if done.action in (journal.ADD, journal.RESTORE) else record
     named = _describe(shown_record) if shown_record is not None else f"{done.kind} #{done.record_id}"
 
-    if done.action == journal.ADD and done.together:
-        others = ", ".join(f"#{n}" for n in done.together)
-        named += f" and rating{'s' if len(done.together) > 1 else ''} {others}"
+    if done.action == journal.ADD and together:
+        every = "both" if len(together) == 2 else f"all {len(together)}"
+        console.out_line(
+            f"Undone: {_ratings_named(together)}, given together in one command, are {every} in the trash."
+        )
+        return
     result = {
         journal.ADD: f"Undone: moved {named} to the trash.",
         journal.DELETE: f"Undone: {named} is back from the trash.",

@@ -6,13 +6,11 @@ import enum
 import errno
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich import box
-from rich.table import Table
-from rich.text import Text
 
 from tracker.cli import console
 from tracker.cli.context import get_app
@@ -23,6 +21,8 @@ from tracker.errors import DataError, InvalidInput
 from tracker.exports.registry import FORMATS
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from tracker.services.exchange import ImportSummary
 
     class ExportFormat(str, enum.Enum):
@@ -69,17 +69,41 @@ def _write_stdout(payload: bytes) -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
-def _exported(fmt: str, table: CsvTable | None, sessions: int, pains: int, ratings: int) -> str:
-    """What the file holds, in words: a CSV names only the rows it has (sessions, pain scores or ratings)."""
-    from tracker.text import plural
+@dataclass(frozen=True)
+class Counted:
+    """How many records of one kind the output holds, and how many of those are in the trash (a backup keeps them)."""
 
+    held: int
+    trashed: int = 0
+
+    @property
+    def live(self) -> int:
+        return self.held - self.trashed
+
+    def words(self, noun: str) -> str:
+        from tracker.text import plural
+
+        return plural(self.held, noun) + (f" ({self.trashed} in the trash)" if self.trashed else "")
+
+
+def _exported(fmt: str, table: CsvTable | None, sessions: Counted, pains: Counted, ratings: Counted) -> str:
+    """What the output holds, in words: a CSV names only the rows it has (sessions, pain scores or ratings)."""
     if fmt == "csv":
         if table is CsvTable.ratings:
-            return plural(ratings, "rating")
-        return plural(pains, "pain score") if table is CsvTable.pain else plural(sessions, "session")
-    if ratings:
-        return f"{plural(sessions, 'session')}, {plural(pains, 'pain score')} and {plural(ratings, 'rating')}"
-    return f"{plural(sessions, 'session')} and {plural(pains, 'pain score')}"
+            return ratings.words("rating")
+        return pains.words("pain score") if table is CsvTable.pain else sessions.words("session")
+    if ratings.held:
+        return f"{sessions.words('session')}, {pains.words('pain score')} and {ratings.words('rating')}"
+    return f"{sessions.words('session')} and {pains.words('pain score')}"
+
+
+def _nothing_note(fmt: str, table: CsvTable | None, sessions: Counted, pains: Counted, ratings: Counted) -> str | None:
+    """The warning for an output without the records asked for; None when it has them."""
+    if fmt == "csv" and table is CsvTable.ratings:
+        return None if ratings.live else "There are no ratings in this period yet."
+    if sessions.live or pains.live:
+        return None
+    return "There are no sessions or pain scores in this period yet."
 
 
 def _size(count: int) -> str:
@@ -96,7 +120,7 @@ def export_command(
             case_sensitive=False,
             help="csv: a spreadsheet for a clinician; json: a lossless backup for `sij import`; "
             "fhir: a FHIR R4 bundle for a records system; pdf: a one-page report for a clinician and the full log "
-            "(needs --output).",
+            "(written to sij-report-DATE.pdf unless --output names the file).",
         ),
     ],
     output: Annotated[
@@ -154,7 +178,10 @@ def export_command(
         with app.work(readonly=True) as session:
             rows = build_backup(session=session, now=app.clock.now(), since=start, until=end)
         rendered: str | bytes = exporter.render_rows(rows)
-        sessions, pains, ratings = rows.live_sessions, rows.live_pain_scores, rows.live_ratings
+        # The backup holds the trash too: the counts say so, so that they match the file.
+        sessions = Counted(len(rows.sessions), len(rows.sessions) - rows.live_sessions)
+        pains = Counted(len(rows.pain_scores), len(rows.pain_scores) - rows.live_pain_scores)
+        ratings = Counted(len(rows.ratings), len(rows.ratings) - rows.live_ratings)
     else:
         from tracker.services.exchange import build_export
 
@@ -171,9 +198,9 @@ def export_command(
                 with_progress=exporter.needs_progress,
             )
         rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
-        sessions = sum(1 for s in data.sessions if s.deleted_at is None)
-        pains = sum(1 for p in data.pain_scores if p.deleted_at is None)
-        ratings = sum(1 for r in data.ratings if r.deleted_at is None)
+        sessions = Counted(len(data.sessions), sum(1 for s in data.sessions if s.deleted_at is not None))
+        pains = Counted(len(data.pain_scores), sum(1 for p in data.pain_scores if p.deleted_at is not None))
+        ratings = Counted(len(data.ratings), sum(1 for r in data.ratings if r.deleted_at is not None))
     payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     what = _exported(exporter.name, table, sessions, pains, ratings)
     if target is None:
@@ -189,8 +216,9 @@ def export_command(
         console.info(f"Wrote {what} as {exporter.title} to {target} ({_size(len(payload))}, readable by you only).")
         if output is None:
             console.out_line(str(target))  # the file nobody named: its path on stdout, as `sij plot` prints
-    if not sessions and not pains:
-        console.warn("There are no sessions or pain scores in this period yet.")
+    note = _nothing_note(exporter.name, table, sessions, pains, ratings)
+    if note is not None:
+        console.warn(note)
 
 
 FILE_HINT = "'FILE'"
@@ -253,6 +281,9 @@ KIND_TEXT = {
 
 
 def _summary_table(summary: ImportSummary, dry_run: bool) -> Table:
+    from rich import box
+    from rich.table import Table  # only `sij import` draws a table: an export need not load it
+
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     table.add_column("Records")
     table.add_column("Would add" if dry_run else "Added", justify="right")
@@ -307,6 +338,8 @@ def import_command(
         }
         console.print_json(result)
     else:
+        from rich.text import Text
+
         verb = "Checked" if dry_run else "Imported"
         console.out.print(Text(f"{verb} '{file}' (sij {data.sij_version}, exported {data.exported_at:%Y-%m-%d}):"))
         console.render(_summary_table(summary, dry_run))

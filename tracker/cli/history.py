@@ -139,9 +139,14 @@ def history_command(
     if as_json:
         console.print_json([practice_json(r) for r in records])
     elif not records:
-        console.info("No sessions recorded yet in this period. Record one with `sij run` or `sij log`.")
+        console.info(f"No sessions recorded yet{_in_period(start, end)}. Record one with `sij run` or `sij log`.")
     else:
         console.render_records(console.history_table, records)
+
+
+def _in_period(start: date | None, end: date | None) -> str:
+    """ " in this period" when --since or --until chose one; nothing when the whole history was asked for."""
+    return " in this period" if start is not None or end is not None else ""
 
 
 def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, limit: int | None, as_json: bool) -> None:
@@ -152,7 +157,7 @@ def _show_check_ins(ctx: typer.Context, start: date | None, end: date | None, li
     if as_json:
         console.print_json([check_in_json(r) for r in records])
     elif not records:
-        console.info("No pain check-ins recorded in this period. Record one with `sij pain SCORE`.")
+        console.info(f"No pain check-ins recorded{_in_period(start, end)}. Record one with `sij pain SCORE`.")
     else:
         console.render_records(console.check_in_table, records)
 
@@ -166,6 +171,6 @@ def _show_ratings(ctx: typer.Context, start: date | None, end: date | None, limi
     if as_json:
         console.print_json([rating_json(r) for r in records])
     elif not records:
-        console.info("No ratings recorded in this period. Rate your activities with `sij activities rate`.")
+        console.info(f"No ratings recorded{_in_period(start, end)}. Rate your activities with `sij activities rate`.")
     else:
         console.render(ratings_table(records))

@@ -9,7 +9,7 @@ import typer
 
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
-from tracker.cli.params import naming, pain_value, slug_value
+from tracker.cli.params import AT_HELP, naming, pain_value, slug_value
 
 if TYPE_CHECKING:
     from tracker.dates import When
@@ -76,7 +76,7 @@ def log_command(
         typer.Option(
             "--at",
             metavar="WHEN",
-            help="When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now).",
+            help=AT_HELP,
         ),
     ] = None,
 ) -> None:
@@ -141,7 +141,7 @@ def pain_command(
         typer.Option(
             "--at",
             metavar="WHEN",
-            help="When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now).",
+            help=AT_HELP,
         ),
     ] = None,
 ) -> None:

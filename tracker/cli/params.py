@@ -11,6 +11,9 @@ from tracker.errors import InvalidInput
 from tracker.safety import PAIN_MAX, PAIN_MIN
 
 SLUG_MAX = 64  # the width of the slug columns
+ID_MAX = 2**63 - 1  # the largest id SQLite can hold
+# The help of every `--at` that takes a moment (a day alone, or a day and a time of day).
+AT_HELP = "When: 9am, 18:00, yesterday 9am, monday 8am, 2026-11-30 9:00, or a day alone (default: now)."
 
 
 def shown(value: str, limit: int = 40) -> str:
@@ -26,6 +29,14 @@ def whole_number(value: str) -> int | None:
     if not digits.isascii() or not digits.isdigit():
         return None
     return int(text)
+
+
+def id_value(value: str, listing: str) -> int:
+    """A record's id as typed (1 up to the largest id stored); `listing` names the command that shows the ids."""
+    number = whole_number(value)
+    if number is None or not 1 <= number <= ID_MAX:
+        raise typer.BadParameter(f"'{shown(value)}' is not an id; give the whole number shown by {listing}.")
+    return number
 
 
 def pain_value(value: str) -> int:

@@ -18,7 +18,7 @@ from tracker.cli.history import JsonOption, SinceOption, UntilOption, date_range
 from tracker.cli.output import free_default_path, new_file_path, write_new_file
 from tracker.cli.params import naming, shown, whole_number
 from tracker.errors import NothingToDo
-from tracker.text import plural, signed_points
+from tracker.text import plural
 
 if TYPE_CHECKING:
     from tracker.stats import Change, Progress, RatingsView
@@ -184,11 +184,14 @@ def add_ratings_rows(grid: Table, ratings: RatingsView) -> None:
     f = ratings.function
     if f.activities:
         count = plural(len(f.activities), "activity", "activities")
+        start, latest, change = f.shown
+        first = min(a.first_day for a in f.activities)
+        # Since the first ratings whatever the period asked for, and said so: pain beside it is labelled the same way.
         line = Text(
-            f"starting {_number(f.baseline)} → now {_number(f.current)} (mean of {count}, 0-10, higher is better)"
+            f"starting {start} (first ratings, from {first}) → now {latest} (mean of {count}, 0-10, higher is better)"
         )
-        if f.points is not None and f.rerated:
-            line.append(f" · {signed_points(round(f.points, 1))}")
+        if f.rerated:
+            line.append(f" · {change}")
         grid.add_row("Function", line)
         style = {"meaningful": "green", "worse": "bold red"}.get(f.verdict.name, "")
         grid.add_row("", Text(f.text, style=style))

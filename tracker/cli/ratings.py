@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,7 +12,9 @@ from rich.text import Text
 from tracker.cli import console, prompts
 from tracker.cli.context import get_app
 from tracker.cli.history import JsonOption
-from tracker.cli.params import naming, rating_value, shown, whole_number
+from tracker.cli.params import AT_HELP, ID_MAX, id_value, naming, rating_value, shown, whole_number
+
+EXIT_INTERRUPTED = 130
 
 if TYPE_CHECKING:
     from tracker.dates import When
@@ -24,7 +28,7 @@ activities_app = typer.Typer(
 
 AtOption = Annotated[
     str | None,
-    typer.Option("--at", metavar="WHEN", help="When: ISO date or date-time, today, yesterday (default: now)."),
+    typer.Option("--at", metavar="WHEN", help=AT_HELP),
 ]
 
 
@@ -169,13 +173,11 @@ def activities_unretire(
     console.info(f"Rate it with `sij activities rate {record.id}=N` (0 = cannot do it at all … 10 = as before).")
 
 
+ACTIVITY_IDS = "`sij activities`"
+
+
 def _activity_id(text: str) -> int:
-    number = whole_number(text)
-    if number is None or number < 1:
-        raise typer.BadParameter(
-            f"'{shown(text)}' is not an id; give the number shown by `sij activities`.", param_hint="'ID'"
-        )
-    return number
+    return id_value(text, ACTIVITY_IDS)
 
 
 def parse_pairs(pairs: list[str]) -> dict[int, int]:
@@ -184,9 +186,15 @@ def parse_pairs(pairs: list[str]) -> dict[int, int]:
     for pair in pairs:
         left, sep, right = pair.partition("=")
         activity_id, value = whole_number(left), whole_number(right)
-        if not sep or activity_id is None or value is None or activity_id < 1:
+        if not sep or activity_id is None or value is None:
             raise typer.BadParameter(
                 f"'{shown(pair)}' is not ID=N; give pairs such as 1=4 2=6 (ids are in `sij activities`).",
+                param_hint="'ID=N'",
+            )
+        if not 1 <= activity_id <= ID_MAX:  # said as `sij activities retire 0` and `sij edit 0` say it
+            raise typer.BadParameter(
+                f"'{shown(pair)}' is not ID=N: '{shown(left)}' is not an id; "
+                f"give the whole number shown by {ACTIVITY_IDS}, e.g. 1=4.",
                 param_hint="'ID=N'",
             )
         if activity_id in values:
@@ -195,14 +203,13 @@ def parse_pairs(pairs: list[str]) -> dict[int, int]:
     return values
 
 
-@activities_app.command("rate")
+# `-1=4` must reach the check that names ID=N (ids are 1 and up), not be taken for an option.
+@activities_app.command("rate", context_settings={"ignore_unknown_options": True})
 def activities_rate(
     ctx: typer.Context,
     pairs: Annotated[
         list[str] | None,
-        typer.Argument(
-            metavar="[ID=N]...", help="Ratings by activity id, e.g. 1=4 2=6 (asked on a terminal if left out)."
-        ),
+        typer.Argument(metavar="ID=N", help="Ratings by activity id, e.g. 1=4 2=6 (asked on a terminal if left out)."),
     ] = None,
     at: AtOption = None,
 ) -> None:
@@ -227,10 +234,11 @@ def activities_rate(
             console.info('No activities yet. Name one your pain makes hard: sij activities add "putting on socks"')
             raise typer.Exit(1)
         console.err.print(f"[bold]{safety.FUNCTION_QUESTION}[/bold] ({safety.FUNCTION_SCALE})")
-        for activity in active:
-            answer = prompts.ask_number(activity.text, safety.FUNCTION_MIN, safety.FUNCTION_MAX, skip=True)
-            if answer is not None:
-                values[activity.id] = answer
+        with _nothing_saved_if_interrupted():  # the ratings are saved together, after the last answer
+            for activity in active:
+                answer = prompts.ask_number(activity.text, safety.FUNCTION_MIN, safety.FUNCTION_MAX, skip=True)
+                if answer is not None:
+                    values[activity.id] = answer
         if not values:
             console.info("Nothing was rated.")
             raise typer.Exit(1)
@@ -239,14 +247,29 @@ def activities_rate(
             session=session, values=values, at=when.moment, now=app.clock.now(), time_known=when.time_known
         )
     for r in records:
-        console.out_line(f"Saved rating #{r.id}: {r.activity_text or ''} {r.value}/10{_on_day(r)}.")
+        console.out_line(f"Saved rating #{r.id}: {r.activity_text or ''} {r.value}/10{_on_day(r, at)}.")
     if len(records) > 1:
         console.info(f"One `sij undo` takes back all {len(records)} ratings.")
 
 
-def _on_day(record: RatingRecord) -> str:
-    """` on 2026-11-20` for a rating given a date only (no time of day is made up)."""
-    return "" if record.time_known else f" on {record.local_time:%Y-%m-%d}"
+@contextlib.contextmanager
+def _nothing_saved_if_interrupted() -> Iterator[None]:
+    """Ctrl-C (or the end of input) at a question asked before anything is saved: say that nothing was."""
+    try:
+        yield
+    except (KeyboardInterrupt, EOFError):
+        console.error("Interrupted; nothing was saved.")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def _on_day(record: RatingRecord, at: str | None) -> str:
+    """When the rating is for, if --at named it: ` on 2026-11-20` (a date alone: no time of day is made up) or
+    ` at 2026-11-30 09:00 (UTC+01:00)`, as `sij pain` echoes it; nothing for a rating given now."""
+    from tracker.clock import format_local
+
+    if at is None:
+        return ""
+    return f" at {format_local(record.local_time)}" if record.time_known else f" on {record.local_time:%Y-%m-%d}"
 
 
 def impression_command(
@@ -270,7 +293,8 @@ def impression_command(
     if number is None:
         if not app.is_interactive:
             raise prompts.needs_terminal(ctx, "Without a terminal give the value, e.g. `sij impression 3`.")
-        number = ask_impression()
+        with _nothing_saved_if_interrupted():
+            number = ask_impression()
         if number is None:
             console.info("Nothing was recorded.")
             raise typer.Exit(1)
@@ -278,7 +302,7 @@ def impression_command(
         record = record_impression(
             session=session, value=number, at=when.moment, now=app.clock.now(), time_known=when.time_known
         )
-    show_impression_saved(record)
+    show_impression_saved(record, at)
 
 
 def ask_impression() -> int | None:
@@ -290,12 +314,12 @@ def ask_impression() -> int | None:
     return prompts.ask_number("Your answer", safety.IMPRESSION_MIN, safety.IMPRESSION_MAX, skip=True)
 
 
-def show_impression_saved(record: RatingRecord) -> None:
+def show_impression_saved(record: RatingRecord, at: str | None = None) -> None:
     from tracker import safety
 
     console.out_line(
         f"Saved rating #{record.id}: impression of change {safety.impression_label(record.value)} "
-        f"({safety.impression_meaning(record.value)}){_on_day(record)}."
+        f"({safety.impression_meaning(record.value)}){_on_day(record, at)}."
     )
     if safety.impression_needs_review(record.value):
         console.warn(safety.IMPRESSION_REVIEW_ADVICE)

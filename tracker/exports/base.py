@@ -19,6 +19,12 @@ if TYPE_CHECKING:
     from tracker.stats import Progress, RatingsView
 
 
+# Words for the snapshot's codes, shared by the exports that print them (CSV, PDF).
+STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
+CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
+SIDE_TEXT = {"left": "L", "right": "R", "both": "both"}
+
+
 @dataclass(frozen=True)
 class StretchItem:
     uuid: str

@@ -17,7 +17,16 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from tracker.exports.base import ExportData, Exporter, ExportOptions, PainItem, SessionItem
+from tracker.exports.base import (
+    CONTEXT_ORDER,
+    SIDE_TEXT,
+    STATE_TEXT,
+    ExportData,
+    Exporter,
+    ExportOptions,
+    PainItem,
+    SessionItem,
+)
 from tracker.safety import band
 from tracker.text import HAND_PICKED
 
@@ -69,15 +78,12 @@ RATING_HEADERS = (
     "Meaning",
 )
 
-STATE_TEXT = {"completed": "completed", "stopped_sharp": "stopped: sharp pain", "aborted": "stopped early"}
 CONTEXT_TEXT = {
     "before": "before session",
     "after": "after session",
     "during": "during session",
     "check-in": "check-in",
 }
-CONTEXT_ORDER = {"before": 0, "during": 1, "after": 2, "check-in": 3}
-SIDE_TEXT = {"left": "L", "right": "R", "both": "both"}
 
 Cell = str | int | None
 

@@ -8,16 +8,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from tracker import safety
-from tracker.exports.base import ExportData, HoldItem, PainItem, ScreeningItem, SessionItem
+from tracker.exports.base import (
+    CONTEXT_ORDER,
+    SIDE_TEXT,
+    STATE_TEXT,
+    ExportData,
+    HoldItem,
+    PainItem,
+    ScreeningItem,
+    SessionItem,
+)
 from tracker.text import plural
 
 if TYPE_CHECKING:
-    from tracker.stats import Progress
+    from tracker.stats import Change, Progress
 
 LEVEL_TEXT = {"emergency": "emergency signs", "same-day": "see a doctor today"}
 QUICK_KEY = "emergency_symptoms"  # the one answer of the quick check before a guided session
@@ -99,6 +108,65 @@ def correction_text(corrections: Sequence[Correction]) -> str:
     return "; ".join(parts)
 
 
+def advice_shown(advice: str) -> str:
+    """`See-a-doctor advice shown.`, with the correction beside it when the entry was corrected since."""
+    _, corrections = split_advice(advice)
+    if not corrections:
+        return "See-a-doctor advice shown."
+    text = correction_text(corrections)
+    return f"See-a-doctor {text[0].lower()}{text[1:]}."
+
+
+def scale_text() -> str:
+    """The pain scale as it was asked, and its bands as tracker.safety.band labels them (`1-3 mild, ...`)."""
+    groups: list[tuple[str, int, int]] = []
+    for score in range(safety.PAIN_MIN, safety.PAIN_MAX + 1):
+        label = safety.band(score).value
+        if groups and groups[-1][0] == label:
+            groups[-1] = (label, groups[-1][1], score)
+        else:
+            groups.append((label, score, score))
+    bands = ", ".join(f"{lo}-{hi} {label}" if lo != hi else f"{lo} {label}" for label, lo, hi in groups)
+    return (
+        f"Pain scale: numeric rating {safety.PAIN_MIN}-{safety.PAIN_MAX}, asked the same way each time "
+        f"(“{safety.PAIN_QUESTION}”): {safety.PAIN_SCALE}. Bands: {bands}."
+    )
+
+
+def headline(c: Change) -> str:
+    """`5 → 3: meaningful improvement (-2 points, -40%)`; `no change` when the points are zero."""
+    if c.verdict is safety.Verdict.not_enough_data or c.baseline.median is None or c.current.median is None:
+        return c.verdict.value.capitalize()
+    described = c.describe()
+    head = f"{c.baseline.median:g} → {c.current.median:g}: {c.verdict.value}"
+    return head + (f" ({described.replace(' (', ', ').rstrip(')')})" if described else "")
+
+
+def windows_text(c: Change) -> str:
+    """Which scores the starting and latest medians are, and their days; empty without a verdict."""
+    first, last, start, end = c.baseline, c.current, c.baseline.first_day, c.current.last_day
+    if start is None or end is None or c.verdict is safety.Verdict.not_enough_data:
+        return ""
+    return (
+        f"Starting = median of the first {safety.WINDOW} pre-session scores ({', '.join(map(str, first.scores))}; "
+        f"{_short(start)}–{_short(first.last_day or start)}); latest sessions = median of the "
+        f"last {safety.WINDOW} ({', '.join(map(str, last.scores))}; "
+        f"{_short(last.first_day or end)}–{_short(end)})."
+    )
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _short(day: date) -> str:
+    return f"{day.day} {day:%b}"
+
+
+def _number(value: float | None) -> str:
+    return "–" if value is None else f"{value:.1f}"
+
+
 def screen_words(screen: ScreeningItem) -> str:
     """The yes answers of a red-flag screen in short plain words, never codes alone."""
     flags = {f.code: f for f in safety.RED_FLAGS}
@@ -120,6 +188,23 @@ class StretchRow:
     mean_seconds: float | None
     stopped_early: int
     sharp_reports: int
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One entry of the chronological log in words: a session, a check-in or a red-flag screen. The lists hold one
+    line each; a session's stretches, sides and seconds line up, one line per stretch in the order it was held."""
+
+    at: datetime  # local, as recorded
+    time_known: bool  # False: only the date was given
+    alert: bool  # it reports a safety event
+    what: list[str]
+    stretches: list[str]
+    sides: list[str]
+    seconds: list[str]
+    pain: list[str]
+    note: str = ""  # the person's own words, in full
+    added: list[str] = field(default_factory=list)  # what sij adds below the note: advice shown, a screen's answers
 
 
 class Report:
@@ -154,6 +239,19 @@ class Report:
         quick = len(self.screenings) - full
         text = plural(full, "red-flag screen")
         return text + (f", {plural(quick, 'quick check')}" if quick else "")
+
+    def period_text(self) -> str:
+        """`26 Aug 2026 – 24 Nov 2026 (91 days)`."""
+        p = self.progress
+        return f"{_long(p.start)} – {_long(p.end)} ({plural(p.adherence.days_in_period, 'day')})"
+
+    def generated_text(self) -> str:
+        """`Generated 24 Nov 2026 09:30 UTC+00:00 (GMT)`: when, in the exporting computer's time zone."""
+        at = self.data.exported_at
+        offset = at.strftime("%z")
+        text = f"Generated {_long(at.date())} {at:%H:%M} UTC" + (f"{offset[:3]}:{offset[3:]}" if offset else "")
+        zone = at.tzname()
+        return text + (f" ({zone})" if zone and not zone.startswith(("UTC", "+", "-")) else "")
 
     def completeness(self) -> tuple[str, str]:
         a = self.progress.adherence
@@ -279,12 +377,91 @@ class Report:
         found.sort(key=lambda f: f[0], reverse=True)
         return [(local, where, text) for _, local, where, text in found]
 
-    def best_and_worst(self) -> tuple[tuple[date, int] | None, tuple[date, int] | None]:
-        """The days with the lowest and highest of the day's highest score (tracker.stats computes them)."""
-        p = self.progress.pain
-        best = (p.best_day.day, p.best_day.score) if p.best_day else None
-        worst = (p.worst_day.day, p.worst_day.score) if p.worst_day else None
-        return best, worst
+    def log_entries(self) -> list[LogEntry]:
+        """Every session, check-in and red-flag screen of the period, oldest first (at one instant: in that order)."""
+        entries: list[tuple[datetime, int, LogEntry]] = []
+        for s in self.sessions:
+            entries.append((s.started_at, 0, self._session_entry(s)))
+        for p in self.check_ins:
+            own = person_note(p.note)
+            added = ["Before a guided run; not started."] if p.note and not own else []
+            added += [advice_shown(p.advice)] if p.flagged else []
+            score = [f"{p.score}" + (", sharp" if p.sharp else "")]
+            alert = p.sharp or safety.is_severe(p.score)
+            entry = LogEntry(p.local_time, p.time_known, alert, ["Check-in"], [], [], [], score, own, added)
+            entries.append((p.recorded_at, 1, entry))
+        for screen in self.screenings:
+            alert = screen.level != "none"
+            what = ["Red-flag screen" if screen.kind == "full" else "Quick red-flag check"]
+            added = [screen_words(screen).split(": ", 1)[-1], "Advice shown (see above)."]
+            entry = LogEntry(screen.local_time, True, alert, what, [], [], [], [], "", added if alert else [])
+            entries.append(
+                (screen.taken_at, 2, entry if alert else replace(entry, added=["No warning signs reported."]))
+            )
+        return [entry for _, _, entry in sorted(entries, key=lambda e: (e[0], e[1]))]
+
+    def _session_entry(self, s: SessionItem) -> LogEntry:
+        what = [
+            "Session",
+            STATE_TEXT.get(s.state, s.state),
+            f"{s.holds_done} of {plural(s.holds_planned, 'hold')} done",
+        ]
+        entry = LogEntry(
+            s.local_start, s.time_known, s.flagged, what + (["heat before"] if s.heat else []), [], [], [], []
+        )
+        alert = s.flagged
+        for hold in sorted(s.holds, key=lambda h: (h.position, h.uuid)):
+            name, side = self._stretch_name(hold), SIDE_TEXT.get(hold.side, hold.side)
+            seconds = str(hold.seconds) + ("" if hold.completed else " stopped") + (", sharp" if hold.sharp else "")
+            if entry.stretches and entry.stretches[-1] == name:  # the same stretch's holds on one line
+                entry.sides[-1] += " " + side
+                entry.seconds[-1] += ", " + seconds
+            else:
+                entry.stretches.append(name)
+                entry.sides.append(side)
+                entry.seconds.append(seconds)
+            alert = alert or hold.sharp
+        for p in sorted(self.by_session.get(s.uuid, []), key=lambda p: (p.recorded_at, CONTEXT_ORDER[p.context])):
+            entry.pain.append(f"{p.context} {p.score}" + (", sharp" if p.sharp else ""))
+            alert = alert or p.sharp or safety.is_severe(p.score)
+        return replace(entry, alert=alert, note=s.note, added=[advice_shown(s.advice)] if s.flagged else [])
+
+    def key_numbers(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(label, words) of the period's pain and of its adherence, three of each, side by side on page 1."""
+        p, a = self.progress.pain, self.progress.adherence
+        # Before and after are compared over the same sessions, so the means and the change agree.
+        if p.sessions_with_both:
+            within = "no change" if round(p.mean_change or 0, 1) == 0 else f"{p.mean_change:+.1f}"
+            pain = (
+                f"{_number(p.paired_before)} → {_number(p.paired_after)} (mean, 0-10) in the "
+                f"{plural(p.sessions_with_both, 'session')} with both; {within} within a session"
+            )
+        elif p.scores_before or p.scores_after:
+            pain = f"before {_number(p.mean_before)} · after {_number(p.mean_after)}; no session has both scores"
+        else:
+            pain = "no pain scores before or after sessions"
+        extremes = "no pain scores"
+        if p.best_day and p.worst_day:
+            best, worst = p.best_day, p.worst_day
+            extremes = f"{_short(best.day)} ({best.score}) / {_short(worst.day)} ({worst.score})"
+            extremes += "; each day by its highest score"
+        # Scores are counted one by one here; the safety events count records (a session counts once).
+        severe = f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+"
+        if p.severe_events:
+            severe += f" in {plural(p.severe_entries, 'entry', 'entries')}"
+        days = f"{a.days_done} of {a.days_counted}" + (" (today not over)" if a.today_open else "")
+        if a.share_of_target is not None:
+            days += f" · {a.share_of_target:.0%} of the target"
+        sessions = f"{a.sessions_completed} completed, {a.sessions_stopped} stopped early"
+        return [
+            ("Pain before → after", pain),
+            ("Best / worst day", extremes),
+            ("Severe, sharp", f"{severe} · {plural(p.sharp_events, 'sharp-pain report')}"),
+        ], [
+            ("Sessions", f"{sessions} · {a.sessions_per_week:.1f} a week"),
+            ("Days done", f"{days} ({plural(a.target_per_week, 'day')} a week)"),
+            ("Streaks", f"current {plural(a.current_streak, 'day')} · longest {plural(a.longest_streak, 'day')}"),
+        ]
 
 
 def person_note(note: str) -> str:

@@ -8,8 +8,8 @@ skipped, and differing ones are kept as they are and reported as conflicts.
 from __future__ import annotations
 
 import uuid as uuidlib
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from operator import itemgetter
@@ -19,9 +19,10 @@ from sqlalchemy import DateTime, and_, insert, or_, type_coerce
 from sqlalchemy import select as core_select  # any number of columns, typed as rows
 from sqlmodel import Session, col, select
 
-from tracker import __version__
+from tracker import __version__, safety
 from tracker.clock import as_recorded
 from tracker.db import follow_kept_ids, local_day_sql
+from tracker.errors import InvalidInput
 from tracker.exports.base import (
     ActivityItem,
     BackupRows,
@@ -977,6 +978,24 @@ def _merge_screenings(session: Session, items: tuple[ScreeningItem, ...], summar
     summary.added["screenings"] += len(new)
 
 
+def _check_followed(active: Sequence[Activity]) -> None:
+    """The activities followed after an import keep the rules `sij activities add` keeps: at most five, no two alike.
+    InvalidInput otherwise, and the unit of work writes nothing."""
+    named = Counter(row.text.casefold() for row in active)
+    alike = next((row.text for row in active if named[row.text.casefold()] > 1), None)
+    if len(active) > safety.ACTIVITIES_MAX or alike is not None:
+        problem = (
+            f"{len(active)} activities followed, where sij follows at most {safety.ACTIVITIES_MAX}"
+            if alike is None
+            else f"two activities followed named '{alike}'"
+        )
+        raise InvalidInput(
+            f"Importing it would leave {problem}; retire one here with `sij activities retire ID` (or in the diary "
+            "the backup came from) and import again. Nothing was imported.",
+            subject="file",
+        )
+
+
 def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -> None:
     """Activities, then their ratings; like every record, matched by uuid and never overwritten. New ones keep the
     numbers people quote (activity #2, rating #7) when no record here has them; a rating finds its activity by uuid."""
@@ -1005,6 +1024,7 @@ def _merge_ratings(session: Session, data: ExportData, summary: ImportSummary) -
         session.add(row)
         activities[item.uuid] = row
         summary.added["activities"] += 1
+    _check_followed([row for row in activities.values() if row.retired_at is None])
     session.flush()
     activity_uuids = {row.id: uuid for uuid, row in activities.items() if row.id is not None}
     rating = _table(Rating).c

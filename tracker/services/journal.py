@@ -170,6 +170,13 @@ def last_change(*, session: Session, now: datetime) -> JournalEntry:
     ).first()
     minutes = int(UNDO_WINDOW.total_seconds() // 60)
     if row is None or row.made_at < now - UNDO_WINDOW or row.record_kind not in _KINDS:
+        newest = session.exec(select(ChangeJournal).order_by(col(ChangeJournal.id).desc())).first()
+        if newest is not None and newest.undone_at is not None and newest.made_at >= now - UNDO_WINDOW:
+            # Changes were made, and undone: "nothing was changed" would be untrue.
+            raise NothingToDo(
+                f"Nothing left to undo from the last {minutes} minutes (the last change was already undone); "
+                "to remove an older entry use `sij delete ID` (ids are in `sij history`)."
+            )
         raise NothingToDo(
             f"Nothing was changed in the last {minutes} minutes, so there is nothing to undo; "
             "to remove an older entry use `sij delete ID` (ids are in `sij history`)."

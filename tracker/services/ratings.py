@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import Row
 from sqlmodel import Session, col, select
 
 from tracker import safety
@@ -77,7 +79,7 @@ def _activity(session: Session, activity_id: int) -> Activity:
     return row
 
 
-def _activity_record(row: Activity, latest: Rating | None, day_start: int) -> ActivityRecord:
+def _activity_record(row: Activity, latest: Rating | Row[Any] | None, day_start: int) -> ActivityRecord:
     assert row.id is not None
     return ActivityRecord(
         id=row.id,
@@ -91,7 +93,7 @@ def _activity_record(row: Activity, latest: Rating | None, day_start: int) -> Ac
     )
 
 
-def _rating_record(row: Rating, activities: Mapping[int, Activity], day_start: int) -> RatingRecord:
+def _rating_record(row: Rating | Row[Any], activities: Mapping[int, Activity], day_start: int) -> RatingRecord:
     assert row.id is not None
     activity = activities.get(row.activity_id) if row.activity_id is not None else None
     return RatingRecord(
@@ -143,8 +145,18 @@ def list_ratings(
 
 
 def ratings_view(*, session: Session, since: date | None = None, until: date | None = None) -> RatingsView:
-    activities = list_activities(session=session, include_retired=True)
-    every = list_ratings(session=session)
+    """The activities, the period's ratings and the summaries since the start, from one read of the live ratings.
+
+    The ratings are read as plain rows (SQLAlchemy Core), not ORM objects: years of daily ratings are thousands of
+    rows, and an ORM object per row cost a PDF report of a few months more than the rest of its data."""
+    day_start = day_start_minutes(session=session)
+    named = _all_activities(session)
+    table: Any = Rating.__table__  # type: ignore[attr-defined]  # SQLModel does not declare it for type checkers
+    query = select(table).where(col(Rating.deleted_at).is_(None))
+    rows = session.connection().execute(query.order_by(col(Rating.recorded_at), col(Rating.id))).all()
+    latest = {row.activity_id: row for row in rows if row.kind == RatingKind.function.value}
+    activities = [_activity_record(a, latest.get(a.id), day_start) for _, a in sorted(named.items())]
+    every = [_rating_record(row, named, day_start) for row in rows]
     upto = [r for r in every if until is None or r.day <= until]
     return RatingsView(
         activities=tuple(activities),
