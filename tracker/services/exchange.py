@@ -770,35 +770,31 @@ def _merge_sessions(
             continue
         new_sessions.append(item)
     numbers = _NumberKeeper(_rows(session, select(Practice.id)), (item.id for item in new_sessions))
-    _insert(
-        session,
-        Practice,
-        [
-            {
-                "id": numbers.keep(item.id),
-                "uuid": item.uuid,
-                "started_at": item.started_at,
-                "offset_minutes": item.offset_minutes,
-                "ended_at": item.ended_at,
-                "routine_id": routines[item.routine].id if item.routine else None,
-                "heat": item.heat,
-                "sharp": item.sharp,
-                "note": item.note,
-                "state": item.state,
-                "flagged": item.flagged,
-                "advice": item.advice,
-                "guided": item.guided,
-                "deleted_at": item.deleted_at,
-                "created_at": item.created_at,
-                "time_known": item.time_known,
-                "advice_score": item.advice_score,
-            }
-            for item in new_sessions
-        ],
-    )
-    if new_sessions:
-        added = {item.uuid for item in new_sessions}
-        ids.update((uuid, pid) for pid, uuid in _rows(session, select(Practice.id, Practice.uuid)) if uuid in added)
+    practices: list[dict[str, Any]] = [
+        {
+            "id": numbers.keep(item.id),
+            "uuid": item.uuid,
+            "started_at": item.started_at,
+            "offset_minutes": item.offset_minutes,
+            "ended_at": item.ended_at,
+            "routine_id": routines[item.routine].id if item.routine else None,
+            "heat": item.heat,
+            "sharp": item.sharp,
+            "note": item.note,
+            "state": item.state,
+            "flagged": item.flagged,
+            "advice": item.advice,
+            "guided": item.guided,
+            "deleted_at": item.deleted_at,
+            "created_at": item.created_at,
+            "time_known": item.time_known,
+            "advice_score": item.advice_score,
+        }
+        for item in new_sessions
+    ]
+    _insert(session, Practice, practices)
+    # Each new session has the id given here (kept or next free), so no read of them back.
+    ids.update((row["uuid"], row["id"]) for row in practices)
     _insert(
         session,
         Hold,
