@@ -136,7 +136,12 @@ def when_text(moment: datetime, time_known: bool = True) -> str:
     return f"{moment:%Y-%m-%d %H:%M}" if time_known else f"{moment:%Y-%m-%d}"
 
 
+def utc_offset(moment: datetime) -> str:
+    """The UTC offset of an aware moment as reports write it, `+01:00` (empty for a naive one)."""
+    offset = moment.strftime("%z")
+    return f"{offset[:3]}:{offset[3:]}" if offset else ""
+
+
 def format_local(moment: datetime) -> str:
     """A stored moment as a person reads it: `2026-11-24 08:15 (UTC+01:00)`."""
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M} (UTC{offset[:3]}:{offset[3:]})"
+    return f"{moment:%Y-%m-%d %H:%M} (UTC{utc_offset(moment)})"

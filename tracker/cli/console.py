@@ -270,8 +270,9 @@ def short_when(record: PracticeRecord | PainRecord) -> str:
     moment = record.local_time
     if not record.time_known:
         return f"{moment:%Y-%m-%d}"
-    offset = moment.strftime("%z")
-    return f"{moment:%Y-%m-%d %H:%M} {offset[:3]}:{offset[3:]}"
+    from tracker.clock import utc_offset
+
+    return f"{moment:%Y-%m-%d %H:%M} {utc_offset(moment)}"
 
 
 def list_table(title: str) -> Table:
@@ -316,8 +317,9 @@ def _zone_title(title: str, records: Sequence[PracticeRecord | PainRecord]) -> t
     offsets = {r.offset_minutes for r in records}
     if len(offsets) != 1:
         return title, True
-    sample = records[0].local_time.strftime("%z")
-    return f"{title}; times are UTC{sample[:3]}:{sample[3:]}", False
+    from tracker.clock import utc_offset
+
+    return f"{title}; times are UTC{utc_offset(records[0].local_time)}", False
 
 
 def _row_when(record: PracticeRecord | PainRecord, with_offset: bool) -> str:

@@ -17,6 +17,7 @@ import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
+from tracker.clock import utc_offset
 from tracker.exports.base import (
     CONTEXT_ORDER,
     SIDE_TEXT,
@@ -104,9 +105,8 @@ BOM = "\ufeff"  # tells Excel the file is UTF-8 (LibreOffice and Python's utf-8-
 
 def _when(moment: datetime, time_known: bool) -> tuple[str, str, str]:
     """Date, local time (empty when not given) and UTC offset, each in a cell a spreadsheet reads as such."""
-    offset = moment.strftime("%z")
     # "UTC+01:00", not "+01:00": a cell starting with + would be read as a formula.
-    return moment.date().isoformat(), f"{moment:%H:%M}" if time_known else "", f"UTC{offset[:3]}:{offset[3:]}"
+    return moment.date().isoformat(), f"{moment:%H:%M}" if time_known else "", f"UTC{utc_offset(moment)}"
 
 
 def _stretches(data: ExportData, session: SessionItem) -> str:

@@ -13,14 +13,15 @@ import io
 import subprocess
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tracker import safety
+from tracker.clock import utc_offset
 from tracker.errors import NothingToDo
 from tracker.exports.base import ExportData, Exporter, ExportOptions
-from tracker.exports.report import Event, Report, headline, scale_text, windows_text
+from tracker.exports.report import Event, Report, headline, scale_text, short_day, windows_text
 from tracker.text import plural
 
 if TYPE_CHECKING:
@@ -60,18 +61,9 @@ Cell = str | tuple[str, "FontFace | None"]  # a table cell's text, with its styl
 # ---- what the report says, as plain values -------------------------------------------------------
 
 
-def _short(day: date) -> str:
-    return f"{day.day} {day:%b}"
-
-
-def _offset(moment: datetime) -> str:
-    raw = moment.strftime("%z")
-    return f"{raw[:3]}:{raw[3:]}" if raw else ""
-
-
 def _time(moment: datetime, known: bool = True) -> str:
     """`08:15 +01:00`, or `no time given` when only the date was given."""
-    return f"{moment:%H:%M} {_offset(moment)}" if known else "no time given"
+    return f"{moment:%H:%M} {utc_offset(moment)}" if known else "no time given"
 
 
 def _advice_head(pdf: FPDF, advice: str) -> str:
@@ -232,7 +224,8 @@ def _verdict_box(pdf: FPDF, report: Report, top: float) -> float:
         (" ".join(detail), 7, 9.5, False, MUTED),
     ]
     if progress.limited:
-        within = f"WITHIN THIS PERIOD ({_short(progress.start)}–{_short(progress.end)}): {headline(progress.change)}"
+        period = f"{short_day(progress.start)}–{short_day(progress.end)}"
+        within = f"WITHIN THIS PERIOD ({period}): {headline(progress.change)}"
         paragraphs += [(within, 8.5, 12, True, INK), (windows_text(progress.change), 7, 9.5, False, MUTED)]
     # Advice is never cut on page 1: each warning wraps over as many lines as it needs.
     paragraphs += [("Review suggested: " + w.text, 8, 11, True, ALERT) for w in progress.warnings]

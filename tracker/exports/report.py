@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from tracker import safety
+from tracker.clock import utc_offset
 from tracker.exports.base import (
     CONTEXT_ORDER,
     SIDE_TEXT,
@@ -149,9 +150,9 @@ def windows_text(c: Change) -> str:
         return ""
     return (
         f"Starting = median of the first {safety.WINDOW} pre-session scores ({', '.join(map(str, first.scores))}; "
-        f"{_short(start)}–{_short(first.last_day or start)}); latest sessions = median of the "
+        f"{short_day(start)}–{short_day(first.last_day or start)}); latest sessions = median of the "
         f"last {safety.WINDOW} ({', '.join(map(str, last.scores))}; "
-        f"{_short(last.first_day or end)}–{_short(end)})."
+        f"{short_day(last.first_day or end)}–{short_day(end)})."
     )
 
 
@@ -159,7 +160,8 @@ def _long(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def _short(day: date) -> str:
+def short_day(day: date) -> str:
+    """`24 Nov`."""
     return f"{day.day} {day:%b}"
 
 
@@ -248,8 +250,7 @@ class Report:
     def generated_text(self) -> str:
         """`Generated 24 Nov 2026 09:30 UTC+00:00 (GMT)`: when, in the exporting computer's time zone."""
         at = self.data.exported_at
-        offset = at.strftime("%z")
-        text = f"Generated {_long(at.date())} {at:%H:%M} UTC" + (f"{offset[:3]}:{offset[3:]}" if offset else "")
+        text = f"Generated {_long(at.date())} {at:%H:%M} UTC{utc_offset(at)}"
         zone = at.tzname()
         return text + (f" ({zone})" if zone and not zone.startswith(("UTC", "+", "-")) else "")
 
@@ -443,7 +444,7 @@ class Report:
         extremes = "no pain scores"
         if p.best_day and p.worst_day:
             best, worst = p.best_day, p.worst_day
-            extremes = f"{_short(best.day)} ({best.score}) / {_short(worst.day)} ({worst.score})"
+            extremes = f"{short_day(best.day)} ({best.score}) / {short_day(worst.day)} ({worst.score})"
             extremes += "; each day by its highest score"
         # Scores are counted one by one here; the safety events count records (a session counts once).
         severe = f"{plural(p.severe_events, 'pain score')} of {safety.SEVERE_AT}+"
