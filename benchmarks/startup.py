@@ -5,7 +5,8 @@
 
 Floors: `python -c pass`, `python -c "import typer"`, and a script that imports Typer and SQLModel,
 defines one table and writes one row to a new SQLite file. Each command is timed as the median of N
-rounds and printed with its ratio to its floor. Goals: `sij --version` within 1.3x of the Typer floor;
+rounds and printed with its ratio to its floor, and (with valgrind) the ratio of the instructions each
+executes, which does not move with the machine's load. Goals: `sij --version` within 1.3x of the Typer floor;
 `sij log` and `sij history --limit 20` within 1.15x of the SQLModel floor. Exit status 1 when a goal
 is missed, so the script can run in CI (never as a timed test).
 """
@@ -52,6 +53,26 @@ def timed(argv: list[str], env: dict[str, str], before: object = None) -> float:
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv)} failed: {errors.decode(errors='replace')}")
     return usage.ru_utime + usage.ru_stime
+
+
+def instructions(argv: list[str], env: dict[str, str], before: object = None) -> float | None:
+    """Instructions one whole process executes, counted by valgrind's callgrind (None without valgrind): the same
+    count for the same program and input however busy the machine is, where CPU time on a shared virtual machine
+    moves by a tenth from one run to the next. About fifty times slower than running it, so counted once."""
+    if shutil.which("valgrind") is None:
+        return None
+    if callable(before):
+        before()
+    with tempfile.TemporaryDirectory() as folder:
+        done = subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder}/out", *argv],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    counted = [line.split(":")[-1] for line in done.stderr.splitlines() if "Collected :" in line]
+    return float(counted[-1]) if done.returncode == 0 and counted else None
 
 
 JRNL_CONFIG = """\
@@ -101,6 +122,9 @@ def main() -> int:
         type=Path,
         default=Path(__file__).resolve().parent / ".tools",
         help="a virtual environment holding jrnl and td-watson, timed for information (default benchmarks/.tools)",
+    )
+    parser.add_argument(
+        "--no-count", action="store_true", help="skip the instruction counts (valgrind), printed beside the ratios"
     )
     args = parser.parse_args()
     if not args.sij:
@@ -155,6 +179,7 @@ def main() -> int:
         for name, argv, before, run_env in plan:
             runs[name].append(timed(argv, run_env, before))
     medians = {name: statistics.median(values) for name, values in runs.items()}
+    counts = {name: instructions(argv, run_env, before) for name, argv, before, run_env in plan if not args.no_count}
 
     print(f"Python {sys.version.split()[0]}, CPU time per process, median of {args.runs} rounds, {os.cpu_count()} CPUs")
     print()
@@ -162,7 +187,7 @@ def main() -> int:
     for name in floors:
         print(f"{name:<34} {medians[name] * 1000:7.1f}")
     print()
-    print(f"{'command':<34} {'ms':>7}  {'ratio':>6}  {'goal':>5}  floor")
+    print(f"{'command':<34} {'ms':>7}  {'ratio':>6}  {'goal':>5}  {'instr.':>6}  floor")
     missed = 0
     for name, _argv, floor, goal in commands:
         ratio = medians[name] / medians[floor]
@@ -171,7 +196,9 @@ def main() -> int:
             verdict = "ok" if ratio <= goal else "MISSED"
             missed += ratio > goal
         goal_text = f"{goal:.2f}" if goal else "-"
-        print(f"{name:<34} {medians[name] * 1000:7.1f}  {ratio:6.2f}  {goal_text:>5}  {floor} {verdict}")
+        mine, theirs = counts.get(name), counts.get(floor)
+        counted = f"{mine / theirs:6.2f}" if mine and theirs else f"{'-':>6}"
+        print(f"{name:<34} {medians[name] * 1000:7.1f}  {ratio:6.2f}  {goal_text:>5}  {counted}  {floor} {verdict}")
     if tools:
         print()
         print(f"{'for information':<34} {'ms':>7}  {'sij log / it':>12}")
