@@ -298,6 +298,7 @@ def test_function_means_are_printed_so_that_they_add_up(sij, clock, tmp_path: Pa
     assert sij("export", "--format", "pdf", "--output", str(report)).exit_code == 0
     page = flat(PdfReader(report).pages[0].extract_text())
     assert "2.8 → 5.3 (+2.5 points): meaningful improvement" in page
+    assert "Impression: 1-2" not in page  # no impression given, so no note about its scale
 
 
 @pytest.mark.parametrize(

@@ -196,7 +196,7 @@ def test_one_undo_takes_back_every_rating_of_one_command(sij, clock) -> None:
     _ok(sij, "activities", "add", "Walking to the shop")
     clock.current = NOW + timedelta(minutes=1)
     rated = _ok(sij, "activities", "rate", "1=4", "2=6")
-    assert "One `sij undo` takes back all 2 ratings." in flat(rated.stderr)
+    assert "One `sij undo` takes back both ratings." in flat(rated.stderr)
     asked = sij("undo")
     assert asked.exit_code == 2
     # Both ratings named by what they rated, in one line that reads as a sentence.
@@ -214,7 +214,10 @@ def test_one_undo_takes_back_every_rating_of_one_command(sij, clock) -> None:
     assert _ratings(sij) == []
     assert {t["id"] for t in json.loads(_ok(sij, "trash", "--json").stdout)} == {1, 2}
     # The next undo is the change before: adding the second activity (retired: its ratings are in the trash).
-    assert "Undone: retired activity #2 (Walking to the shop)" in flat(_ok(sij, "undo", "--yes").stdout)
+    assert (
+        "Undone: adding activity #2 (Walking to the shop); it is retired now, as ratings (in the trash or not) name it."
+        in flat(_ok(sij, "undo", "--yes").stdout)
+    )
 
 
 def test_undo_of_three_ratings_names_each_and_asks_in_one_line(sij, clock) -> None:
@@ -240,7 +243,7 @@ def test_undo_right_after_adding_an_activity_removes_it(sij, clock, db_path) -> 
     _ok(sij, "activities", "add", "Putting on socks")
     asked = sij("undo")
     assert "Undo adding activity #1 (Putting on socks) needs confirmation (it is removed" in flat(asked.stderr)
-    assert "Undone: removed activity #1 (Putting on socks)." in _ok(sij, "undo", "--yes").stdout
+    assert "Undone: adding activity #1 (Putting on socks); it is gone." in _ok(sij, "undo", "--yes").stdout
     assert _activities(sij) == [] and count_rows(db_path, "activity") == 0
     assert len(_ratings(sij)) == 1  # the impression, older than the activity, is untouched
 
@@ -250,7 +253,7 @@ def test_undoing_an_added_activity_whose_rating_is_in_the_trash_retires_it(sij, 
     _ok(sij, "activities", "rate", "1=4")
     _ok(sij, "undo", "--yes")  # the rating goes to the trash
     undone = _ok(sij, "undo", "--yes")
-    assert "Undone: retired activity #1 (Putting on socks)" in flat(undone.stdout)
+    assert "Undone: adding activity #1 (Putting on socks); it is retired now" in flat(undone.stdout)
     assert [a["active"] for a in _activities(sij)] == [False]
     _ok(sij, "restore", "--rating", "1")
     assert [r["activity"] for r in _ratings(sij)] == ["Putting on socks"]

@@ -327,7 +327,7 @@ def test_empty_period_writes_nothing_and_exits_1(sij, small, tmp_path: Path, per
         target = tmp_path / "october.pdf"
         result = sij("export", "--format", "pdf", "-o", str(target), *period)
     assert result.exit_code == 1, result.output
-    assert "Nothing recorded between" in flat(result.stderr) and "no report to make" in flat(result.stderr)
+    assert "No sessions or pain scores between" in flat(result.stderr) and "no report to make" in flat(result.stderr)
     assert "Traceback" not in result.output
     assert not target.exists()
     assert [p for p in tmp_path.iterdir() if p.suffix == ".tmp" or p.name.endswith(".tmp")] == []

@@ -286,7 +286,7 @@ def test_pdf_states_a_rating_before_the_period_and_the_review_advice_for_its_rea
     pages = [flat(p.extract_text()) for p in PdfReader(whole).pages]
     assert "Period 1 Nov 2026" in pages[0] and "every rating, oldest first" in pages[-1]
     assert "2026-09-01" in pages[-1] and "every rating in the period" not in pages[-1]
-    assert safety.IMPRESSION_REVIEW_REPORTED in pages[0] and "You feel" not in pages[0]
+    assert safety.IMPRESSION_REVIEW_REPORTED.format(words="much worse") in pages[0] and "You feel" not in pages[0]
     limited = [flat(p.extract_text()) for p in PdfReader(period).pages]
     assert "every rating in the period, oldest first" in limited[-1] and "2026-09-01" not in limited[-1]
     assert "first ratings (from 2026-09-01, whatever the period) vs latest" in limited[0]

@@ -457,10 +457,10 @@ IMPRESSION_WORDS: dict[int, str] = {
 IMPRESSION_REVIEW_ADVICE = (
     "You feel your pain is much worse than when you started. Ask your GP or physiotherapist for a review."
 )
-# The same, as the clinician's report states it (the person is not the reader there).
+# The same, as the clinician's report states it (the person is not the reader there); {words}: 6 or 7 in words.
 IMPRESSION_REVIEW_REPORTED = (
-    "The person feels their pain is much worse than when they started; sij advised them to ask their GP or "
-    "physiotherapist for a review."
+    "The person described the change in their pain since starting as '{words}'; sij advised them to ask their GP "
+    "or physiotherapist for a review."
 )
 
 

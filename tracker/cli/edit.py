@@ -539,8 +539,8 @@ def _activity_undone(done: JournalEntry, before: ActivityRecord | None, after: A
     named = _activity_named(done, before)
     if done.action == journal.ADD:
         if after is None:
-            return f"Undone: removed {named}."
-        return f"Undone: retired {named}; its ratings (in the trash or not) stay in history."
+            return f"Undone: adding {named}; it is gone."
+        return f"Undone: adding {named}; it is retired now, as ratings (in the trash or not) name it."
     if done.action == journal.RETIRE:
         return f"Undone: {named} is active again."
     return f"Undone: {named} is retired again; `sij activities unretire {done.record_id}` brings it back."

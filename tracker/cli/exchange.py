@@ -143,9 +143,11 @@ def export_command(
 ) -> None:
     """Export your history for a clinician or as a backup.
 
-    Goes to standard output unless --output is given (files are owner-only and never silently replaced).
+    Goes to standard output unless --output is given, except the PDF report, which is written to
+    sij-report-DATE.pdf here (files are owner-only and never silently replaced).
 
-    Exit status: 0 written; 1 the file could not be written; 2 bad options, or FILE exists (add --force).
+    Exit status: 0 written; 1 the file could not be written, or nothing to report in the period; 2 bad
+    options, or FILE exists (add --force).
 
     Example: [bold]sij export --format csv --since 2026-11-01 --output sessions.csv[/bold]
     """

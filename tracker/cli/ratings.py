@@ -117,7 +117,7 @@ def activities_add(
     ],
     at: AtOption = None,
 ) -> None:
-    """Name an activity your pain makes hard (up to 5 at a time), to rate now and then.
+    """Name an activity your pain makes hard, to rate now and then (you follow up to 5 at once).
 
     Example: [bold]sij activities add "sitting through a film"[/bold]
     """
@@ -198,7 +198,7 @@ def parse_pairs(pairs: list[str]) -> dict[int, int]:
                 param_hint="'ID=N'",
             )
         if activity_id in values:
-            raise typer.BadParameter(f"activity #{activity_id} is rated twice; give each once.", param_hint="'ID=N'")
+            raise typer.BadParameter(f"Activity #{activity_id} is rated twice; give each once.", param_hint="'ID=N'")
         values[activity_id] = value
     return values
 
@@ -249,7 +249,8 @@ def activities_rate(
     for r in records:
         console.out_line(f"Saved rating #{r.id}: {r.activity_text or ''} {r.value}/10{_on_day(r, at)}.")
     if len(records) > 1:
-        console.info(f"One `sij undo` takes back all {len(records)} ratings.")
+        together = "both ratings" if len(records) == 2 else f"all {len(records)} ratings"
+        console.info(f"One `sij undo` takes back {together}.")
 
 
 @contextlib.contextmanager

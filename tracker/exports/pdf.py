@@ -245,24 +245,26 @@ def _ratings_box(pdf: FPDF, report: Report) -> None:
     view = report.data.rating_summary
     if view is None or (not view.function.activities and view.impression is None):
         return
-    f, i, rows, bold = view.function, view.impression, list[list[Cell]](), _style(bold=True)
+    f, i, rows, bold, notes = view.function, view.impression, list[list[Cell]](), _style(bold=True), []
     if f.activities:
         colour = {"meaningful": GOOD[0], "worse": ALERT}.get(f.verdict.name, INK)
         rows.append(
             [("Function (0-10, higher is better)", bold), (f.headline, _style(bold=True, colour=colour, size=8))]
         )
+        notes.append(
+            f"Function: mean of the person's {len(f.activities)} activities, first ratings (from "
+            f"{min(a.first_day for a in f.activities):%Y-%m-%d}, whatever the period) vs latest; "
+            f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful."
+        )
     if i is not None:
+        notes.append("Impression: 1-2 is a clinically important improvement.")
         rows.append(
             [("Impression of change (1-7)", bold), (i.headline, _style(bold=True, colour=ALERT if i.advice else INK))]
         )
-        rows += [["", (safety.IMPRESSION_REVIEW_REPORTED, _style(bold=True, colour=ALERT))]] if i.advice else []
-    first = f" (from {min(a.first_day for a in f.activities):%Y-%m-%d}, whatever the period)" if f.activities else ""
-    note = (
-        f"Function: mean of the person's {len(f.activities)} activities, first ratings{first} vs latest; "
-        f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful. Impression: 1-2 is a clinically important improvement."
-    )
+        reported = safety.IMPRESSION_REVIEW_REPORTED.format(words=i.words)
+        rows += [["", (reported, _style(bold=True, colour=ALERT))]] if i.advice else []
     _heading(pdf, "WHAT THE PERSON CAN DO, AND THEIR OWN VIEW OF THE CHANGE", small=True)
-    _grid(pdf, [("", 150.0), ("", CONTENT_W - 150)], [*rows, [(note, _style(colour=MUTED, size=7))]])
+    _grid(pdf, [("", 150.0), ("", CONTENT_W - 150)], [*rows, [(" ".join(notes), _style(colour=MUTED, size=7))]])
 
 
 def _key_numbers(pdf: FPDF, report: Report) -> None:
@@ -480,7 +482,7 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
     if report.empty:
         p = report.progress
         raise NothingToDo(
-            f"Nothing recorded between {p.start} and {p.end}, so there is no report to make; record sessions "
+            f"No sessions or pain scores between {p.start} and {p.end}, so there is no report to make; record sessions "
             "with `sij run` or `sij log`, or choose another --since/--until."
         )
     import matplotlib
