@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from tracker.cli import collector
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -49,7 +51,9 @@ class AppContext:
     def database(self, *, readonly: bool = False) -> Database:
         if self._db is None:
             from tracker.config import resolve_database
-            from tracker.db import open_database
+
+            with collector.paused(keep=True):
+                from tracker.db import open_database
 
             target = resolve_database(self.db_option)
             # The damaged-file diagnosis and "Started a new diary" are about a SQLite file; a server's

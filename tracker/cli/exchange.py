@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli import console
+from tracker.cli import collector, console
 from tracker.cli.context import get_app
 from tracker.cli.history import SinceOption, UntilOption, date_range
 from tracker.cli.output import free_default_path, new_file_path, write_new_file
@@ -174,35 +174,37 @@ def export_command(
         target = None if to_stdout else new_file_path(str(output), force=force)
 
     app = get_app(ctx)
-    if exporter.render_rows is not None:  # the backup: straight from the rows, no item per record
-        from tracker.services.exchange import build_backup
+    # Reading the rows and rendering them makes many objects and no cycles to collect: see collector.paused.
+    with collector.paused():
+        if exporter.render_rows is not None:  # the backup: straight from the rows, no item per record
+            from tracker.services.exchange import build_backup
 
-        with app.work(readonly=True) as session:
-            rows = build_backup(session=session, now=app.clock.now(), since=start, until=end)
-        rendered: str | bytes = exporter.render_rows(rows)
-        # The backup holds the trash too: the counts say so, so that they match the file.
-        sessions = Counted(len(rows.sessions), len(rows.sessions) - rows.live_sessions)
-        pains = Counted(len(rows.pain_scores), len(rows.pain_scores) - rows.live_pain_scores)
-        ratings = Counted(len(rows.ratings), len(rows.ratings) - rows.live_ratings)
-    else:
-        from tracker.services.exchange import build_export
+            with app.work(readonly=True) as session:
+                rows = build_backup(session=session, now=app.clock.now(), since=start, until=end)
+            rendered: str | bytes = exporter.render_rows(rows)
+            # The backup holds the trash too: the counts say so, so that they match the file.
+            sessions = Counted(len(rows.sessions), len(rows.sessions) - rows.live_sessions)
+            pains = Counted(len(rows.pain_scores), len(rows.pain_scores) - rows.live_pain_scores)
+            ratings = Counted(len(rows.ratings), len(rows.ratings) - rows.live_ratings)
+        else:
+            from tracker.services.exchange import build_export
 
-        # Read-only, except that the first FHIR export stores the database's Patient id.
-        with app.work(readonly=not exporter.needs_patient_id) as session:
-            data = build_export(
-                session=session,
-                now=app.clock.now(),
-                since=start,
-                until=end,
-                include_trashed=exporter.lossless,
-                name=person,
-                with_patient_id=exporter.needs_patient_id,
-                with_progress=exporter.needs_progress,
-            )
-        rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
-        sessions = Counted(len(data.sessions), sum(1 for s in data.sessions if s.deleted_at is not None))
-        pains = Counted(len(data.pain_scores), sum(1 for p in data.pain_scores if p.deleted_at is not None))
-        ratings = Counted(len(data.ratings), sum(1 for r in data.ratings if r.deleted_at is not None))
+            # Read-only, except that the first FHIR export stores the database's Patient id.
+            with app.work(readonly=not exporter.needs_patient_id) as session:
+                data = build_export(
+                    session=session,
+                    now=app.clock.now(),
+                    since=start,
+                    until=end,
+                    include_trashed=exporter.lossless,
+                    name=person,
+                    with_patient_id=exporter.needs_patient_id,
+                    with_progress=exporter.needs_progress,
+                )
+            rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
+            sessions = Counted(len(data.sessions), sum(1 for s in data.sessions if s.deleted_at is not None))
+            pains = Counted(len(data.pain_scores), sum(1 for p in data.pain_scores if p.deleted_at is not None))
+            ratings = Counted(len(data.ratings), sum(1 for r in data.ratings if r.deleted_at is not None))
     payload = rendered if isinstance(rendered, bytes) else rendered.encode("utf-8")
     what = _exported(exporter.name, table, sessions, pains, ratings)
     if target is None:
@@ -311,25 +313,27 @@ def import_command(
     Example: [bold]sij import sij-backup.json[/bold]
     """
     text = _read_backup(file)
-    from tracker.exports.json_backup import BackupError, parse
-    from tracker.services.exchange import check_importable, import_backup
+    # Parsing, checking and writing a large file: see collector.paused (no question is asked here).
+    with collector.paused():
+        from tracker.exports.json_backup import BackupError, parse
+        from tracker.services.exchange import check_importable, import_backup
 
-    try:
-        data = parse(text)
-    except BackupError as err:
-        raise typer.BadParameter(
-            f"'{shown(file, limit=PATH_SHOWN)}' is not a usable sij backup: {err}. Nothing was imported.",
-            param_hint=FILE_HINT,
-        ) from None
-    try:
-        check_importable(data)
-    except InvalidInput as err:
-        raise typer.BadParameter(
-            f"'{shown(file, limit=PATH_SHOWN)}' is not a usable sij backup: {err} Nothing was imported.",
-            param_hint=FILE_HINT,
-        ) from None
-    with get_app(ctx).work(readonly=dry_run) as session:
-        summary = import_backup(session=session, data=data, checked=True)
+        try:
+            data = parse(text)
+        except BackupError as err:
+            raise typer.BadParameter(
+                f"'{shown(file, limit=PATH_SHOWN)}' is not a usable sij backup: {err}. Nothing was imported.",
+                param_hint=FILE_HINT,
+            ) from None
+        try:
+            check_importable(data)
+        except InvalidInput as err:
+            raise typer.BadParameter(
+                f"'{shown(file, limit=PATH_SHOWN)}' is not a usable sij backup: {err} Nothing was imported.",
+                param_hint=FILE_HINT,
+            ) from None
+        with get_app(ctx).work(readonly=dry_run) as session:
+            summary = import_backup(session=session, data=data, checked=True)
     if as_json:
         result: dict[str, Any] = {
             "file": str(Path(file).expanduser().absolute()),
