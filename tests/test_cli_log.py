@@ -229,8 +229,6 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
     seen = b""
     deadline = time.monotonic() + 60
     pressed = False
-    pressed_at = 0.0
-    again = False
     while time.monotonic() < deadline:
         ready, _, _ = select.select([fd], [], [], 1)
         if ready:
@@ -243,12 +241,13 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
             seen += chunk
         if not pressed and (b"[Enter to skip]: " in seen or b"[y/N]: " in seen):
             os.write(fd, b"\x03")
-            pressed, pressed_at = True, time.monotonic()
-        elif pressed and not again and time.monotonic() - pressed_at > 15:
-            # In two full-suite runs (never alone) the first Ctrl-C at `sij screen`'s first question was not acted
-            # on and the process stayed at its prompt; a person presses again, and so does this test.
-            os.write(fd, b"\x03")
-            again = True
+            pressed = True
+        if b"nothing more was saved." in seen:
+            # Stop reading here: while this end of the terminal was still being polled, the child's exit (after it
+            # had said this) sometimes waited until the polling stopped (seen on PostgreSQL with the garbage
+            # collector off; every one of 8 runs that did not poll exited within 0.5 s). What comes after is read
+            # once it has exited.
+            break
     # If it is still waiting at its prompt, end it, so that the test fails rather than hangs.
     stuck = threading.Timer(120, os.kill, (pid, signal.SIGKILL))  # generous: a loaded machine is slow to exit
     stuck.start()
@@ -256,6 +255,14 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
         _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child
     finally:
         stuck.cancel()
+    while select.select([fd], [], [], 0)[0]:  # whatever it wrote after the message (a traceback would show here)
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
     os.close(fd)
     assert pressed, seen
     return seen.decode(errors="replace"), os.waitstatus_to_exitcode(status)

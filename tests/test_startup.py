@@ -161,3 +161,26 @@ def test_the_backup_loads_neither_other_formats_nor_the_import_checks(current_db
     unneeded |= {"tracker.exports.csv_export", "tracker.exports.report", "tracker.services.import_checks"}
     unneeded |= {"tracker.stats", "tracker.services.ratings"}
     assert not unneeded & modules, sorted(unneeded & modules)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["export", "--format", "json"],
+        ["export", "--format", "pdf", "--output", "-"],  # refused: a PDF cannot go to standard output
+        ["export", "--format", "csv", "--since", "2026-11-01"],
+        ["import", "BAD"],  # refused inside the paused block: not a sij backup
+    ],
+)
+def test_the_garbage_collector_runs_again_after_an_export_or_import(sij, tmp_path: Path, args: list[str]) -> None:
+    """Exports and imports pause the cyclic collector while they read and write (tracker.cli.collector); whatever
+    the outcome, it runs again afterwards, so a process that goes on (these tests, a shell embedding sij) keeps it."""
+    import gc
+
+    assert sij("pain", "3").exit_code == 0
+    assert gc.isenabled()
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "something else"}')
+    result = sij(*[str(bad) if a == "BAD" else a for a in args])
+    assert result.exit_code in (0, 2), result.stderr
+    assert gc.isenabled()

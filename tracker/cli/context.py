@@ -52,7 +52,7 @@ class AppContext:
         if self._db is None:
             from tracker.config import resolve_database
 
-            with collector.paused(keep=True):
+            with collector.paused(keep="tracker.db" not in sys.modules):  # frozen once, when first imported
                 from tracker.db import open_database
 
             target = resolve_database(self.db_option)
