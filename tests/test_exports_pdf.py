@@ -259,7 +259,7 @@ def test_full_notes_in_any_script_reach_the_pdf_without_warnings(sij_process, tm
     assert done.stderr.strip().startswith("Wrote 3 sessions") and len(done.stderr.strip().splitlines()) == 1
     log = "".join("".join(page.extract_text().split()) for page in PdfReader(target).pages[1:])
     assert "".join(NOTE_2000.split()) in log
-    from tracker.exports.pdf import MISSING
+    from tracker.exports.pdf_fonts import MISSING
 
     shown = "".join(c if c in log else MISSING for c in JAPANESE.replace(" ", ""))
     assert "".join(JAPANESE.split()) in log or shown in log  # every character, or the marker where no font has it
