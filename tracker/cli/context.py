@@ -51,9 +51,9 @@ class AppContext:
     def database(self, *, readonly: bool = False) -> Database:
         if self._db is None:
             from tracker.config import resolve_database
+            from tracker.db import open_database
 
-            with collector.paused(keep="tracker.db" not in sys.modules):  # frozen once, when first imported
-                from tracker.db import open_database
+            collector.keep_loaded()  # the data layer is loaded (by now, by the command's own imports)
 
             target = resolve_database(self.db_option)
             # The damaged-file diagnosis and "Started a new diary" are about a SQLite file; a server's
