@@ -267,6 +267,44 @@ def test_full_notes_in_any_script_reach_the_pdf_without_warnings(sij_process, tm
     assert "flamingo🦩here" in log or f"flamingo{MISSING}here" in log
 
 
+ARABIC = "ألم أقل اليوم بعد التمارين"  # "less pain today after the exercises"
+HEBREW = "כאב פחות היום"  # "less pain today"
+
+
+def test_right_to_left_notes_are_shaped_and_read_in_their_own_order(sij_process, tmp_path: Path) -> None:
+    """Arabic letters joined and both scripts right to left (fpdf2's text shaping): a reader, and text extraction,
+    get the words in the order they were written, not reversed letter by letter."""
+    for day, note in ((20, ARABIC), (21, f"{HEBREW}, 3 stretches")):
+        done = sij_process("log", "--at", f"2026-11-{day}T08:00", "--pain-before", "4", "--note", note)
+        assert done.returncode == 0, done.stderr
+    target = tmp_path / "rtl.pdf"
+    done = sij_process("export", "--format", "pdf", "--since", "2026-11-01", "--until", "2026-11-30", "-o", str(target),
+                       "--name", "דנה כהן")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1  # "Wrote ...", no warning
+    text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
+    assert ARABIC in text and HEBREW in text and "דנה כהן" in text
+    assert ARABIC[::-1] not in text and HEBREW[::-1] not in text
+
+
+@pytest.mark.parametrize(
+    ("text", "shaped"),
+    [
+        ("Stiff after the drive", False),
+        ("Café, naïve, Ωmega, Привет", False),  # precomposed letters: drawn right without shaping
+        ("長時間の運転 😀 🦩", False),
+        (ARABIC, True),
+        (HEBREW, True),
+        ("आज दर्द कम है", True),  # Devanagari: vowel signs and the virama combine
+        ("Cafe\u0301", True),  # a combining accent is placed by shaping
+    ],
+)
+def test_only_text_that_needs_it_turns_shaping_on(text: str, shaped: bool) -> None:
+    from tracker.exports.pdf_fonts import needs_shaping
+
+    assert needs_shaping(["plain words", text]) is shaped
+
+
 def test_file_is_an_owner_only_pdf_with_metadata(report: Report) -> None:
     assert report.raw.startswith(b"%PDF-")
     assert stat.S_IMODE(os.stat(report.path).st_mode) == 0o600

@@ -20,7 +20,7 @@ from tracker import safety
 from tracker.clock import utc_offset
 from tracker.errors import NothingToDo
 from tracker.exports.base import ExportData, Exporter, ExportOptions
-from tracker.exports.pdf_fonts import FallbackFonts
+from tracker.exports.pdf_fonts import FallbackFonts, needs_shaping
 from tracker.exports.report import Event, Report, headline, scale_text, short_day, windows_text
 from tracker.text import plural
 
@@ -495,6 +495,8 @@ def render(data: ExportData, options: ExportOptions) -> bytes:
     pdf.set_margins(MARGIN, LATER_TOP, MARGIN)
     pdf.c_margin = 0
     pdf.set_auto_page_break(True, margin=PAGE_H - BODY_BOTTOM)  # the tables break pages; elsewhere the report does
+    if needs_shaping(report.persons_words()):  # Arabic joined and right to left, Hebrew right to left, Indic scripts
+        pdf.set_text_shaping(True)
     pdf.set_title(f"{TITLE}, {report.period_text()}")
     pdf.set_author(data.name or "")
     pdf.set_subject("Patient-reported pain and stretching log, not diagnostic")

@@ -1,16 +1,32 @@
-"""Fonts for the PDF beyond DejaVu Sans: an installed font that draws a character, found when one is first needed.
+"""Fonts for the PDF beyond DejaVu Sans: an installed font that draws a character, found when one is first needed;
+and whether the report's text needs shaping.
 
 fpdf2 falls back across the fonts it is given glyph by glyph, but cannot find them; fontconfig (`fc-list`) says
 which installed font covers which characters. A character that no installed font draws becomes the visible marker
-MISSING instead of being dropped (and fpdf2 writes no warning).
+MISSING instead of being dropped (and fpdf2 writes no warning). Right-to-left scripts (Arabic, Hebrew) and scripts
+whose letters combine (Arabic's joined forms, Devanagari and the other Indic scripts) are only drawn right by
+fpdf2's text shaping, which uses HarfBuzz (uharfbuzz); it is turned on only for a report that holds such text.
 """
 
 from __future__ import annotations
 
 import subprocess
+import unicodedata
+from collections.abc import Iterable
 from typing import Any
 
 MISSING = "\ufffd"
+
+
+def needs_shaping(texts: Iterable[str]) -> bool:
+    """Whether any text holds a right-to-left letter or a combining mark, which only shaped text draws right."""
+    return any(
+        unicodedata.bidirectional(c) in ("R", "AL") or unicodedata.category(c) in ("Mn", "Mc")
+        for text in texts
+        if not text.isascii()
+        for c in text
+        if c >= "\u0300"
+    )
 
 
 def installed_fonts() -> list[tuple[str, list[tuple[int, int]]]]:

@@ -7,7 +7,7 @@ Pure: stdlib, tracker.safety and the snapshot types of tracker.exports.base. No 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING
@@ -377,6 +377,15 @@ class Report:
         found += [(p.recorded_at, p.local_time, p.context, p.note) for p in self.pains if person_note(p.note)]
         found.sort(key=lambda f: f[0], reverse=True)
         return [(local, where, text) for _, local, where, text in found]
+
+    def persons_words(self) -> Iterator[str]:
+        """Every text in the report that the person wrote: the name, notes, stretch and activity names, screen
+        answers (and sij's own words beside them in the log)."""
+        yield self.data.name or ""
+        for entry in self.log_entries():
+            yield from (entry.note, *entry.stretches, *entry.added)
+        view = self.data.rating_summary
+        yield from (r.activity_text or "" for r in (view.ratings if view else ()))
 
     def log_entries(self) -> list[LogEntry]:
         """Every session, check-in and red-flag screen of the period, oldest first (at one instant: in that order)."""
