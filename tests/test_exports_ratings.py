@@ -292,6 +292,46 @@ def test_pdf_states_a_rating_before_the_period_and_the_review_advice_for_its_rea
     assert "first ratings (from 2026-09-01, whatever the period) vs latest" in limited[0]
 
 
+def test_a_period_with_ratings_only_still_gets_a_report(sij, clock, tmp_path: Path) -> None:
+    """Function ratings go on when a person stops logging pain, and they are what the clinician follows then: a
+    period that holds only ratings gets its report (page 1's function line, a log that says it is empty, and the
+    ratings page), where before it wrote nothing."""
+    from pypdf import PdfReader
+
+    assert sij("log", "--pain-before", "5", "--at", "2026-09-01T08:00").exit_code == 0
+    assert sij("activities", "add", "Putting on socks", "--at", "2026-09-01").exit_code == 0
+    assert sij("activities", "rate", "1=3", "--at", "2026-09-01").exit_code == 0
+    assert sij("activities", "rate", "1=7", "--at", "2026-11-20").exit_code == 0
+    target = tmp_path / "november.pdf"
+    result = sij("export", "--format", "pdf", "--since", "2026-11-01", "--until", "2026-11-24", "-o", str(target))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 0 sessions, 0 pain scores and 1 rating as PDF report" in flat(result.stderr)
+    pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
+    assert "Function (0-10, higher is better) 3.0 → 7.0 (+4.0 points): meaningful improvement" in pages[0]
+    assert "No sessions, check-ins or red-flag screens in this period." in pages[1]
+    assert "every rating in the period, oldest first" in pages[-1] and "2026-11-20" in pages[-1]
+    assert "2026-09-01 no time given" not in pages[-1]
+
+
+def test_a_diary_of_ratings_only_is_reported_from_its_first_rating(sij, clock, tmp_path: Path) -> None:
+    """With no session or pain score at all, the whole diary's period starts at the first rating (it was today, so
+    the report listed ratings from outside the period it named); ratings before a first session do not stretch the
+    period whose adherence is counted."""
+    from pypdf import PdfReader
+
+    assert sij("activities", "add", "Putting on socks", "--at", "2026-09-01").exit_code == 0
+    assert sij("activities", "rate", "1=3", "--at", "2026-09-01").exit_code == 0
+    assert sij("activities", "rate", "1=6", "--at", "2026-11-20").exit_code == 0
+    assert json.loads(sij("progress", "--json").stdout)["period"]["start"] == "2026-09-01"
+    target = tmp_path / "whole.pdf"
+    assert sij("export", "--format", "pdf", "-o", str(target)).exit_code == 0
+    pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
+    assert "Period 1 Sep 2026" in pages[0] and "3.0 → 6.0 (+3.0 points)" in pages[0]
+    assert "2026-09-01" in pages[-1] and "2026-11-20" in pages[-1]
+    assert sij("log", "--pain-before", "5", "--at", "2026-11-01T08:00").exit_code == 0
+    assert json.loads(sij("progress", "--json").stdout)["period"]["start"] == "2026-11-01"
+
+
 # ---- the calendar reminder ---------------------------------------------------------------------
 
 

@@ -357,11 +357,8 @@ def _stretch_table(pdf: FPDF, rows: Sequence[Any]) -> None:
             _row(table, [_fit(pdf, row.name, 145, 7.5), row.sides, str(row.done), mean, str(row.stopped_early), sharp])
         more = f"and {len(rows) - MAX_STRETCH_ROWS} more (see log pages)" if len(rows) > MAX_STRETCH_ROWS else ""
         note = "Stopped early counts holds not completed and holds a stopped session never reached."
-        for text, style in (
-            ("" if rows else "No stretches recorded in this period.", None),
-            (more, muted),
-            (note, small),
-        ):
+        none = "" if rows else "No stretches recorded in this period."
+        for text, style in ((none, None), (more, muted), (note, small)):
             if text:
                 table.row().cell(text, style=style, colspan=len(columns), align="L")
 
@@ -422,8 +419,10 @@ def _log(pdf: FPDF, report: Report) -> None:
     if pdf.get_y() + 22 + 3 * 16 > BODY_BOTTOM:  # the heading stays with the column headers and a first row
         pdf.add_page()
     _heading(pdf, "Chronological log", "times are local, with their UTC offset; L = left, R = right")
+    if not (entries := report.log_entries()):  # a period with ratings only
+        return _para(pdf, "No sessions, check-ins or red-flag screens in this period.", 8, 11, colour=MUTED)
     with _table(pdf, LOG_COLUMNS) as table:
-        for e in report.log_entries():
+        for e in entries:
             note = "Note in full below." if len(e.note) > LONG_NOTE else e.note
             lines = [[f"{e.at:%Y-%m-%d}", _time(e.at, e.time_known)], e.what, e.stretches, e.sides, e.seconds, e.pain]
             _row(

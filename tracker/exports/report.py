@@ -228,7 +228,9 @@ class Report:
 
     @property
     def empty(self) -> bool:
-        return not self.sessions and not self.pains and not self.screenings
+        """Nothing recorded in the period: no session, pain score, screen or rating."""
+        view = self.data.rating_summary
+        return not (self.sessions or self.pains or self.screenings or (view is not None and view.ratings))
 
     def pain_days(self) -> int:
         p = self.progress

@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from tracker import safety
 from tracker.clock import local_day, offset_minutes, utc_window_end, utc_window_start
 from tracker.db import local_day_sql
-from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Stretch
+from tracker.models import Hold, PainContext, PainScore, Practice, PracticeState, Rating, Stretch
 from tracker.records import AlertScore, DatedScore, DayTotals, ProgressData, StretchHolds
 from tracker.services.settings import day_start_minutes
 
@@ -71,26 +71,20 @@ def _blocked_run() -> Any:
 
 
 def first_day(*, session: Session) -> date | None:
-    """The local day of the earliest session or pain score, if any."""
+    """The local day of the earliest session or pain score; in a diary of ratings only, of the earliest rating
+    (so that its report covers them). None in an empty diary."""
     day_start = day_start_minutes(session=session)
-    found: list[date] = []
-    practice = session.exec(
-        select(Practice.started_at, Practice.offset_minutes)
-        .where(col(Practice.deleted_at).is_(None))
-        .order_by(col(Practice.started_at))
-        .limit(1)
-    ).first()
-    if practice:
-        found.append(local_day(practice[0], practice[1], day_start))
-    pain = session.exec(
-        select(PainScore.recorded_at, PainScore.offset_minutes)
-        .where(*_live_pain())
-        .order_by(col(PainScore.recorded_at))
-        .limit(1)
-    ).first()
-    if pain:
-        found.append(local_day(pain[0], pain[1], day_start))
-    return min(found) if found else None
+
+    def earliest(moment: Any, offset: Any, *live: Any) -> date | None:
+        first = session.exec(select(moment, offset).where(*live).order_by(col(moment)).limit(1)).first()
+        return local_day(first[0], first[1], day_start) if first else None
+
+    practice = earliest(Practice.started_at, Practice.offset_minutes, col(Practice.deleted_at).is_(None))
+    pain = earliest(PainScore.recorded_at, PainScore.offset_minutes, *_live_pain())
+    found = [day for day in (practice, pain) if day is not None]
+    if found:  # ratings taken before the first session do not stretch the period whose adherence is counted
+        return min(found)
+    return earliest(Rating.recorded_at, Rating.offset_minutes, col(Rating.deleted_at).is_(None))
 
 
 def daily_totals(*, session: Session, start: date | None, end: date | None) -> list[DayTotals]:
