@@ -328,6 +328,10 @@ def test_a_diary_of_ratings_only_is_reported_from_its_first_rating(sij, clock, t
     pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
     assert "Period 1 Sep 2026" in pages[0] and "3.0 → 6.0 (+3.0 points)" in pages[0]
     assert "2026-09-01" in pages[-1] and "2026-11-20" in pages[-1]
+    plotted = sij("plot", "--output", str(tmp_path / "all.png"))
+    assert plotted.exit_code == 1 and "`sij plot --kind function` draws your ratings" in flat(plotted.stderr)
+    function = sij("plot", "--kind", "function", "--output", str(tmp_path / "function.png"))
+    assert function.exit_code == 0 and (tmp_path / "function.png").stat().st_size > 0
     assert sij("log", "--pain-before", "5", "--at", "2026-11-01T08:00").exit_code == 0
     assert json.loads(sij("progress", "--json").stdout)["period"]["start"] == "2026-11-01"
 

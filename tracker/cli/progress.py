@@ -265,6 +265,11 @@ def plot_command(
         ratings = ratings_view(session=session, since=data.start, until=data.end)
     progress = summarize(data, limited=start is not None)
     if not progress.has_records and start is None and end is None and kind is not PlotKind.function:
+        if ratings.ratings:  # a diary of ratings only
+            raise NothingToDo(
+                "No sessions or pain scores recorded yet, so there is no pain to plot; "
+                "`sij plot --kind function` draws your ratings."
+            )
         raise NothingToDo(
             "Nothing recorded yet, so there is nothing to plot; record sessions with `sij run` or `sij log`."
         )
