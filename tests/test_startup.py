@@ -196,3 +196,51 @@ def test_what_the_data_layer_loads_is_kept_out_of_the_collectors_way(tmp_path: P
     assert status == 0, output
     frozen = int(next(line for line in output.splitlines() if line.startswith("FROZEN="))[len("FROZEN=") :])
     assert (frozen > 10_000) == (args != ["--version"]), frozen  # some 70,000 objects
+
+
+ASKING_PROBE = """
+import builtins, gc, json, sys
+asked = []
+def answer(prompt=""):
+    asked.append(gc.isenabled())
+    raise EOFError  # as Ctrl-D: nothing is saved
+builtins.input = answer
+sys.argv = ["sij", *json.loads(sys.argv[1])]
+from tracker.cli import main
+try:
+    main()
+except SystemExit:
+    pass
+sys.__stderr__.write("\\nASKED=" + json.dumps(asked) + "\\n")
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs a Linux pseudo-terminal")
+@pytest.mark.parametrize("args", [["screen"], ["log"], ["--db", "DB", "screen"]])
+def test_the_collector_runs_whenever_sij_asks_the_person_something(tmp_path: Path, args: list[str]) -> None:
+    """The collector is paused while sij loads (tracker.cli.collector) and runs again before any question, on a
+    terminal, whether or not the database was opened first."""
+    import pty
+
+    argv = [str(tmp_path / "other.db") if a == "DB" else a for a in args]
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.environ["SIJ_DB"] = str(tmp_path / "diary.db")
+            os.execv(sys.executable, [sys.executable, "-c", ASKING_PROBE, json.dumps(argv)])
+        finally:
+            os._exit(127)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.waitpid(pid, 0)
+    os.close(fd)
+    text = seen.decode(errors="replace")
+    asked = json.loads(next(line for line in text.splitlines() if line.startswith("ASKED="))[len("ASKED=") :])
+    assert asked == [True], text

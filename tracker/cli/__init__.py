@@ -9,11 +9,13 @@ from __future__ import annotations
 import os
 import sys
 
+from tracker.cli import collector
 from tracker.cli.app import app
 
 
 def main() -> None:
     """Console-script entry point."""
+    collector.start_loading()  # until the data layer is loaded or a question is asked (tracker.cli.collector)
     os.umask(0o077)  # every file sij writes (database, backups, exports, charts) is owner-only
     app(prog_name="sij")
     sys.exit(0)

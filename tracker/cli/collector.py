@@ -1,9 +1,10 @@
-"""Python's cyclic garbage collector, kept off what a command loads and paused where a command makes many objects
-and no garbage worth collecting.
+"""Python's cyclic garbage collector, kept out of the way while sij loads and where a command makes many objects and
+no garbage worth collecting.
 
-On Python 3.11 the collector walks every live container object again and again while many are being made: the
-few hundred thousand objects of the data layer's modules and tables, or the rows of a 20-year backup. Reference
-counting still frees everything that is not in a cycle. Nothing here is used around a question to the person.
+On Python 3.11 the collector walks every live container object again and again while many are being made: the few
+hundred thousand objects of the data layer's modules and tables as they load, or the rows of a 20-year backup.
+Reference counting still frees everything that is not in a cycle. The collector is never held off while sij waits
+for the person: a question resumes it first.
 """
 
 from __future__ import annotations
@@ -12,25 +13,51 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+_holds = 0  # how many reasons to keep the collector paused are in force
+_resume = False  # whether it ran before the first of them
+_loading = False  # the start-up hold (start_loading) is one of them
 
-def keep_loaded() -> None:
-    """Put every object that exists now out of the collector's reach (`gc.freeze()`), once per process.
 
-    Called once the data layer is imported: its modules, tables and caches live as long as the process, so the
-    command's own collections need walk only what the command makes.
-    """
+def _hold() -> None:
+    global _holds, _resume
+    if _holds == 0:
+        _resume = gc.isenabled()
+        gc.disable()
+    _holds += 1
+
+
+def _release() -> None:
+    global _holds
+    _holds -= 1
+    if _holds == 0 and _resume:
+        gc.enable()
+
+
+def start_loading() -> None:
+    """Pause the collector while the program loads its modules (from the entry point until `loaded`)."""
+    global _loading
+    if not _loading:
+        _loading = True
+        _hold()
+
+
+def loaded() -> None:
+    """The data layer is loaded, or the person is about to be asked something: what exists now lives as long as the
+    process, so it is frozen out of the collector's walks (`gc.freeze()`, once), and the start-up pause ends."""
+    global _loading
     if gc.get_freeze_count() == 0:
         gc.freeze()
+    if _loading:
+        _loading = False
+        _release()
 
 
 @contextmanager
 def paused() -> Iterator[None]:
-    """Pause the collector for the block (reading and writing an export or an import); it runs again as before
-    once the block ends, however it ends, and stays off only if it was off already."""
-    running = gc.isenabled()
-    gc.disable()
+    """Pause the collector for the block (an export reading and rendering, an import parsing, checking and writing);
+    it runs again as before once the block ends, however it ends."""
+    _hold()
     try:
         yield
     finally:
-        if running:
-            gc.enable()
+        _release()

@@ -53,7 +53,7 @@ class AppContext:
             from tracker.config import resolve_database
             from tracker.db import open_database
 
-            collector.keep_loaded()  # the data layer is loaded (by now, by the command's own imports)
+            collector.loaded()  # the data layer is loaded (by now, by the command's own imports)
 
             target = resolve_database(self.db_option)
             # The damaged-file diagnosis and "Started a new diary" are about a SQLite file; a server's

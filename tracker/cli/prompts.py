@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from tracker.cli import console
+from tracker.cli import collector, console
 from tracker.safety import (
     PAIN_AFTER_NOW,
     PAIN_AFTER_THEN,
@@ -24,6 +24,7 @@ AFTER_THEN = PAIN_AFTER_THEN
 
 
 def _ask(text: str) -> str:
+    collector.loaded()  # the collector runs while sij waits for the person
     console.err.print(text, end="", markup=True, highlight=False)
     return input()
 
