@@ -101,6 +101,22 @@ def test_impression_asked_on_a_terminal_shows_the_scale(sij) -> None:
     assert json.loads(sij("history", "--ratings", "--json").stdout)[0]["value"] == 3
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0646\u0634\u0633\u062a\u0646\u200c\u0647\u0627",  # Persian: a zero-width non-joiner inside a word
+        "Playing with \U0001f468\u200d\U0001f469\u200d\U0001f467",  # an emoji joined with zero-width joiners
+        "\u05d4\u05dc\u05d9\u05db\u05d4\u200f 20 min",  # Hebrew with a right-to-left mark
+    ],
+)
+def test_an_activity_may_hold_what_a_note_may(sij, text: str) -> None:
+    """Joiners and direction marks are part of some languages' words (and a note accepts them): an activity keeps
+    them exactly, and the backup brings them back."""
+    result = sij("activities", "add", text)
+    assert result.exit_code == 0, result.stderr
+    assert [a["text"] for a in json.loads(sij("activities", "--json").stdout)] == [text]
+
+
 # ---- refusing ----------------------------------------------------------------------------------
 
 
@@ -111,6 +127,7 @@ def test_impression_asked_on_a_terminal_shows_the_scale(sij) -> None:
         (["activities", "add", "   "], "The activity is empty"),
         (["activities", "add", "x" * 121], "the limit is 120"),
         (["activities", "add", "bad\x07bell"], "control character"),
+        (["activities", "add", "walking \u202eskcos"], "control character (U+202E)"),  # a direction override
         (["activities", "add", "putting on SOCKS"], "already"),
         (["activities", "rate", "1=11"], "outside the scale"),
         (["activities", "rate", "1=-1"], "outside the scale"),

@@ -306,8 +306,10 @@ def test_a_period_with_ratings_only_still_gets_a_report(sij, clock, tmp_path: Pa
     result = sij("export", "--format", "pdf", "--since", "2026-11-01", "--until", "2026-11-24", "-o", str(target))
     assert result.exit_code == 0, result.output
     assert "Wrote 0 sessions, 0 pain scores and 1 rating as PDF report" in flat(result.stderr)
+    assert "There are no sessions or pain scores" not in result.stderr  # the report holds what there is
     pages = [flat(p.extract_text()) for p in PdfReader(target).pages]
     assert "Function (0-10, higher is better) 3.0 → 7.0 (+4.0 points): meaningful improvement" in pages[0]
+    assert "mean of the person's 1 activity, first ratings" in pages[0]
     assert "No sessions, check-ins or red-flag screens in this period." in pages[1]
     assert "every rating in the period, oldest first" in pages[-1] and "2026-11-20" in pages[-1]
     assert "2026-09-01 no time given" not in pages[-1]

@@ -101,7 +101,7 @@ def _nothing_note(fmt: str, table: CsvTable | None, sessions: Counted, pains: Co
     """The warning for an output without the records asked for; None when it has them."""
     if fmt == "csv" and table is CsvTable.ratings:
         return None if ratings.live else "There are no ratings in this period yet."
-    if sessions.live or pains.live:
+    if sessions.live or pains.live or (fmt != "csv" and ratings.live):  # the other formats hold the ratings too
         return None
     return "There are no sessions or pain scores in this period yet."
 

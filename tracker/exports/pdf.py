@@ -251,8 +251,8 @@ def _ratings_box(pdf: FPDF, report: Report) -> None:
             [("Function (0-10, higher is better)", bold), (f.headline, _style(bold=True, colour=colour, size=8))]
         )
         notes.append(
-            f"Function: mean of the person's {len(f.activities)} activities, first ratings (from "
-            f"{min(a.first_day for a in f.activities):%Y-%m-%d}, whatever the period) vs latest; "
+            f"Function: mean of the person's {plural(len(f.activities), 'activity', 'activities')}, first ratings "
+            f"(from {min(a.first_day for a in f.activities):%Y-%m-%d}, whatever the period) vs latest; "
             f"+{safety.FUNCTION_MEANINGFUL_POINTS} is meaningful."
         )
     if i is not None:

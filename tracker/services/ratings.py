@@ -23,6 +23,7 @@ from tracker.records import ActivityRecord, RatingRecord
 from tracker.services import journal
 from tracker.services.settings import day_start_minutes, get_setting, put_setting
 from tracker.stats import RatingsView, function_summary, latest_impression
+from tracker.text import describe_char, first_control
 
 ACTIVITIES_OFFERED = "activities_offered"  # the first-use offer to name activities was made
 IMPRESSION_ASKED_ON = "impression_asked_on"  # the local day `sij` last asked for the impression
@@ -37,8 +38,13 @@ def check_activity_text(text: str) -> str:
         raise InvalidInput(
             "The activity is empty; name something your pain makes hard, e.g. 'putting on socks'.", subject="text"
         )
-    if any(not c.isprintable() for c in text.replace("\n", " ").replace("\t", " ")):
-        raise InvalidInput("The activity contains a control character; use plain text.", subject="text")
+    # The same characters as a note's: Persian's zero-width non-joiner, an emoji's joiner and the direction marks
+    # are part of the text; terminal controls and the direction overrides are not.
+    bad = first_control(text, keep="\n\t")
+    if bad is not None:
+        raise InvalidInput(
+            f"The activity contains a control character ({describe_char(bad)}); use plain text.", subject="text"
+        )
     if len(cleaned) > safety.ACTIVITY_TEXT_MAX:
         raise InvalidInput(
             f"The activity is {len(cleaned)} characters long; the limit is {safety.ACTIVITY_TEXT_MAX}.", subject="text"
