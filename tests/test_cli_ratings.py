@@ -523,3 +523,15 @@ def test_history_of_ratings_names_a_period_only_when_one_was_given(sij) -> None:
     since = sij("history", "--ratings", "--since", "yesterday")
     assert "No ratings recorded in this period." in since.stderr
     assert "period" not in sij("history").output and "period" not in sij("history", "--check-ins").output
+
+
+def test_progress_never_says_not_rated_when_every_rated_activity_is_retired(sij) -> None:
+    assert sij("activities", "add", "Sitting", "--at", "2026-11-01").exit_code == 0
+    assert sij("activities", "rate", "1=3", "--at", "2026-11-01").exit_code == 0
+    assert sij("activities", "rate", "1=5", "--at", "2026-11-20").exit_code == 0
+    assert sij("activities", "retire", "1").exit_code == 0
+    text = flat(sij("progress").stdout)
+    assert "not rated yet" not in text
+    assert "no activity followed now (all retired); their ratings are in `sij history --ratings`" in text
+    assert sij("activities", "add", "Walking").exit_code == 0
+    assert "not rated yet: `sij activities rate`" in flat(sij("progress").stdout)

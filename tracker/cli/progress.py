@@ -195,8 +195,10 @@ def add_ratings_rows(grid: Table, ratings: RatingsView) -> None:
         grid.add_row("Function", line)
         style = {"meaningful": "green", "worse": "bold red"}.get(f.verdict.name, "")
         grid.add_row("", Text(f.text, style=style))
-    elif ratings.activities:
+    elif any(a.active for a in ratings.activities):
         grid.add_row("Function", "not rated yet: `sij activities rate`")
+    elif ratings.activities:  # rated once, perhaps, but every activity is retired now
+        grid.add_row("Function", "no activity followed now (all retired); their ratings are in `sij history --ratings`")
     if ratings.impression is not None:
         i = ratings.impression
         grid.add_row("Impression", f"{i.value} {i.words} on {i.day} ({i.meaning})")
