@@ -285,6 +285,10 @@ def test_right_to_left_notes_are_shaped_and_read_in_their_own_order(sij_process,
     text = "\n".join(page.extract_text() for page in PdfReader(target).pages)
     assert ARABIC in text and HEBREW in text and "דנה כהן" in text
     assert ARABIC[::-1] not in text and HEBREW[::-1] not in text
+    starts: list[float] = []  # where the Arabic note begins on the log page: at the right of its column, not the left
+    log_page = PdfReader(target).pages[1]
+    log_page.extract_text(visitor_text=lambda text, cm, tm, *_: starts.extend([tm[4]] if "ألم" in text else []))
+    assert starts and min(starts) > 450  # the Note column runs from 420 to 555 points
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from tracker import safety
 from tracker.clock import utc_offset
 from tracker.errors import NothingToDo
 from tracker.exports.base import ExportData, Exporter, ExportOptions
-from tracker.exports.pdf_fonts import FallbackFonts, needs_shaping
+from tracker.exports.pdf_fonts import FallbackFonts, needs_shaping, reads_right_to_left
 from tracker.exports.report import Event, Report, headline, scale_text, short_day, windows_text
 from tracker.text import plural
 
@@ -169,7 +169,8 @@ def _row(table: Any, cells: Sequence[Cell], alert: bool | None = None, red: Sequ
         line.cell("", style=_style(fill=ALERT) if alert else None)
     for column, cell in enumerate(cells, start=1):
         text, style = cell if isinstance(cell, tuple) else (cell, None)
-        line.cell(text, style=_style(colour=ALERT) if alert and column in red else style, colspan=spans)
+        style = _style(colour=ALERT) if alert and column in red else style
+        line.cell(text, style=style, colspan=spans, align="R" if reads_right_to_left(text) else None)
 
 
 def _box(pdf: FPDF, top: float, height: float, *, fill: str, width: float = CONTENT_W) -> None:

@@ -29,6 +29,15 @@ def needs_shaping(texts: Iterable[str]) -> bool:
     )
 
 
+def reads_right_to_left(text: str) -> bool:
+    """Whether the text's first letter with a direction is right to left (its paragraph is then aligned right)."""
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in ("L", "R", "AL"):
+            return kind != "L"
+    return False
+
+
 def installed_fonts() -> list[tuple[str, list[tuple[int, int]]]]:
     """(file, code point ranges) of the TrueType and OpenType fonts fontconfig knows; none without fontconfig."""
     try:
