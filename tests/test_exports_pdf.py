@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import os
 import re
+import shutil
 import stat
+import subprocess
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -265,6 +267,24 @@ def test_full_notes_in_any_script_reach_the_pdf_without_warnings(sij_process, tm
     assert "".join(JAPANESE.split()) in log or shown in log  # every character, or the marker where no font has it
     assert "長時間の運転" in log  # this machine has a CJK font (Droid Sans Fallback or Noto CJK)
     assert "flamingo🦩here" in log or f"flamingo{MISSING}here" in log
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler's pdftotext")
+def test_a_font_in_a_collection_draws_what_the_others_lack(sij_process, tmp_path: Path) -> None:
+    """Korean: Debian's Noto CJK comes as font collections (.ttc), which the report's font search takes too."""
+    korean = "허리가 좀 나아졌어요"
+    assert sij_process("log", "--pain-before", "4", "--note", korean).returncode == 0
+    target = tmp_path / "korean.pdf"
+    done = sij_process("export", "--format", "pdf", "-o", str(target))
+    assert done.returncode == 0 and len(done.stderr.strip().splitlines()) == 1, done.stderr
+    # pdftotext (poppler), which reads the CFF-based Noto CJK cleanly; pypdf puts a NUL before each of its characters
+    text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
+    fc_list = shutil.which("fc-list")
+    listed = subprocess.run([fc_list, ":lang=ko", "file"], capture_output=True, text=True).stdout if fc_list else ""
+    if listed.strip():  # a font on this machine has Hangul: it draws the note
+        assert korean in text
+    else:
+        assert korean in text or "\ufffd" in text
 
 
 ARABIC = "ألم أقل اليوم بعد التمارين"  # "less pain today after the exercises"
