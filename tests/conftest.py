@@ -12,6 +12,7 @@ import fcntl
 import os
 import pty
 import re
+import select
 import shutil
 import sqlite3
 import struct
@@ -305,3 +306,18 @@ def sij_terminal(db_path: Path) -> Callable[..., tuple[int, str]]:
         return code, text
 
     return run
+
+
+def read_terminal(fd: int, *, until_closed: bool) -> bytes:
+    """What the program at the other end of a pseudo-terminal wrote: everything until it closes its end, or (with
+    `until_closed` False) what is waiting now."""
+    seen = b""
+    while until_closed or select.select([fd], [], [], 0)[0]:
+        try:
+            chunk = os.read(fd, 4096)
+        except OSError:  # the other end has closed
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen

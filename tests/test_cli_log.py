@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import flat, never_created, sij_executable, snapshot
+from tests.conftest import flat, never_created, read_terminal, sij_executable, snapshot
 
 
 def test_log_records_three_stretches_both_sides(sij, db_path: Path) -> None:
@@ -255,14 +255,7 @@ def _ctrl_c_at_first_prompt(args: list[str], db_path: Path) -> tuple[str, int]:
         _, status = os.waitpid(pid, 0)  # before closing our end, which would hang up on the child
     finally:
         stuck.cancel()
-    while select.select([fd], [], [], 0)[0]:  # whatever it wrote after the message (a traceback would show here)
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen += read_terminal(fd, until_closed=False)  # whatever it wrote after the message (a traceback would show)
     os.close(fd)
     assert pressed, seen
     return seen.decode(errors="replace"), os.waitstatus_to_exitcode(status)

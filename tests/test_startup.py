@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import typer
 
-from tests.conftest import sij_executable
+from tests.conftest import read_terminal, sij_executable
 from tracker.cli import app
 
 # Start-up imports do not depend on the engine; the database file is checked to be left uncreated.
@@ -230,15 +230,7 @@ def test_the_collector_runs_whenever_sij_asks_the_person_something(tmp_path: Pat
             os.execv(sys.executable, [sys.executable, "-c", ASKING_PROBE, json.dumps(argv)])
         finally:
             os._exit(127)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(fd, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
+    seen = read_terminal(fd, until_closed=True)
     os.waitpid(pid, 0)
     os.close(fd)
     text = seen.decode(errors="replace")
