@@ -66,6 +66,11 @@ def _utc(moment: datetime | None) -> str | None:
     return None if moment is None else moment.astimezone(timezone.utc).isoformat()
 
 
+def _naive_utc(moment: datetime | None) -> str | None:
+    """A naive UTC instant as read from the database, written as `_utc` writes an aware one."""
+    return None if moment is None else moment.isoformat() + UTC_SUFFIX
+
+
 def _head(data: ExportData | BackupRows) -> dict[str, Any]:
     """The document's fields up to the catalogue, and the catalogue (a few dozen records at most)."""
     return {
@@ -274,8 +279,8 @@ def _sessions(rows: BackupRows, stamps: _Stamps) -> list[dict[str, Any]]:
                 "id": id_,
                 "time_known": time_known,
                 "advice_score": advice_score,
-                "created_at": None if created_at is None else created_at.isoformat() + UTC_SUFFIX,
-                "deleted_at": None if deleted_at is None else deleted_at.isoformat() + UTC_SUFFIX,
+                "created_at": _naive_utc(created_at),
+                "deleted_at": _naive_utc(deleted_at),
                 "holds": [
                     {
                         "uuid": h_uuid,
@@ -330,8 +335,8 @@ def _pain_scores(rows: BackupRows, stamps: _Stamps) -> list[dict[str, Any]]:
                 "number": number,
                 "time_known": time_known,
                 "advice_score": advice_score,
-                "created_at": None if created_at is None else created_at.isoformat() + UTC_SUFFIX,
-                "deleted_at": None if deleted_at is None else deleted_at.isoformat() + UTC_SUFFIX,
+                "created_at": _naive_utc(created_at),
+                "deleted_at": _naive_utc(deleted_at),
             }
         )
     return records
@@ -351,8 +356,8 @@ def _ratings(rows: BackupRows, stamps: _Stamps) -> list[dict[str, Any]]:
                 "offset_minutes": offset,
                 "id": id_,
                 "time_known": time_known,
-                "created_at": None if created_at is None else created_at.isoformat() + UTC_SUFFIX,
-                "deleted_at": None if deleted_at is None else deleted_at.isoformat() + UTC_SUFFIX,
+                "created_at": _naive_utc(created_at),
+                "deleted_at": _naive_utc(deleted_at),
             }
         )
     return records
