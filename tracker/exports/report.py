@@ -225,6 +225,7 @@ class Report:
             if pain.session is not None:
                 self.by_session.setdefault(pain.session, []).append(pain)
         self.check_ins = [p for p in self.pains if p.session is None]
+        self._log: list[LogEntry] | None = None  # made once: the PDF reads it twice (its words, then its log)
 
     @property
     def empty(self) -> bool:
@@ -391,6 +392,11 @@ class Report:
 
     def log_entries(self) -> list[LogEntry]:
         """Every session, check-in and red-flag screen of the period, oldest first (at one instant: in that order)."""
+        if self._log is None:
+            self._log = self._make_log_entries()
+        return self._log
+
+    def _make_log_entries(self) -> list[LogEntry]:
         entries: list[tuple[datetime, int, LogEntry]] = []
         for s in self.sessions:
             entries.append((s.started_at, 0, self._session_entry(s)))
