@@ -34,7 +34,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from common import sij_command  # noqa: E402
+from common import program_env, sij_command  # noqa: E402
 from generate import generate  # noqa: E402
 
 RATIO_GOAL = 1.2  # 20 years against 1 year, for a 90-day export
@@ -92,7 +92,7 @@ def main(argv: list[str] | None = None) -> int:
     since = (today - timedelta(days=89)).isoformat()
     with tempfile.TemporaryDirectory(prefix="sij-bench-") as folder:
         base = Path(folder)
-        env = dict(os.environ, HOME=str(base), XDG_DATA_HOME=str(base / "data"), COLUMNS="100")
+        env = program_env(HOME=str(base), XDG_DATA_HOME=str(base / "data"), COLUMNS="100")
         env.pop("SIJ_DB", None)
         dbs: dict[int, Path] = {}
         for years in (1, 20):

@@ -18,7 +18,6 @@ A script, not a test: timings depend on the machine and its load.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import shutil
 import sqlite3
@@ -33,7 +32,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import sij_command  # noqa: E402
+from common import program_env, sij_command  # noqa: E402
 from generate import generate  # noqa: E402
 
 TEMPLATE = "sij_bench_template"
@@ -163,7 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         each_ms = loaded / args.diaries * 1000
         print(f"loading {args.diaries} diaries (one schema each): {loaded:.1f} s ({each_ms:.0f} ms each)")
 
-        env = dict(os.environ, HOME=folder, XDG_DATA_HOME=folder, TZ="Europe/London")
+        env = program_env(HOME=folder, XDG_DATA_HOME=folder, TZ="Europe/London")
         backup = Path(folder) / "backup.json"
         done = subprocess.run(
             [sij, "--db", str(history), "export", "--format", "json", "--output", str(backup)],

@@ -12,7 +12,6 @@ The goal from issue 4: `sij progress` on 20 years takes at most 1.5 times what i
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import sij_command  # noqa: E402
+from common import program_env, sij_command  # noqa: E402
 from generate import generate  # noqa: E402
 
 GOAL = 1.5
@@ -49,7 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     end = date(2026, 11, 24)
     with tempfile.TemporaryDirectory(prefix="sij-bench-") as folder:
         base = Path(folder)
-        env = dict(os.environ, HOME=str(base), XDG_DATA_HOME=str(base / "data"), COLUMNS="100")
+        env = program_env(HOME=str(base), XDG_DATA_HOME=str(base / "data"), COLUMNS="100")
         env.pop("SIJ_DB", None)
         databases = {}
         for years in args.years:

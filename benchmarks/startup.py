@@ -22,6 +22,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from common import program_env  # benchmarks/, beside this script
+
 SQLMODEL_FLOOR = """
 import sys
 import typer
@@ -134,7 +136,7 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="sij-bench-"))
     db = work / "sij.db"
     floor_db = work / "floor.db"
-    env = dict(os.environ, SIJ_DB=str(db), COLUMNS="100")
+    env = program_env(SIJ_DB=str(db), COLUMNS="100")
 
     # A database in everyday shape: current schema, a few weeks of sessions, no migration due.
     for day in range(1, 29):

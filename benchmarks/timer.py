@@ -34,6 +34,8 @@ import termios
 import time
 from pathlib import Path
 
+from common import program_env  # benchmarks/, beside this script
+
 GOAL = 0.2  # seconds per hold
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\r")
 START = re.compile(r"Hold: ")  # the countdown's first frame on a terminal (and the floor's line)
@@ -132,8 +134,7 @@ def main() -> int:
             wrapper = bin_dir / "espeak-ng"
             wrapper.write_text(f'#!/bin/sh\nexec {espeak} "$@" -w /dev/null\n')
             wrapper.chmod(0o755)
-        env = dict(
-            os.environ,
+        env = program_env(
             SIJ_DB=str(base / "sij.db"),
             TERM="xterm-256color",
             COLUMNS="100",
