@@ -25,15 +25,19 @@ pytestmark = pytest.mark.sqlite_only
 HEAVY = ("sqlalchemy", "sqlmodel", "matplotlib", "alembic", "fpdf", "fhir")
 
 PROBE = """
-import json, sys
+import gc, json, sys
 sys.argv = ["sij", *json.loads(sys.argv[1])]
-from tracker.cli import main
+from tracker.cli import collector, main
+finish = collector.finished
+def finished():  # what the command froze while it ran, before the entry point freezes the rest for the exit
+    sys.__stderr__.write("\\nFROZEN=" + str(gc.get_freeze_count()) + "\\n")
+    finish()
+collector.finished = finished
 try:
     main()
 except SystemExit:
     pass
-import gc
-sys.__stderr__.write("\\nFROZEN=" + str(gc.get_freeze_count()) + "\\n")
+sys.__stderr__.write("\\nAT_EXIT=" + str(gc.get_freeze_count()) + "\\n")
 sys.__stderr__.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
@@ -194,8 +198,29 @@ def test_what_the_data_layer_loads_is_kept_out_of_the_collectors_way(tmp_path: P
     of a short command's instructions, benchmarks/README.md); a command that opens no database freezes nothing."""
     status, _, output = _modules(args, tmp_path / "diary.db")
     assert status == 0, output
-    frozen = int(next(line for line in output.splitlines() if line.startswith("FROZEN="))[len("FROZEN=") :])
+    frozen, at_exit = (_count(output, name) for name in ("FROZEN", "AT_EXIT"))
     assert (frozen > 10_000) == (args != ["--version"]), frozen  # some 70,000 objects
+    # The command done, everything it made is frozen too, so Python's shutdown does not walk it collecting.
+    assert at_exit > max(frozen, 10_000), (frozen, at_exit)
+
+
+def _count(output: str, name: str) -> int:
+    return int(next(line for line in output.splitlines() if line.startswith(f"{name}="))[len(name) + 1 :])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["pain", "3"], ["log", "--pain-before", "4", "--pain-after", "3", "--no-sharp"], ["export", "--format", "csv"]],
+)
+def test_the_diary_is_closed_before_sij_exits(tmp_path: Path, args: list[str]) -> None:
+    """sij closes the database itself when a command ends (the exit leaves what is left to the operating system,
+    tracker.cli.collector.finished): the diary is whole, with no write-ahead log or shared-memory file beside it."""
+    folder = tmp_path / "diary"
+    folder.mkdir()
+    for command in (["pain", "2"], args):
+        status, _, output = _modules(command, folder / "diary.db")
+        assert status == 0, output[-2000:]
+        assert sorted(p.name for p in folder.iterdir()) == ["diary.db"]
 
 
 ASKING_PROBE = """

@@ -17,7 +17,10 @@ def main() -> None:
     """Console-script entry point."""
     collector.start_loading()  # until the data layer is loaded or a question is asked (tracker.cli.collector)
     os.umask(0o077)  # every file sij writes (database, backups, exports, charts) is owner-only
-    app(prog_name="sij")
+    try:
+        app(prog_name="sij")
+    finally:
+        collector.finished()
     sys.exit(0)
 
 

@@ -193,9 +193,10 @@ class SijGroup(TyperGroup):
             console.error(app_context.damaged_message())
             return 1
         finally:
-            obj = extra.get("obj")
-            if isinstance(obj, AppContext):
-                obj.close()
+            # The database is closed here, not left to Python's shutdown (tracker.cli.collector.finished).
+            for obj in (extra.get("obj"), self._app_context()):
+                if isinstance(obj, AppContext):
+                    obj.close()
         return result if isinstance(result, int) else 0
 
 

@@ -52,6 +52,14 @@ def loaded() -> None:
         _release()
 
 
+def finished() -> None:
+    """The command is done: its database is closed and its output flushed. What is left lives until the process
+    ends, so it is frozen out of the collections Python makes as it shuts down, which walk every object the command
+    made (a tenth of a PDF export's time); the operating system frees the memory. Only the entry point calls this,
+    never a process that goes on (a test runner, a shell embedding sij)."""
+    gc.freeze()
+
+
 @contextmanager
 def paused() -> Iterator[None]:
     """Pause the collector for the block (an export reading and rendering, an import parsing, checking and writing);
