@@ -42,13 +42,14 @@ sys.__stderr__.write("\\nMODULES=" + json.dumps(sorted(sys.modules)) + "\\n")
 """
 
 
-def _modules(args: list[str], db_path: Path | None = None) -> tuple[int, set[str], str]:
-    """Run sij with `args` in a fresh interpreter; exit status, every module it imported, output."""
+def _modules(args: list[str], db_path: Path | None = None, *flags: str) -> tuple[int, set[str], str]:
+    """Run sij with `args` in a fresh interpreter (with Python's `flags`); exit status, every module it imported,
+    output."""
     env = dict(os.environ)
     if db_path is not None:
         env["SIJ_DB"] = str(db_path)
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60, env=env
+        [sys.executable, *flags, "-c", PROBE, json.dumps(args)], capture_output=True, text=True, timeout=60, env=env
     )
     marker = [line for line in done.stderr.splitlines() if line.startswith("MODULES=")]
     assert marker, done.stderr
@@ -185,11 +186,29 @@ def test_the_garbage_collector_runs_again_after_an_export_or_import(sij, tmp_pat
 
     assert sij("pain", "3").exit_code == 0
     assert gc.isenabled()
+    frozen = gc.get_freeze_count()
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "something else"}')
     result = sij(*[str(bad) if a == "BAD" else a for a in args])
     assert result.exit_code in (0, 1, 2), result.stderr
     assert gc.isenabled()
+    assert gc.get_freeze_count() <= frozen  # none of what it made (only sij's own process freezes that)
+
+
+def test_the_database_is_closed_when_a_command_ends(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The context that opened the diary closes it as the command ends, also when nobody passed one in: sij's
+    exit leaves nothing to the collector (on PostgreSQL the server would otherwise see the client vanish)."""
+    from typer.testing import CliRunner
+
+    from tracker.cli.context import AppContext
+
+    closed: list[bool] = []
+    close = AppContext.close
+    monkeypatch.setattr(AppContext, "close", lambda self: (closed.append(self._db is not None), close(self))[1])
+    monkeypatch.setenv("SIJ_DB", str(tmp_path / "diary.db"))
+    result = CliRunner().invoke(app, ["pain", "3"])
+    assert result.exit_code == 0, result.output
+    assert closed == [True]
 
 
 @pytest.mark.parametrize("args", [["pain", "3"], ["history", "--limit", "20"], ["--version"]])
@@ -213,6 +232,20 @@ def test_what_an_export_made_is_frozen_as_its_pause_ends(tmp_path: Path) -> None
     assert status == 0, output[-2000:]
     frozen, at_exit = (_count(output, name) for name in ("FROZEN", "AT_EXIT"))
     assert frozen > 150_000 and at_exit - frozen < frozen // 10, (frozen, at_exit)  # some 230,000 and 1,000
+
+
+@pytest.mark.parametrize("args", [["pain", "3"], ["export", "--format", "pdf", "--output", "REPORT"]])
+def test_development_mode_keeps_every_collection_so_a_leak_still_warns(tmp_path: Path, args: list[str]) -> None:
+    """Under `python -X dev` sij freezes nothing at the end of a pause or at the exit: Python's last collections
+    still free everything, so a file or connection left open would warn (made an error here)."""
+    diary = tmp_path / "diary.db"
+    assert _modules(["pain", "3"], diary)[0] == 0
+    argv = [str(tmp_path / "report.pdf") if a == "REPORT" else a for a in args]
+    status, _, output = _modules(argv, diary, "-X", "dev", "-W", "error::ResourceWarning")
+    assert status == 0, output[-2000:]
+    assert "Warning" not in output.split("MODULES=")[0], output[-2000:]
+    frozen, at_exit = (_count(output, name) for name in ("FROZEN", "AT_EXIT"))
+    assert at_exit == frozen, (frozen, at_exit)
 
 
 def _count(output: str, name: str) -> int:

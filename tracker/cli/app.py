@@ -160,6 +160,7 @@ class SijGroup(TyperGroup):
     def _run(self, args: Any, prog_name: str | None, complete_var: str | None, extra: dict[str, Any]) -> int:
         from tracker.cli import streams
 
+        self._context = None  # this run's, once made; never an earlier run's (closed below)
         try:
             streams.refuse_undecodable(sys.argv[1:] if args is None else list(args))
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)

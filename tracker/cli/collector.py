@@ -9,12 +9,14 @@ for the person: a question resumes it first.
 In sij's own process (started by the entry point, `start_loading`), what a paused block made is frozen as the block
 ends, and what is left when the command ends is frozen too (`finished`): the collector's next pass, or Python's
 shutdown, would otherwise walk all of it once more (some 60 ms after a PDF export, 200 ms at its exit) to free
-nothing. A process that goes on (a test runner, a program embedding sij) never freezes what a command made.
+nothing. A process that goes on (a test runner, a program embedding sij) never freezes what a command made, and
+neither does Python's development mode (`python -X dev`), so that a resource left open still warns as it is freed.
 """
 
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,6 +24,10 @@ _holds = 0  # how many reasons to keep the collector paused are in force
 _resume = False  # whether it ran before the first of them
 _loading = False  # the start-up hold (start_loading) is one of them
 _own_process = False  # the entry point started this process for one command (start_loading)
+
+
+def _freezing() -> bool:
+    return _own_process and not sys.flags.dev_mode
 
 
 def _hold() -> None:
@@ -36,7 +42,7 @@ def _release() -> None:
     global _holds
     _holds -= 1
     if _holds == 0 and _resume:
-        if _own_process:
+        if _freezing():
             gc.freeze()  # what the block made lives until the command ends: not walked again
         gc.enable()
 
@@ -66,7 +72,8 @@ def finished() -> None:
     ends, so it is frozen out of the collections Python makes as it shuts down, which walk every object the command
     made (a tenth of a PDF export's time); the operating system frees the memory. Only the entry point calls this,
     never a process that goes on (a test runner, a shell embedding sij)."""
-    gc.freeze()
+    if _freezing():
+        gc.freeze()
 
 
 @contextmanager

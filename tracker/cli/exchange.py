@@ -174,7 +174,8 @@ def export_command(
         target = None if to_stdout else new_file_path(str(output), force=force)
 
     app = get_app(ctx)
-    # Reading the rows and rendering them makes many objects and no cycles to collect: see collector.paused.
+    # Reading the rows and rendering them makes many objects and few cycles worth collecting before the command
+    # ends (a PDF's table cells and SVG nodes): see collector.paused.
     with collector.paused():
         if exporter.render_rows is not None:  # the backup: straight from the rows, no item per record
             from tracker.services.exchange import build_backup
