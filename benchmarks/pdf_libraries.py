@@ -17,6 +17,8 @@ import statistics
 import subprocess
 import sys
 
+from common import program_env  # benchmarks/, beside this script
+
 FPDF2 = """
 import sys, time
 start = time.process_time()
@@ -85,7 +87,11 @@ def main() -> int:
         for name, script in (("fpdf2", FPDF2), ("reportlab", REPORTLAB)):
             out = f"/tmp/sij-pdf-library-{os.getpid()}-{name}.pdf"
             done = subprocess.run(
-                [sys.executable, "-c", script, str(args.rows), out], capture_output=True, text=True, check=True
+                [sys.executable, "-c", script, str(args.rows), out],
+                capture_output=True,
+                text=True,
+                check=True,
+                env=program_env(),
             )
             results[name].append(float(done.stdout.strip().splitlines()[-1]))
             os.unlink(out)
