@@ -98,6 +98,8 @@ def _load_command(name: str, target: str) -> Any:
 class SijGroup(TyperGroup):
     """Runs every command through one place that turns expected failures into one line and an exit status."""
 
+    _context: Any = None  # the root context of the run in progress (make_context)
+
     def list_commands(self, ctx: Any) -> list[str]:
         return [*super().list_commands(ctx), *(name for name in LAZY_COMMANDS if name not in self.commands)]
 
@@ -150,7 +152,7 @@ class SijGroup(TyperGroup):
         return self._context
 
     def _app_context(self) -> AppContext | None:
-        obj = getattr(getattr(self, "_context", None), "obj", None)
+        obj = getattr(self._context, "obj", None)
         return obj if isinstance(obj, AppContext) else None
 
     def _saved(self) -> bool:
