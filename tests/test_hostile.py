@@ -208,6 +208,29 @@ def test_a_full_standard_output_on_a_read_is_exit_1(db_path: Path) -> None:
     assert done.returncode == 1 and "could not write its output" in done.stderr
 
 
+@pytest.mark.parametrize("fmt", ["json", "csv", "fhir"])
+def test_an_export_cut_by_a_file_size_limit_is_not_announced_as_exported(
+    year_db: Path, tmp_path: Path, fmt: str
+) -> None:
+    """`sij export > backup.json` under `ulimit -f`: the system writes only part of the export and Python's
+    buffered writer reports no error for that part, so sij writes the rest to meet the error and says so."""
+    diary = tmp_path / "year.db"
+    shutil.copy2(year_db, diary)
+    limit = 32 * 1024  # bytes: well under a year's export, and the diary (in rollback-journal mode) is only read
+    script = f'ulimit -f {limit // 512}; "$SIJ" export --format {fmt} > "{tmp_path / "out"}"'
+    done = subprocess.run(  # ulimit -f counts 512-byte blocks in bash's POSIX mode, 1024 otherwise: set it in bytes
+        ["bash", "-c", f"set -o posix; {script}"],
+        env=_env(diary, SIJ=sij_executable()),
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+    )
+    _no_traceback(done)
+    assert (tmp_path / "out").stat().st_size == limit
+    assert done.returncode == 1, done.stderr
+    assert "could not write its output (File too large)" in done.stderr and "Exported" not in done.stderr
+
+
 @pytest.mark.parametrize(
     ("script", "code", "phrase", "added"),
     [

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tracker.cli import collector, console
+from tracker.cli import collector, console, streams
 from tracker.cli.context import get_app
 from tracker.cli.history import SinceOption, UntilOption, date_range
 from tracker.cli.output import free_default_path, new_file_path, write_new_file
@@ -55,14 +55,7 @@ def _check_name(name: str | None) -> str | None:
 
 def _write_stdout(payload: bytes) -> None:
     try:
-        sys.stdout.flush()
-        buffer = getattr(sys.stdout, "buffer", None)
-        if buffer is not None:
-            buffer.write(payload)
-            buffer.flush()
-        else:
-            sys.stdout.write(payload.decode("utf-8"))
-            sys.stdout.flush()
+        streams.write_all(payload)
     except BrokenPipeError:
         # The reader stopped early (e.g. `sij export ... | head`): not an error worth a traceback.
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -202,6 +195,9 @@ def export_command(
                     with_patient_id=exporter.needs_patient_id,
                     with_progress=exporter.needs_progress,
                 )
+            # The Patient id the first FHIR export stores is bookkeeping, not the person's data: an export whose
+            # output fails has failed (exit 1), not "saved everything" (exit 0).
+            app.saved = False
             rendered = exporter.render(data, ExportOptions(table=(table or CsvTable.sessions).value))
             sessions = Counted(len(data.sessions), sum(1 for s in data.sessions if s.deleted_at is not None))
             pains = Counted(len(data.pain_scores), sum(1 for p in data.pain_scores if p.deleted_at is not None))

@@ -101,9 +101,9 @@ def remind_command(
     reminder = Reminder(at=when, days=chosen, zone=zone, routine=routine, start=now.date())
     payload = render(reminder, stamp=now)
     if path is None:
-        import sys
+        from tracker.cli import streams
 
-        sys.stdout.buffer.write(payload)
+        streams.write_all(payload)
         return
     write_new_file(path, payload, force=force)
     console.out_line(str(path))

@@ -37,7 +37,7 @@ PLAIN = {
     "\u00a0": " ",
 }
 ERRORS = "sij-plain"
-OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EINVAL})
+OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EBADF, errno.EDQUOT, errno.EINVAL, errno.EFBIG})
 
 _closed: set[int] = set()
 _failed = False
@@ -103,6 +103,27 @@ def refuse_undecodable(args: list[str]) -> None:
             raise InvalidInput(
                 f"The argument '{shown[:60]}' is not valid text (it holds bytes that are not UTF-8); type it again."
             )
+
+
+def write_all(payload: bytes) -> None:
+    """Write the whole of `payload` to standard output, and flush it; raises OSError when it cannot.
+
+    Python's buffered writer returns a short count, and raises nothing, when the system wrote only part of a large
+    write (a redirected export meeting a file-size limit, `ulimit -f`): writing the rest raises the error, so a cut
+    backup is reported rather than announced as exported."""
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a test runner's, an embedding program's)
+        sys.stdout.write(payload.decode("utf-8"))
+        sys.stdout.flush()
+        return
+    rest = memoryview(payload)
+    while rest:
+        written = buffer.write(rest)
+        if not written:
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        rest = rest[written:]
+    buffer.flush()
 
 
 def is_output_failure(err: OSError) -> bool:
