@@ -329,3 +329,24 @@ def test_export_help_says_a_pdf_needs_no_output(sij) -> None:
     text = flat(sij("export", "--help").stdout)
     assert "needs --output" not in text
     assert "written to sij-report-DATE.pdf unless --output names the file" in text
+
+
+def test_a_sessions_scores_given_at_one_instant_come_before_then_after_in_every_export(sij, tmp_path: Path) -> None:
+    """`sij log --pain-before 5 --pain-after 3` records both at one instant: every export (and a backup, and what is
+    restored from it) lists the "before" first, never in the random order of the scores' uuids."""
+    for day in range(1, 17):
+        assert sij("log", "--at", f"2026-11-{day:02d}T09:00", "--pain-before", "5", "--pain-after", "3").exit_code == 0
+    expected = ["5", "3"] * 16
+
+    def fhir_order(text: str) -> list[str]:
+        entries = [e["resource"] for e in json.loads(text)["entry"]]
+        return [str(r["valueInteger"]) for r in entries if r["resourceType"] == "Observation" and "valueInteger" in r]
+
+    assert [r["Pain (0-10)"] for r in _rows(sij("export", "--format", "csv", "--table", "pain").stdout)] == expected
+    assert fhir_order(sij("export", "--format", "fhir").stdout) == expected
+    backup = sij("export", "--format", "json").stdout
+    assert [str(p["score"]) for p in json.loads(backup)["pain_scores"]] == expected
+    (tmp_path / "backup.json").write_text(backup)
+    restored = tmp_path / "restored.db"
+    assert sij("import", str(tmp_path / "backup.json"), db=restored).exit_code == 0
+    assert fhir_order(sij("export", "--format", "fhir", db=restored).stdout) == expected

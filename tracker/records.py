@@ -12,6 +12,14 @@ from typing import Any
 
 from tracker.clock import as_recorded
 
+# A session's scores given at the same instant (both logged at once) in the order they belong to it, then check-ins:
+# not in the random order of their uuids, in every export and in a backup (whose order an import keeps as ids).
+_CONTEXT_RANK = {"before": 0, "during": 1, "after": 2}
+
+
+def context_rank(context: str) -> int:
+    return _CONTEXT_RANK.get(context, len(_CONTEXT_RANK))
+
 
 @dataclass(frozen=True)
 class StretchInfo:

@@ -32,6 +32,7 @@ from tracker.exports.base import (
     SessionItem,
     StretchItem,
 )
+from tracker.records import context_rank
 
 FORMAT = "sij-export"
 VERSION = 1
@@ -199,7 +200,7 @@ def to_document(data: ExportData) -> dict[str, Any]:
                 "created_at": _utc(s.created_at),
                 "deleted_at": _utc(s.deleted_at),
             }
-            for s in sorted(data.pain_scores, key=lambda s: (s.recorded_at, s.uuid))
+            for s in sorted(data.pain_scores, key=lambda s: (s.recorded_at, context_rank(s.context), s.uuid))
         ],
         "screenings": _screenings(data),
         "activities": _activities(data),

@@ -47,6 +47,7 @@ from tracker.models import (
     Setting,
     Stretch,
 )
+from tracker.records import context_rank
 from tracker.services.practices import planned_holds, routine_hold_counts
 from tracker.services.progress import progress_data, within_days
 from tracker.services.settings import DEFAULT_ROUTINE, SEED_VERSION, day_start_minutes, get_setting, put_setting
@@ -317,7 +318,8 @@ def build_export(
     pains = [
         _pain_item(row, practice_uuids)
         for row in sorted(
-            _rows(session, select(_table(PainScore)).where(*period.pains)), key=lambda r: (r.recorded_at, r.uuid)
+            _rows(session, select(_table(PainScore)).where(*period.pains)),
+            key=lambda r: (r.recorded_at, context_rank(r.context), r.uuid),
         )
     ]
     activity_rows = list(session.exec(select(Activity).order_by(col(Activity.added_at), col(Activity.uuid))))
@@ -438,7 +440,7 @@ def build_backup(
             .select_from(_table(PainScore).outerjoin(own, pain.practice_id == own.c.id))
             .where(*period.pains),
         ),
-        key=_by_time_then_uuid,
+        key=lambda row: (row[1], context_rank(row[4]), row[0]),  # (uuid, instant, offset, score, context, ...)
     )
     activity_rows = list(session.exec(select(Activity).order_by(col(Activity.added_at), col(Activity.uuid))))
     ratings = sorted(
@@ -481,7 +483,7 @@ def build_backup(
     )
 
 
-_by_time_then_uuid = itemgetter(1, 0)  # sessions and pain scores: (uuid, instant, ...)
+_by_time_then_uuid = itemgetter(1, 0)  # sessions: (uuid, instant, ...)
 _by_position_then_uuid = itemgetter(2, 1)  # holds: (practice id, uuid, position, ...)
 _rating_time_then_uuid = itemgetter(4, 0)  # ratings: (uuid, kind, activity, value, instant, ...)
 
