@@ -26,7 +26,24 @@ AFTER_THEN = PAIN_AFTER_THEN
 def _ask(text: str) -> str:
     collector.loaded()  # the collector runs while sij waits for the person
     console.err.print(text, end="", markup=True, highlight=False)
+    _wait_for_the_keyboard()
     return input()
+
+
+def _wait_for_the_keyboard() -> None:
+    """On a terminal, wait until something is typed, a moment at a time. Python acts on a signal only between its
+    own steps: a Ctrl-C pressed just as the question appears, before input() is reading, would otherwise wait
+    behind a read that only Enter ends. Each moment's end lets it through (at most 0.2 s late)."""
+    import select
+    import sys
+
+    try:
+        if not sys.stdin.isatty():
+            return
+        while not select.select([sys.stdin], [], [], 0.2)[0]:
+            pass
+    except (OSError, ValueError, AttributeError):  # no usable standard input (closed, replaced): input() says so
+        return
 
 
 def ask_pain(when: str, then: str | None = None) -> int | None:
