@@ -299,6 +299,7 @@ def test_the_collector_runs_whenever_sij_asks_the_person_something(tmp_path: Pat
             os.execv(sys.executable, [sys.executable, "-c", ASKING_PROBE, json.dumps(argv)])
         finally:
             os._exit(127)
+    os.write(fd, b"\n")  # a key typed ahead, so that sij reads (its input() is the probe's, which answers Ctrl-D)
     seen = read_terminal(fd, until_closed=True)
     os.waitpid(pid, 0)
     os.close(fd)
